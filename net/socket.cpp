@@ -1,0 +1,284 @@
+#include "socket.hpp"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <climits>
+#include <cmath>
+#include <csignal>
+#include <cstring>
+#include <string>
+
+namespace socklab {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_stop_signal(int /*signo*/) { g_stop.store(true); }
+
+std::string call_name(std::string_view call, const Address* addr) {
+  std::string name(call);
+  if (addr != nullptr) {
+    name += ' ';
+    name += addr->to_string();
+  }
+  return name;
+}
+
+[[noreturn]] void throw_errno(std::string_view call, const Address* addr = nullptr) {
+  throw std::system_error(errno, std::generic_category(), call_name(call, addr));
+}
+
+// Runs a system call until it returns something other than EINTR, or a stop was requested.
+template <class F>
+long retrying(std::string_view call, const Address* addr, F f) {
+  for (;;) {
+    long r = f();
+    if (r != -1) return r;
+    if (errno != EINTR) throw_errno(call, addr);
+    if (g_stop.load()) throw StopRequested{};
+  }
+}
+
+}  // namespace
+
+long check_syscall(std::string_view call, long result) {
+  if (result == -1) throw_errno(call);
+  return result;
+}
+
+void install_stop_handler() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: a blocking call must return EINTR so the program can stop
+  check_syscall("sigaction", ::sigaction(SIGINT, &sa, nullptr));
+  check_syscall("sigaction", ::sigaction(SIGTERM, &sa, nullptr));
+  std::signal(SIGPIPE, SIG_IGN);
+}
+
+bool stop_requested() { return g_stop.load(); }
+
+void block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+// ---- Address
+
+Address::Address(std::string_view host, std::uint16_t port, int socktype) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = socktype;
+  hints.ai_flags = AI_ADDRCONFIG;
+  addrinfo* list = nullptr;
+  const std::string host_str(host);
+  const std::string port_str = std::to_string(port);
+  int rc = ::getaddrinfo(host_str.c_str(), port_str.c_str(), &hints, &list);
+  if (rc == EAI_BADFLAGS || rc == EAI_NONAME || rc == EAI_ADDRFAMILY) {
+    hints.ai_flags = 0;  // a namespace with only loopback has no "configured" address
+    rc = ::getaddrinfo(host_str.c_str(), port_str.c_str(), &hints, &list);
+  }
+  if (rc != 0) {
+    throw std::system_error(std::make_error_code(std::errc::invalid_argument),
+                            "getaddrinfo " + host_str + ": " + ::gai_strerror(rc));
+  }
+  // Prefer IPv4, as Python's AF_INET sockets do.
+  const addrinfo* chosen = list;
+  for (const addrinfo* p = list; p != nullptr; p = p->ai_next) {
+    if (p->ai_family == AF_INET) {
+      chosen = p;
+      break;
+    }
+  }
+  std::memcpy(&storage_, chosen->ai_addr, chosen->ai_addrlen);
+  size_ = chosen->ai_addrlen;
+  ::freeaddrinfo(list);
+}
+
+Address Address::from_sockaddr(const sockaddr* sa, socklen_t len) {
+  Address a;
+  std::memcpy(&a.storage_, sa, std::min<std::size_t>(len, sizeof a.storage_));
+  a.size_ = len;
+  return a;
+}
+
+std::string Address::host() const {
+  char buf[INET6_ADDRSTRLEN] = {};
+  if (storage_.ss_family == AF_INET) {
+    ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&storage_)->sin_addr, buf, sizeof buf);
+  } else if (storage_.ss_family == AF_INET6) {
+    ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr, buf, sizeof buf);
+  }
+  return buf;
+}
+
+std::uint16_t Address::port() const {
+  if (storage_.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in*>(&storage_)->sin_port);
+  if (storage_.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_port);
+  return 0;
+}
+
+std::string Address::to_string() const {
+  if (storage_.ss_family == AF_INET6) return "[" + host() + "]:" + std::to_string(port());
+  return host() + ":" + std::to_string(port());
+}
+
+bool operator==(const Address& a, const Address& b) {
+  return a.family() == b.family() && a.port() == b.port() && a.host() == b.host();
+}
+
+// ---- Socket
+
+Socket::Socket(int family, int type)
+    : fd_(static_cast<int>(check_syscall("socket", ::socket(family, type | SOCK_CLOEXEC, 0)))) {}
+
+Socket& Socket::operator=(Socket&& other) noexcept {
+  if (this != &other) {
+    close();
+    fd_ = std::exchange(other.fd_, -1);
+    timeout_ = other.timeout_;
+  }
+  return *this;
+}
+
+void Socket::close() noexcept {
+  if (fd_ >= 0) ::close(fd_);  // never retried: the descriptor is gone even on EINTR
+  fd_ = -1;
+}
+
+void Socket::close_with_reset() {
+  linger lg{1, 0};
+  check_syscall("setsockopt SO_LINGER", ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &lg, sizeof lg));
+  close();
+}
+
+void Socket::wait_until(short events, std::string_view call) const {
+  if (!timeout_) return;
+  const int ms = static_cast<int>(std::lround(std::min(*timeout_ * 1000.0, double{INT_MAX})));
+  pollfd p{fd_, events, 0};
+  const long r = retrying("poll", nullptr, [&] { return ::poll(&p, 1, ms); });
+  if (r == 0) throw SocketTimeout(std::string(call) + ": timed out");
+}
+
+void Socket::bind(const Address& addr) {
+  retrying("bind", &addr, [&] { return ::bind(fd_, addr.raw(), addr.size()); });
+}
+
+void Socket::listen(int backlog) { check_syscall("listen", ::listen(fd_, backlog)); }
+
+std::pair<Socket, Address> Socket::accept() {
+  wait_until(POLLIN, "accept");
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  const long fd = retrying("accept", nullptr, [&] {
+    return ::accept4(fd_, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_CLOEXEC);
+  });
+  return {Socket(static_cast<int>(fd)), Address::from_sockaddr(reinterpret_cast<sockaddr*>(&ss), len)};
+}
+
+void Socket::connect(const Address& addr) {
+  const long r = ::connect(fd_, addr.raw(), addr.size());
+  if (r == 0) return;
+  if (errno != EINTR) throw_errno("connect", &addr);
+  // An interrupted connect goes on in the background: wait for its outcome instead of calling it again.
+  if (g_stop.load()) throw StopRequested{};
+  pollfd p{fd_, POLLOUT, 0};
+  retrying("poll", &addr, [&] { return ::poll(&p, 1, -1); });
+  int err = 0;
+  socklen_t len = sizeof err;
+  check_syscall("getsockopt SO_ERROR", ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len));
+  if (err != 0) {
+    errno = err;
+    throw_errno("connect", &addr);
+  }
+}
+
+std::string Socket::recv(std::size_t n) {
+  wait_until(POLLIN, "recv");
+  std::string buf(n, '\0');
+  const long got = retrying("recv", nullptr, [&] { return ::recv(fd_, buf.data(), n, 0); });
+  buf.resize(static_cast<std::size_t>(got));
+  return buf;
+}
+
+std::size_t Socket::send(std::string_view data) {
+  wait_until(POLLOUT, "send");
+  return static_cast<std::size_t>(
+      retrying("send", nullptr, [&] { return ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL); }));
+}
+
+void Socket::sendall(std::string_view data) {
+  while (!data.empty()) data.remove_prefix(send(data));
+}
+
+std::size_t Socket::sendto(std::string_view data, const Address& addr) {
+  wait_until(POLLOUT, "sendto");
+  return static_cast<std::size_t>(retrying("sendto", &addr, [&] {
+    return ::sendto(fd_, data.data(), data.size(), MSG_NOSIGNAL, addr.raw(), addr.size());
+  }));
+}
+
+std::pair<std::string, Address> Socket::recvfrom(std::size_t n) {
+  wait_until(POLLIN, "recvfrom");
+  std::string buf(n, '\0');
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  const long got = retrying("recvfrom", nullptr, [&] {
+    len = sizeof ss;
+    return ::recvfrom(fd_, buf.data(), n, 0, reinterpret_cast<sockaddr*>(&ss), &len);
+  });
+  buf.resize(static_cast<std::size_t>(got));
+  return {std::move(buf), Address::from_sockaddr(reinterpret_cast<sockaddr*>(&ss), len)};
+}
+
+void Socket::setsockopt(int level, int name, int value) {
+  check_syscall("setsockopt", ::setsockopt(fd_, level, name, &value, sizeof value));
+}
+
+void Socket::shutdown(int how) { check_syscall("shutdown", ::shutdown(fd_, how)); }
+
+Address Socket::getsockname() const {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  check_syscall("getsockname", ::getsockname(fd_, reinterpret_cast<sockaddr*>(&ss), &len));
+  return Address::from_sockaddr(reinterpret_cast<sockaddr*>(&ss), len);
+}
+
+Address Socket::getpeername() const {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  check_syscall("getpeername", ::getpeername(fd_, reinterpret_cast<sockaddr*>(&ss), &len));
+  return Address::from_sockaddr(reinterpret_cast<sockaddr*>(&ss), len);
+}
+
+int Socket::family() const {
+  int v = 0;
+  socklen_t len = sizeof v;
+  check_syscall("getsockopt SO_DOMAIN", ::getsockopt(fd_, SOL_SOCKET, SO_DOMAIN, &v, &len));
+  return v;
+}
+
+int Socket::type() const {
+  int v = 0;
+  socklen_t len = sizeof v;
+  check_syscall("getsockopt SO_TYPE", ::getsockopt(fd_, SOL_SOCKET, SO_TYPE, &v, &len));
+  return v;
+}
+
+std::string gethostname() {
+  char buf[HOST_NAME_MAX + 1] = {};
+  check_syscall("gethostname", ::gethostname(buf, sizeof buf - 1));
+  return buf;
+}
+
+}  // namespace socklab
