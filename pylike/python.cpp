@@ -224,6 +224,8 @@ std::string closed_socket_repr(int family, int type) {
          ", proto=0>";
 }
 
+int utf8_sequence_length(std::string_view bytes, std::size_t i) { return utf8_sequence(bytes, i); }
+
 std::string decode_utf8(std::string_view bytes) {
   std::string out;
   out.reserve(bytes.size());

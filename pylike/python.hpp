@@ -43,6 +43,9 @@ std::string closed_socket_repr(int family, int type);
 /// bytes.decode('utf-8', errors='replace'): every invalid sequence becomes U+FFFD, as Python does.
 std::string decode_utf8(std::string_view bytes);
 
+/// Length of the valid UTF-8 sequence at bytes[i], or a negative number where it is not valid UTF-8.
+int utf8_sequence_length(std::string_view bytes, std::size_t i);
+
 /// int(text) for a str: surrounding Unicode white space, a sign, Unicode decimal digits (full-width
 /// too), single underscores between digits. nullopt where Python raises ValueError.
 std::optional<Int> parse_int(std::string_view utf8_text);

@@ -1,0 +1,433 @@
+// socklab: list, run and check the tutorial's scenarios (SPEC §3).
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <linux/limits.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "runner.hpp"
+#include "scenario.hpp"
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using namespace socklab::harness;
+
+namespace {
+
+fs::path self_dir() {
+  char buf[PATH_MAX] = {};
+  const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  return n > 0 ? fs::path(std::string(buf, static_cast<std::size_t>(n))).parent_path() : fs::current_path();
+}
+
+// Installed: <prefix>/bin/socklab and <prefix>/share/socklab/scenarios. Build tree: the source's scenarios/.
+fs::path default_scenario_dir() {
+  if (const char* env = std::getenv("SOCKLAB_SCENARIOS")) return env;
+  const auto installed = self_dir().parent_path() / "share" / "socklab" / "scenarios";
+  if (fs::is_directory(installed)) return installed;
+  return SOCKLAB_SOURCE_SCENARIOS;
+}
+
+std::vector<std::string> program_dirs() {
+  const auto d = self_dir();
+  return {d.string(), (d.parent_path() / "servers").string(), (d.parent_path() / "clients").string()};
+}
+
+std::vector<fs::path> scenario_files(const fs::path& dir) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file() && it->path().extension() == ".scn") files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// Words split as a shell splits them ('…', "…", \), without running a shell.
+std::vector<std::string> split_command(const std::string& s) {
+  std::vector<std::string> words;
+  std::string w;
+  bool have = false;
+  char quote = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (quote == '\'') {
+      if (c == '\'') quote = 0; else w += c;
+    } else if (quote == '"') {
+      if (c == '"') quote = 0;
+      else if (c == '\\' && i + 1 < s.size() && std::string("\"\\$`").find(s[i + 1]) != std::string::npos) w += s[++i];
+      else w += c;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      have = true;
+    } else if (c == '\\' && i + 1 < s.size()) {
+      w += s[++i];
+      have = true;
+    } else if (c == ' ' || c == '\t' || c == '\n') {
+      if (have || !w.empty()) words.push_back(w);
+      w.clear();
+      have = false;
+    } else {
+      w += c;
+    }
+  }
+  if (quote != 0) throw CLI::ValidationError("--impl", "unclosed quote in '" + s + "'");
+  if (have || !w.empty()) words.push_back(w);
+  return words;
+}
+
+// Puts the calling process in new network and mount namespaces with loopback up; false where it cannot.
+bool isolate() {
+  if (::unshare(CLONE_NEWNET | CLONE_NEWNS) != 0) return false;
+  ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
+  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  ifreq ifr{};
+  std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+  bool ok = ::ioctl(fd, SIOCGIFFLAGS, &ifr) == 0;
+  if (ok && !(ifr.ifr_flags & IFF_UP)) {  // some sandboxes bring it up already
+    ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP | IFF_RUNNING);
+    ok = ::ioctl(fd, SIOCSIFFLAGS, &ifr) == 0;
+  }
+  ::close(fd);
+  return ok;
+}
+
+bool namespaces_work() {
+  const pid_t pid = ::fork();
+  if (pid == 0) ::_exit(isolate() ? 0 : 1);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+json to_json(const Result& r) {
+  return {{"scenario", r.scenario}, {"role", r.role},         {"tags", r.tags},
+          {"verdict", to_string(r.verdict)}, {"message", r.message}, {"duration_s", r.duration_s},
+          {"points", r.points}, {"isolation", r.isolation}, {"transcript", r.transcript}};
+}
+
+Result from_json(const json& j) {
+  Result r;
+  r.scenario = j.at("scenario");
+  r.role = j.at("role");
+  r.tags = j.at("tags").get<std::vector<std::string>>();
+  const std::string v = j.at("verdict");
+  for (auto candidate : {Verdict::pass, Verdict::fail, Verdict::timeout, Verdict::crash, Verdict::error, Verdict::skip}) {
+    if (v == to_string(candidate)) r.verdict = candidate;
+  }
+  r.message = j.at("message");
+  r.duration_s = j.at("duration_s");
+  r.points = j.at("points");
+  r.isolation = j.at("isolation");
+  r.transcript = j.at("transcript");
+  return r;
+}
+
+struct Job {
+  Scenario scenario;
+  pid_t pid = -1;
+  int fd = -1;
+  std::string output;
+};
+
+// Runs each scenario in a worker process of its own (namespaces need a single-threaded process),
+// at most `jobs` at once; results come back as JSON over a pipe.
+std::vector<Result> run_all(std::vector<Scenario> scenarios, RunOptions options, int jobs, bool isolated,
+                            const std::function<void(const Result&)>& done) {
+  std::vector<Result> results(scenarios.size());
+  std::vector<Job> running;
+  std::map<int, std::size_t> index_of;
+  std::size_t next = 0;
+  std::size_t finished = 0;
+  while (finished < scenarios.size()) {
+    while (static_cast<int>(running.size()) < jobs && next < scenarios.size()) {
+      int p[2];
+      if (::pipe2(p, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
+      std::fflush(stdout);
+      const pid_t pid = ::fork();
+      if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
+      if (pid == 0) {
+        ::close(p[0]);
+        RunOptions o = options;
+        o.isolation = isolated && isolate() ? "network namespace" : "none (scenarios run one at a time)";
+        const std::string out = to_json(run_scenario(scenarios[next], o)).dump(-1, ' ', false, json::error_handler_t::replace);
+        for (std::size_t off = 0; off < out.size();) {
+          const ssize_t n = ::write(p[1], out.data() + off, out.size() - off);
+          if (n <= 0) break;
+          off += static_cast<std::size_t>(n);
+        }
+        ::_exit(0);
+      }
+      ::close(p[1]);
+      index_of[p[0]] = next;
+      running.push_back({scenarios[next], pid, p[0], {}});
+      ++next;
+    }
+    std::vector<pollfd> fds;
+    for (const auto& j : running) fds.push_back({j.fd, POLLIN, 0});
+    if (::poll(fds.data(), fds.size(), 1000) < 0 && errno != EINTR) throw std::system_error(errno, std::generic_category(), "poll");
+    for (std::size_t k = 0; k < running.size();) {
+      Job& j = running[k];
+      char buf[65536];
+      const ssize_t n = (fds.size() > k && fds[k].revents) ? ::read(j.fd, buf, sizeof buf) : -2;
+      if (n > 0) {
+        j.output.append(buf, static_cast<std::size_t>(n));
+        ++k;
+        continue;
+      }
+      if (n == -2 || (n < 0 && errno == EINTR)) {
+        ++k;
+        continue;
+      }
+      // End of the pipe: the worker is done.
+      int status = 0;
+      ::waitpid(j.pid, &status, 0);
+      ::close(j.fd);
+      const std::size_t i = index_of[j.fd];
+      Result r;
+      try {
+        r = from_json(json::parse(j.output));
+      } catch (const std::exception&) {
+        r.scenario = j.scenario.name;
+        r.tags = j.scenario.tags;
+        r.points = j.scenario.points;
+        r.verdict = Verdict::error;
+        r.message = "the worker running this scenario died (status " + std::to_string(status) + ")";
+      }
+      results[i] = r;
+      done(r);
+      ++finished;
+      fds.erase(fds.begin() + static_cast<long>(k));
+      running.erase(running.begin() + static_cast<long>(k));
+    }
+  }
+  return results;
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') out += "?"; else out += c;
+    }
+  }
+  return out;
+}
+
+void write_junit(const std::string& path, const std::vector<Result>& results) {
+  std::ofstream f(path);
+  int failures = 0, errors = 0, skipped = 0;
+  for (const auto& r : results) {
+    failures += r.verdict == Verdict::fail || r.verdict == Verdict::timeout || r.verdict == Verdict::crash;
+    errors += r.verdict == Verdict::error;
+    skipped += r.verdict == Verdict::skip;
+  }
+  f << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"socklab\" tests=\"" << results.size()
+    << "\" failures=\"" << failures << "\" errors=\"" << errors << "\" skipped=\"" << skipped << "\">\n";
+  for (const auto& r : results) {
+    f << "  <testcase classname=\"" << xml_escape(r.role) << "\" name=\"" << xml_escape(r.scenario) << "\" time=\""
+      << r.duration_s << "\">\n";
+    if (r.verdict == Verdict::skip) f << "    <skipped message=\"" << xml_escape(r.message) << "\"/>\n";
+    if (r.verdict == Verdict::error) f << "    <error message=\"error\">" << xml_escape(r.message) << "</error>\n";
+    if (r.verdict == Verdict::fail || r.verdict == Verdict::timeout || r.verdict == Verdict::crash) {
+      f << "    <failure message=\"" << to_string(r.verdict) << "\">" << xml_escape(r.message) << "</failure>\n";
+    }
+    f << "    <system-out>" << xml_escape(r.transcript) << "</system-out>\n  </testcase>\n";
+  }
+  f << "</testsuite>\n";
+  if (!f) throw std::runtime_error("cannot write " + path);
+}
+
+struct Loaded {
+  std::vector<Scenario> scenarios;
+  std::vector<std::string> errors;
+};
+
+Loaded load_all(const fs::path& dir) {
+  Loaded l;
+  for (const auto& f : scenario_files(dir)) {
+    try {
+      l.scenarios.push_back(load_scenario(f.string()));
+    } catch (const ParseError& e) {
+      l.errors.push_back(e.what());
+    }
+  }
+  return l;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"socklab: run the TCP/UDP tutorial's examples and check implementations against its scenarios",
+               "socklab"};
+  app.require_subcommand(1);
+  std::string scenario_dir;
+  app.add_option("--scenarios", scenario_dir, "folder of scenario files (default: the installed suite)");
+
+  auto* list = app.add_subcommand("list", "examples, roles and scenarios with their tags");
+
+  auto* run = app.add_subcommand("run", "reproduce one example with the reference programs, showing every event");
+  std::string example;
+  std::string run_scenario_name = "tutorial-run";
+  run->add_option("example", example, "ex1 … ex6")->required();
+  run->add_option("--scenario", run_scenario_name, "scenario of that example")->capture_default_str();
+
+  auto* check = app.add_subcommand("check", "run scenarios; exit 0 all passed, 1 some did not, 2 usage error");
+  std::vector<std::string> impl_specs;
+  std::string glob = "*";
+  std::vector<std::string> tags;
+  int jobs = 1;
+  std::string json_path, junit_path;
+  double time_scale = 1.0;
+  bool verbose = false;
+  check->add_option("--impl", impl_specs, "ROLE=COMMAND: run COMMAND in ROLE ({host} {port} {dir} are replaced)");
+  check->add_option("--scenario", glob, "only scenarios whose name (ex4/tutorial-run) matches this glob");
+  check->add_option("--tag", tags, "only scenarios with this tag");
+  check->add_option("-j,--jobs", jobs, "scenarios run at once")->check(CLI::Range(1, 256));
+  check->add_option("--json", json_path, "write the results as JSON");
+  check->add_option("--junit", junit_path, "write the results as JUnit XML");
+  check->add_option("--time-scale", time_scale, "multiply every deadline (slow machines)")->check(CLI::Range(0.1, 100.0));
+  check->add_flag("-v,--verbose", verbose, "print the transcript of passing scenarios too");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  try {
+    const fs::path dir = scenario_dir.empty() ? default_scenario_dir() : fs::path(scenario_dir);
+    if (!fs::is_directory(dir)) {
+      std::cerr << "socklab: no scenario folder at " << dir << "\n";
+      return 2;
+    }
+    Loaded loaded = load_all(dir);
+    for (const auto& e : loaded.errors) std::cerr << e << "\n";
+
+    if (*list) {
+      for (const auto& s : loaded.scenarios) {
+        std::string roles, t;
+        for (const auto& r : s.roles) roles += (roles.empty() ? "" : ",") + r;
+        for (const auto& x : s.tags) t += (t.empty() ? "" : ",") + x;
+        std::cout << s.name << "\t" << roles << "\t" << t << "\t" << s.points << "\t" << s.title << "\n";
+      }
+      return loaded.errors.empty() ? 0 : 2;
+    }
+
+    RunOptions options;
+    options.program_dirs = program_dirs();
+    options.time_scale = time_scale;
+    const bool isolated = namespaces_work();
+
+    if (*run) {
+      const std::string name = example + "/" + run_scenario_name;
+      const auto it = std::find_if(loaded.scenarios.begin(), loaded.scenarios.end(),
+                                   [&](const Scenario& s) { return s.name == name; });
+      if (it == loaded.scenarios.end()) {
+        std::cerr << "socklab: no scenario " << name << " (socklab list shows them)\n";
+        return 2;
+      }
+      options.live = true;
+      std::cout << "socklab run " << name << ": " << it->title << "\n";
+      const auto results = run_all({*it}, options, 1, isolated, [](const Result&) {});
+      const auto& r = results.front();
+      std::cout << to_string(r.verdict) << " (" << r.isolation << ")\n";
+      if (!r.message.empty()) std::cout << r.message << "\n";
+      return r.verdict == Verdict::pass ? 0 : 1;
+    }
+
+    // check
+    for (const auto& spec : impl_specs) {
+      const auto eq = spec.find('=');
+      const std::string role = spec.substr(0, eq);
+      const auto& roles = known_roles();
+      if (eq == std::string::npos || std::find(roles.begin(), roles.end(), role) == roles.end()) {
+        std::cerr << "socklab: --impl takes ROLE=COMMAND with ROLE one of ex1.server … ex6.client, got '" << spec << "'\n";
+        return 2;
+      }
+      auto words = split_command(spec.substr(eq + 1));
+      if (words.empty()) {
+        std::cerr << "socklab: --impl " << role << "= has no command\n";
+        return 2;
+      }
+      for (auto& w : words) {  // files named relative to here are found from the scenario's folder too
+        if (w.find('{') == std::string::npos && fs::exists(w)) w = fs::absolute(w).string();
+      }
+      options.impls[role] = words;
+    }
+    std::vector<Scenario> selected;
+    for (const auto& s : loaded.scenarios) {
+      if (::fnmatch(glob.c_str(), s.name.c_str(), 0) != 0) continue;
+      if (!tags.empty() && std::none_of(tags.begin(), tags.end(), [&](const std::string& t) {
+            return std::find(s.tags.begin(), s.tags.end(), t) != s.tags.end();
+          })) {
+        continue;
+      }
+      if (!options.impls.empty() && std::none_of(options.impls.begin(), options.impls.end(),
+                                                 [&](const auto& kv) { return s.involves(kv.first); })) {
+        continue;
+      }
+      selected.push_back(s);
+    }
+    if (selected.empty()) {
+      std::cerr << "socklab: no scenario selected (--scenario " << glob << (tags.empty() ? "" : ", --tag") << ")"
+                << "; a run that checks nothing is not a pass\n";
+      return 2;
+    }
+    if (!isolated && jobs > 1) {
+      std::cerr << "socklab: network namespaces are not available here: scenarios run one at a time\n";
+      jobs = 1;
+    }
+    std::map<std::string, int> summary = {{"pass", 0}, {"fail", 0}, {"timeout", 0}, {"crash", 0}, {"error", 0}, {"skip", 0}};
+    const auto results = run_all(selected, options, jobs, isolated, [&](const Result& r) {
+      ++summary[to_string(r.verdict)];
+      char d[32];
+      std::snprintf(d, sizeof d, "%.2f", r.duration_s);
+      std::cout << to_string(r.verdict) << "  " << r.scenario << "  (" << d << " s)\n";
+      if (r.verdict != Verdict::pass) std::cout << r.message << "\n";
+      if (r.verdict != Verdict::pass || verbose) {
+        std::cout << "transcript:\n" << r.transcript << "\n";
+      }
+      std::cout.flush();
+    });
+    json out;
+    out["results"] = json::array();
+    for (const auto& r : results) {
+      auto j = to_json(r);
+      j.erase("transcript");
+      out["results"].push_back(j);
+    }
+    out["summary"] = summary;
+    out["isolation"] = results.front().isolation;
+    if (!json_path.empty()) {
+      std::ofstream(json_path) << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+    }
+    if (!junit_path.empty()) write_junit(junit_path, results);
+    std::cout << summary["pass"] << " passed, " << (results.size() - static_cast<std::size_t>(summary["pass"]) - static_cast<std::size_t>(summary["skip"]))
+              << " failed, " << summary["skip"] << " skipped (isolation: " << results.front().isolation << ")\n";
+    if (!loaded.errors.empty()) return 2;
+    return summary["pass"] + summary["skip"] == static_cast<int>(results.size()) ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::cerr << "socklab: " << e.what() << "\n";
+    return 1;
+  }
+}

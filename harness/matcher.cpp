@@ -1,0 +1,274 @@
+#include "matcher.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <regex>
+
+#include "python.hpp"
+
+namespace socklab::harness {
+namespace {
+
+std::string regex_escape(std::string_view text) {
+  static const std::string special = R"(\^$.|?*+()[]{})";
+  std::string out;
+  for (char c : text) {
+    if (special.find(c) != std::string::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+// Capturing groups opened in an ECMAScript regex: '(' neither escaped, nor in a class, nor "(?".
+std::size_t count_groups(std::string_view re) {
+  std::size_t n = 0;
+  bool in_class = false;
+  for (std::size_t i = 0; i < re.size(); ++i) {
+    if (re[i] == '\\') {
+      ++i;
+    } else if (in_class) {
+      in_class = re[i] != ']';
+    } else if (re[i] == '[') {
+      in_class = true;
+    } else if (re[i] == '(' && (i + 1 >= re.size() || re[i + 1] != '?')) {
+      ++n;
+    }
+  }
+  return n;
+}
+
+struct NamedGroup {
+  std::string name;
+  std::size_t index;
+};
+
+// Turns a `~` line into an ECMAScript regex: [[NAME:re]] becomes a group, [[NAME]] the captured text.
+std::string compile_pattern(const PatternLine& p, const Captures& captures, std::vector<NamedGroup>& names) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < p.text.size()) {
+    const auto open = p.text.find("[[", i);
+    if (open == std::string::npos) {
+      out += p.text.substr(i);
+      break;
+    }
+    out += p.text.substr(i, open - i);
+    const auto close = p.text.find("]]", open);
+    if (close == std::string::npos) throw ParseError(p.where, "'[[' without ']]' in a regex line");
+    const std::string inner = p.text.substr(open + 2, close - open - 2);
+    const auto colon = inner.find(':');
+    if (colon == std::string::npos) {
+      const auto same_line = std::find_if(names.begin(), names.end(), [&](const NamedGroup& g) { return g.name == inner; });
+      const auto it = captures.find(inner);
+      if (same_line != names.end()) {
+        out += "\\" + std::to_string(same_line->index);  // captured earlier on this line: a back-reference
+      } else if (it != captures.end()) {
+        out += regex_escape(it->second);
+      } else {
+        throw ParseError(p.where, "[[" + inner + "]] is used before it is captured");
+      }
+    } else {
+      names.push_back({inner.substr(0, colon), count_groups(out) + 1});
+      out += "(" + inner.substr(colon + 1) + ")";
+    }
+    i = close + 2;
+  }
+  return out;
+}
+
+bool glob_match(std::string_view pattern, std::string_view text) {
+  std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+}  // namespace
+
+std::vector<std::string> complete_lines(std::string_view output, bool ended) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  for (;;) {
+    const auto nl = output.find('\n', start);
+    if (nl == std::string_view::npos) break;
+    lines.emplace_back(output.substr(start, nl - start));
+    start = nl + 1;
+  }
+  if (ended && start < output.size()) lines.emplace_back(output.substr(start));
+  return lines;
+}
+
+bool line_matches(const PatternLine& pattern, const std::string& line, Captures& captures) {
+  switch (pattern.kind) {
+    case PatternLine::Kind::exact: return line == pattern.text;
+    case PatternLine::Kind::glob: return glob_match(pattern.text, line);
+    case PatternLine::Kind::regex: {
+      std::vector<NamedGroup> names;
+      const std::string source = compile_pattern(pattern, captures, names);
+      std::regex re;
+      try {
+        re = std::regex(source, std::regex::ECMAScript);
+      } catch (const std::regex_error& e) {
+        throw ParseError(pattern.where, std::string("regex does not compile: ") + e.what());
+      }
+      std::smatch m;
+      if (!std::regex_match(line, m, re)) return false;
+      for (const auto& g : names) captures[g.name] = m[g.index].str();
+      return true;
+    }
+  }
+  return false;
+}
+
+MatchResult match_groups(const std::vector<PatternGroup>& groups, const std::vector<std::string>& lines,
+                         std::size_t from, bool ended, Captures& captures) {
+  MatchResult r;
+  std::size_t at = from;
+  for (const auto& group : groups) {
+    const std::size_t need = group.lines.size();
+    if (lines.size() - std::min(lines.size(), at) < need) {
+      if (!ended) {
+        r.status = MatchResult::Status::need_more;
+        return r;
+      }
+      r.status = MatchResult::Status::mismatch;
+      r.failed = &group.lines[std::min(need - 1, lines.size() > at ? lines.size() - at : std::size_t{0})];
+      r.actual = std::nullopt;
+      r.actual_index = lines.size();
+      return r;
+    }
+    if (!group.unordered) {
+      if (!line_matches(group.lines[0], lines[at], captures)) {
+        r.status = MatchResult::Status::mismatch;
+        r.failed = &group.lines[0];
+        r.actual = lines[at];
+        r.actual_index = at;
+        return r;
+      }
+      ++at;
+      continue;
+    }
+    // Any order: find an assignment of the next `need` lines to the group's lines.
+    std::vector<bool> used(need, false);
+    std::function<bool(std::size_t, Captures&)> assign = [&](std::size_t k, Captures& caps) -> bool {
+      if (k == need) return true;
+      for (std::size_t j = 0; j < need; ++j) {
+        if (used[j]) continue;
+        Captures trial = caps;
+        if (!line_matches(group.lines[j], lines[at + k], trial)) continue;
+        used[j] = true;
+        if (assign(k + 1, trial)) {
+          caps = trial;
+          return true;
+        }
+        used[j] = false;
+      }
+      return false;
+    };
+    if (!assign(0, captures)) {
+      // Name the first actual line that no expected line of the group accepts.
+      std::size_t bad = at;
+      for (std::size_t k = 0; k < need; ++k) {
+        Captures scratch = captures;
+        const bool any = std::any_of(group.lines.begin(), group.lines.end(),
+                                     [&](const PatternLine& p) { return line_matches(p, lines[at + k], scratch); });
+        if (!any) {
+          bad = at + k;
+          break;
+        }
+      }
+      r.status = MatchResult::Status::mismatch;
+      r.failed = &group.lines[0];
+      r.actual = lines[bad];
+      r.actual_index = bad;
+      return r;
+    }
+    at += need;
+  }
+  r.status = MatchResult::Status::matched;
+  r.consumed = at - from;
+  return r;
+}
+
+std::string visible(std::string_view line) {
+  auto hex_escape = [](unsigned char c) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    return std::string("\\x") + kHex[c >> 4] + kHex[c & 0xf];
+  };
+  std::string out = "\"";
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char ch = line[i];
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20 || c == 0x7f) {
+      out += hex_escape(c);
+    } else if (c >= 0x80) {
+      const int len = py::utf8_sequence_length(line, i);
+      if (len < 0) {
+        out += hex_escape(c);  // not UTF-8: shown as bytes, never passed on raw
+      } else {
+        out.append(line.substr(i, static_cast<std::size_t>(len)));
+        i += static_cast<std::size_t>(len) - 1;
+      }
+    } else {
+      out += ch;
+    }
+  }
+  return out + "\"";
+}
+
+std::string describe_mismatch(const PatternLine& pattern, const std::optional<std::string>& actual,
+                              const Captures& captures) {
+  const char* kind = pattern.kind == PatternLine::Kind::exact  ? "line"
+                     : pattern.kind == PatternLine::Kind::glob ? "line matching glob"
+                                                               : "line matching regex";
+  std::string expected_text = pattern.text;
+  if (pattern.kind == PatternLine::Kind::regex) {
+    for (const auto& [name, value] : captures) {
+      const std::string use = "[[" + name + "]]";
+      for (auto pos = expected_text.find(use); pos != std::string::npos; pos = expected_text.find(use, pos)) {
+        expected_text.replace(pos, use.size(), value);
+        pos += value.size();
+      }
+    }
+  }
+  std::string out = std::string("Expected ") + kind + ": " + visible(expected_text) + "\n";
+  if (!actual) return out + "Actual:   the output ended here\n";
+  const std::string shown = visible(*actual);
+  out += "Actual:   " + shown + "\n";
+  if (pattern.kind == PatternLine::Kind::exact) {
+    const std::string want = visible(expected_text);
+    std::size_t i = 0;
+    while (i < want.size() && i < shown.size() && want[i] == shown[i]) ++i;
+    // Columns count code points, not bytes, so that the caret sits under the character.
+    std::size_t col = 0;
+    for (std::size_t k = 0; k < i; ++k) {
+      if ((static_cast<unsigned char>(shown[k]) & 0xc0) != 0x80) ++col;
+    }
+    out += std::string(10 + col, ' ') + "^ first difference\n";
+  }
+  return out;
+}
+
+}  // namespace socklab::harness

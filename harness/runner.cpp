@@ -1,0 +1,661 @@
+#include "runner.hpp"
+
+#include <unistd.h>
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "matcher.hpp"
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::use_awaitable;
+using clock_type = std::chrono::steady_clock;
+
+namespace socklab::harness {
+
+const char* to_string(Verdict v) {
+  switch (v) {
+    case Verdict::pass: return "pass";
+    case Verdict::fail: return "fail";
+    case Verdict::timeout: return "timeout";
+    case Verdict::crash: return "crash";
+    case Verdict::error: return "error";
+    case Verdict::skip: return "skip";
+  }
+  return "error";
+}
+
+std::string reference_program(const std::string& role, const std::vector<std::string>& dirs) {
+  static const std::map<std::string, std::string> names = {
+      {"ex1.server", "ex1_http_server"},  {"ex2.client", "ex2_http_client"},    {"ex3.server", "ex3_chat_server"},
+      {"ex3.client", "ex3_chat_client"},  {"ex4.server", "ex4_hello_server"},   {"ex4.client", "ex4_hello_client"},
+      {"ex5.server", "ex5_echo_server"},  {"ex5.client", "ex5_echo_client"},    {"ex6.server", "ex6_factorial_server"},
+      {"ex6.client", "ex6_factorial_client"}};
+  const auto it = names.find(role);
+  if (it == names.end()) return "";
+  for (const auto& d : dirs) {
+    const auto p = std::filesystem::path(d) / it->second;
+    if (::access(p.c_str(), X_OK) == 0) return p.string();
+  }
+  return "";
+}
+
+namespace {
+
+struct Listener {
+  std::string proto;
+  std::string host;
+  std::uint16_t port;
+};
+
+// Sockets bound (UDP) or listening (TCP) in this network namespace, from /proc/net.
+std::vector<Listener> bound_sockets() {
+  std::vector<Listener> out;
+  for (const char* proto : {"tcp", "udp", "tcp6", "udp6"}) {
+    std::ifstream in(std::string("/proc/net/") + proto);
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state;
+      fields >> slot >> local >> remote >> state;
+      const bool tcp = proto[0] == 't';
+      if (tcp && state != "0A") continue;  // LISTEN
+      const auto colon = local.find(':');
+      if (colon == std::string::npos) continue;
+      Listener l;
+      l.proto = tcp ? "tcp" : "udp";
+      l.port = static_cast<std::uint16_t>(std::stoul(local.substr(colon + 1), nullptr, 16));
+      const std::string hex = local.substr(0, colon);
+      if (hex.size() == 8) {
+        const unsigned long a = std::stoul(hex, nullptr, 16);  // little-endian on the machines we run on
+        l.host = std::to_string(a & 0xff) + "." + std::to_string((a >> 8) & 0xff) + "." +
+                 std::to_string((a >> 16) & 0xff) + "." + std::to_string((a >> 24) & 0xff);
+      } else {
+        l.host = hex == "00000000000000000000000000000000" ? "::" : "::1";
+      }
+      out.push_back(l);
+    }
+  }
+  return out;
+}
+
+bool is_bound(const std::string& proto, const Endpoint& e) {
+  for (const auto& l : bound_sockets()) {
+    if (l.proto == proto && l.port == e.port &&
+        (l.host == e.host || l.host == "0.0.0.0" || l.host == "::" || e.host == "localhost")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string substitute(std::string arg, const std::map<std::string, std::string>& values) {
+  for (const auto& [key, value] : values) {
+    for (auto pos = arg.find(key); pos != std::string::npos; pos = arg.find(key, pos + value.size())) {
+      arg.replace(pos, key.size(), value);
+    }
+  }
+  return arg;
+}
+
+struct Peer {
+  explicit Peer(asio::io_context& io) : tcp(io), udp(io), acceptor(io) {}
+  asio::ip::tcp::socket tcp;
+  asio::ip::udp::socket udp;
+  asio::ip::tcp::acceptor acceptor;
+  bool accepted = false;
+  bool is_udp = false;
+  std::string in;  // TCP bytes received and not yet consumed
+  bool closed = false;
+  std::string close_reason;
+  std::vector<std::string> datagrams;  // UDP datagrams received and not yet consumed
+};
+
+// A step that did not hold: the verdict and what to say.
+struct StepFailure {
+  Verdict verdict;
+  std::string message;
+};
+
+class Run {
+ public:
+  Run(const Scenario& s, const RunOptions& o) : sc_(s), opt_(o), start_(clock_type::now()) {}
+
+  Result execute() {
+    Result r;
+    r.scenario = sc_.name;
+    r.tags = sc_.tags;
+    r.points = sc_.points;
+    r.isolation = opt_.isolation;
+    r.role = "reference";
+    for (const auto& role : sc_.roles) {
+      if (opt_.impls.count(role)) r.role = role;
+    }
+    std::error_code ec;
+    dir_ = std::filesystem::temp_directory_path() / ("socklab-" + std::to_string(::getpid()) + "-" +
+                                                     std::to_string(clock_type::now().time_since_epoch().count()));
+    std::filesystem::create_directories(dir_, ec);
+    asio::co_spawn(io_, body(), [&](std::exception_ptr e) {
+      if (!e) return;
+      try {
+        std::rethrow_exception(e);
+      } catch (const ParseError& pe) {
+        failure_ = StepFailure{Verdict::error, pe.what()};
+      } catch (const std::exception& ex) {
+        failure_ = StepFailure{Verdict::error, std::string("socklab could not run the scenario: ") + ex.what()};
+      }
+      finished_ = true;
+    });
+    // Every wait inside has its own deadline; this one bounds the whole run whatever happens.
+    const auto hard_stop = clock_type::now() + std::chrono::duration_cast<clock_type::duration>(
+                                                   std::chrono::duration<double>(300 * opt_.time_scale));
+    while (!finished_ && clock_type::now() < hard_stop) io_.run_one_for(std::chrono::milliseconds(50));
+    if (!finished_) failure_ = StepFailure{Verdict::timeout, "the scenario did not finish within its hard limit"};
+    for (auto& [name, child] : children_) child->kill_group();
+    // Let the exits and last output arrive (bounded), then close everything.
+    const auto drain = clock_type::now() + std::chrono::milliseconds(500);
+    while (clock_type::now() < drain && !all_reaped()) io_.run_one_for(std::chrono::milliseconds(10));
+    children_.clear();
+    peers_.clear();
+    std::filesystem::remove_all(dir_, ec);
+
+    r.verdict = failure_ ? failure_->verdict : Verdict::pass;
+    r.message = failure_ ? failure_->message : "";
+    if (!failure_) {
+      for (const auto& [name, status] : final_status_) {
+        if (status.signal != 0 && !status.sent_by_harness) {
+          r.verdict = Verdict::crash;
+          r.message = name + " was " + status.to_string() + ", which socklab did not send";
+        }
+      }
+    }
+    r.duration_s = seconds_since_start();
+    r.transcript = transcript_;
+    return r;
+  }
+
+ private:
+  [[nodiscard]] double seconds_since_start() const {
+    return std::chrono::duration<double>(clock_type::now() - start_).count();
+  }
+
+  [[nodiscard]] bool all_reaped() const {
+    for (const auto& [n, c] : children_) {
+      if (!c->status() || !c->out_ended() || !c->err_ended()) return false;
+    }
+    return true;
+  }
+
+  void event(const std::string& actor, const std::string& what) {
+    char stamp[32];
+    std::snprintf(stamp, sizeof stamp, "[%8.3f] ", seconds_since_start());
+    std::string line = std::string(stamp) + actor + " " + what + "\n";
+    transcript_ += line;
+    if (opt_.live) {
+      std::fwrite(line.data(), 1, line.size(), stdout);
+      std::fflush(stdout);
+    }
+  }
+
+  [[nodiscard]] clock_type::time_point deadline_for(const Step& step, double default_s = 5.0) const {
+    const double s = (step.within_s > 0 ? step.within_s : default_s) * opt_.time_scale;
+    return clock_type::now() + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(s));
+  }
+
+  // Polls `ready` until it holds or the deadline passes; true when it held.
+  template <class Pred>
+  awaitable<bool> until(Pred ready, clock_type::time_point deadline) {
+    asio::steady_timer timer(io_);
+    for (;;) {
+      if (ready()) co_return true;
+      if (clock_type::now() >= deadline) co_return false;
+      timer.expires_after(std::chrono::milliseconds(2));
+      co_await timer.async_wait(use_awaitable);
+    }
+  }
+
+  [[noreturn]] void fail(const Step& step, Verdict v, const std::string& message) {
+    throw StepFailure{v, step.where.to_string() + ": error: " + message};
+  }
+
+  Child& child(const Step& step, const std::string& name) {
+    const auto it = children_.find(name);
+    if (it == children_.end()) fail(step, Verdict::error, "'" + name + "' is a peer, not a program");
+    return *it->second;
+  }
+
+  Peer& peer(const Step& step, const std::string& name) {
+    const auto it = peers_.find(name);
+    if (it == peers_.end()) fail(step, Verdict::error, "'" + name + "' is a program, not a peer");
+    return *it->second;
+  }
+
+  std::string program_tail(const std::string& name) {
+    const Child& c = *children_.at(name);
+    std::string s;
+    if (c.status()) s += name + " ended: " + c.status()->to_string() + "\n";
+    if (!c.err().empty()) s += name + " stderr (last lines): " + visible(c.err().substr(c.err().size() > 600 ? c.err().size() - 600 : 0)) + "\n";
+    return s;
+  }
+
+  awaitable<void> body() {
+    try {
+      for (const auto& step : sc_.steps) co_await run_step(step);
+    } catch (const StepFailure& f) {
+      failure_ = f;
+    }
+    // Stop what is still running: its exit status is not judged.
+    for (auto& [name, c] : children_) {
+      if (!c->status()) {
+        event(name, "stop (end of scenario)");
+        co_await c->stop(std::chrono::milliseconds(static_cast<long>(500 * opt_.time_scale)));
+      }
+      if (c->status()) final_status_[name] = *c->status();
+    }
+    finished_ = true;
+  }
+
+  awaitable<void> run_step(const Step& step) {
+    const std::string& who = step.actors.empty() ? std::string("harness") : step.actors[0];
+    switch (step.kind) {
+      case Step::Kind::start: co_await start(step, who); break;
+      case Step::Kind::listening: {
+        event(who, "waiting until " + step.proto + " " + step.endpoint.to_string() + " is bound");
+        const bool ok = co_await until(
+            [&] { return is_bound(step.proto, step.endpoint) || children_.at(who)->status().has_value(); },
+            deadline_for(step));
+        if (ok && is_bound(step.proto, step.endpoint)) {
+          event(who, "ready: " + step.proto + " " + step.endpoint.to_string());
+          break;
+        }
+        std::string msg = "nothing listens on " + step.proto + " " + step.endpoint.to_string();
+        std::string others;
+        for (const auto& l : bound_sockets()) {
+          if (l.proto == step.proto) others += (others.empty() ? "" : ", ") + l.host + ":" + std::to_string(l.port);
+        }
+        if (!others.empty()) msg += "; the server listens on " + others + " (check the address and port it binds)";
+        msg += "\n" + program_tail(who);
+        fail(step, children_.at(who)->status() ? Verdict::fail : Verdict::timeout, msg);
+      }
+      case Step::Kind::exited: co_await exited(step); break;
+      case Step::Kind::type: {
+        Child& c = child(step, who);
+        if (step.prompt) {
+          auto& seen = typed_upto_[who];
+          const bool ok = co_await until(
+              [&] { return c.out().find(*step.prompt, seen) != std::string::npos || c.out_ended(); },
+              deadline_for(step));
+          const auto at = c.out().find(*step.prompt, seen);
+          if (!ok || at == std::string::npos) {
+            fail(step, ok ? Verdict::fail : Verdict::timeout,
+                 "waited for the prompt " + visible(*step.prompt) + " on " + who + "'s stdout; it printed " +
+                     visible(c.out().substr(seen)) + (c.out().size() == seen ? hint_buffered() : "") + "\n" +
+                     program_tail(who));
+          }
+          seen = at + step.prompt->size();
+        }
+        event(who, "stdin < " + visible(step.data + "\n"));
+        c.write_stdin(step.data + "\n");
+        break;
+      }
+      case Step::Kind::close_stdin:
+        event(who, "stdin closed");
+        child(step, who).close_stdin();
+        break;
+      case Step::Kind::stop:
+        event(who, "stop: close stdin, SIGINT, SIGTERM, SIGKILL");
+        co_await child(step, who).stop(std::chrono::milliseconds(static_cast<long>(1000 * opt_.time_scale)));
+        event(who, child(step, who).status()->to_string());
+        break;
+      case Step::Kind::expect_output: co_await expect_output(step, who); break;
+      case Step::Kind::connect: co_await connect(step, who); break;
+      case Step::Kind::udp_open: {
+        auto p = std::make_unique<Peer>(io_);
+        p->is_udp = true;
+        p->udp.open(asio::ip::udp::v4());
+        p->udp.bind({asio::ip::make_address("127.0.0.1"), 0});
+        event(who, "udp socket on 127.0.0.1:" + std::to_string(p->udp.local_endpoint().port()));
+        asio::co_spawn(io_, udp_reader(*p, who), asio::detached);
+        peers_[who] = std::move(p);
+        break;
+      }
+      case Step::Kind::send: {
+        Peer& p = peer(step, who);
+        event(who, "send " + std::to_string(step.data.size()) + " bytes " +
+                       visible(step.data.substr(0, 80)) + (step.data.size() > 80 ? "..." : ""));
+        auto [ec, n] = co_await asio::async_write(p.tcp, asio::buffer(step.data), asio::as_tuple(use_awaitable));
+        if (ec) event(who, "send failed after " + std::to_string(n) + " bytes: " + ec.message());
+        break;
+      }
+      case Step::Kind::sendto: {
+        Peer& p = peer(step, who);
+        const asio::ip::udp::endpoint to(asio::ip::make_address(step.endpoint.host), step.endpoint.port);
+        event(who, "sendto " + step.endpoint.to_string() + " " + visible(step.data));
+        boost::system::error_code ec;
+        p.udp.send_to(asio::buffer(step.data), to, 0, ec);
+        if (ec) fail(step, Verdict::error, "sendto " + step.endpoint.to_string() + ": " + ec.message());
+        break;
+      }
+      case Step::Kind::recv: co_await recv(step, who); break;
+      case Step::Kind::recvfrom: co_await recvfrom(step, who); break;
+      case Step::Kind::expect_closed: {
+        Peer& p = peer(step, who);
+        const bool ok = co_await until([&] { return p.closed; }, deadline_for(step));
+        if (!ok) {
+          fail(step, Verdict::fail, "expected the connection to close; it is still open" +
+                                        (p.in.empty() ? std::string() : ", and sent " + visible(p.in)));
+        }
+        break;
+      }
+      case Step::Kind::close_peer: {
+        Peer& p = peer(step, who);
+        boost::system::error_code ec;
+        if (step.reset && !p.is_udp) {
+          p.tcp.set_option(asio::socket_base::linger(true, 0), ec);
+        }
+        event(who, step.reset ? "reset the connection" : "close");
+        if (p.is_udp) {
+          p.udp.close(ec);
+        } else {
+          p.tcp.close(ec);
+        }
+        break;
+      }
+      case Step::Kind::listen: {
+        auto p = std::make_unique<Peer>(io_);
+        const asio::ip::tcp::endpoint at(asio::ip::make_address(step.endpoint.host), step.endpoint.port);
+        boost::system::error_code ec;
+        p->acceptor.open(at.protocol(), ec);
+        if (!ec) p->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+        if (!ec) p->acceptor.bind(at, ec);
+        if (!ec) p->acceptor.listen(5, ec);
+        if (ec) fail(step, Verdict::error, "socklab cannot listen on " + step.endpoint.to_string() + ": " + ec.message());
+        event(who, "listening on tcp " + step.endpoint.to_string());
+        Peer& ref = *p;
+        peers_[who] = std::move(p);
+        asio::co_spawn(io_, accept_one(ref, who), asio::detached);
+        break;
+      }
+      case Step::Kind::accept: {
+        Peer& p = peer(step, who);
+        const bool ok = co_await until([&] { return p.accepted; }, deadline_for(step));
+        if (!ok) fail(step, Verdict::timeout, "no client connected to " + who + " (is the client using the right address and port?)");
+        break;
+      }
+      case Step::Kind::sleep: {
+        asio::steady_timer t(io_);
+        t.expires_after(std::chrono::duration_cast<clock_type::duration>(
+            std::chrono::duration<double>(step.within_s * opt_.time_scale)));
+        co_await t.async_wait(use_awaitable);
+        break;
+      }
+    }
+  }
+
+  static std::string hint_buffered() {
+    return "\nhint: nothing new came on stdout. If the program printed and is waiting, its output is block-buffered "
+           "(stdout is a pipe here, not a terminal): flush after each print (print(..., flush=True)) or run python3 -u.";
+  }
+
+  awaitable<void> start(const Step& step, const std::string& who) {
+    std::vector<std::string> argv;
+    // A role the scenario does not put to the test (the clients of a server scenario) is always played
+    // by the reference program.
+    const auto impl = sc_.involves(step.role) ? opt_.impls.find(step.role) : opt_.impls.end();
+    if (impl != opt_.impls.end()) {
+      const std::map<std::string, std::string> values = {{"{dir}", dir_.string()}};
+      for (const auto& a : impl->second) argv.push_back(substitute(a, values));
+    } else {
+      const auto p = reference_program(step.role, opt_.program_dirs);
+      if (p.empty()) fail(step, Verdict::error, "no reference program for role " + step.role + " was found");
+      argv.push_back(p);
+    }
+    std::string shown;
+    for (const auto& a : argv) shown += (shown.empty() ? "" : " ") + a;
+    event(who, "start (" + step.role + "): " + shown);
+    try {
+      children_[who] = std::make_unique<Child>(io_, argv, dir_.string(), opt_.limits,
+                                               [this, who](const std::string& stream, std::string_view bytes) {
+                                                 event(who, stream + " > " + visible(bytes));
+                                               });
+    } catch (const std::exception& e) {
+      fail(step, Verdict::error, "cannot start " + shown + ": " + e.what());
+    }
+    co_return;
+  }
+
+  awaitable<void> exited(const Step& step) {
+    const auto deadline = deadline_for(step);
+    for (const auto& name : step.actors) child(step, name);
+    co_await until(
+        [&] {
+          for (const auto& name : step.actors) {
+            const Child& c = *children_.at(name);
+            if (!c.status() || !c.out_ended() || !c.err_ended()) return false;
+          }
+          return true;
+        },
+        deadline);
+    std::vector<std::string> done, running;
+    for (const auto& name : step.actors) {
+      (children_.at(name)->status() ? done : running).push_back(name);
+    }
+    if (!running.empty()) {
+      std::string msg = "expected ";
+      for (const auto& n : running) msg += n + " ";
+      msg += "to exit within " + std::to_string(static_cast<int>((step.within_s > 0 ? step.within_s : 5.0) * opt_.time_scale)) +
+             " s; still running";
+      if (!done.empty()) {
+        msg += " while ";
+        for (const auto& n : done) msg += n + " ";
+        msg += "had finished: the clients were served one after another, not at the same time "
+               "(serve each connection in its own thread)";
+      }
+      for (const auto& n : running) {
+        if (done.empty() && children_.at(n)->out().empty()) msg += hint_buffered();
+      }
+      fail(step, Verdict::timeout, msg);
+    }
+    for (const auto& name : step.actors) {
+      const auto& s = *children_.at(name)->status();
+      event(name, s.to_string());
+      final_status_[name] = s;
+      if (s.signal != 0 && !s.sent_by_harness) fail(step, Verdict::crash, name + " was " + s.to_string() + "\n" + program_tail(name));
+      if (step.exit_code && s.code != *step.exit_code) {
+        fail(step, Verdict::fail, "expected " + name + " to exit " + std::to_string(*step.exit_code) + "; it ended with " +
+                                      s.to_string() + "\n" + program_tail(name));
+      }
+    }
+  }
+
+  awaitable<void> expect_output(const Step& step, const std::string& who) {
+    Child& c = child(step, who);
+    const bool is_out = step.stream == "stdout";
+    auto& cursor = cursors_[who + "." + step.stream];
+    MatchResult m;
+    Captures trial;
+    const bool decided = co_await until(
+        [&] {
+          trial = captures_;
+          const auto& text = is_out ? c.out() : c.err();
+          const bool ended = is_out ? c.out_ended() : c.err_ended();
+          m = match_groups(step.patterns, complete_lines(text, ended), cursor, ended, trial);
+          return m.status != MatchResult::Status::need_more;
+        },
+        deadline_for(step));
+    if (decided && m.status == MatchResult::Status::matched) {
+      captures_ = trial;
+      cursor += m.consumed;
+      co_return;
+    }
+    const bool timed_out = !decided;
+    if (timed_out) {  // say what is there so far, as if the output had ended
+      trial = captures_;
+      const auto& text = is_out ? c.out() : c.err();
+      m = match_groups(step.patterns, complete_lines(text, true), cursor, true, trial);
+    }
+    std::string msg;
+    if (m.failed) {
+      msg = describe_mismatch(*m.failed, m.actual, trial);
+      msg += m.failed->where.to_string() + ": note: expected line\n";
+      msg += who + " " + step.stream + ":" + std::to_string(m.actual_index + 1) + ": note: scanning from here\n";
+      if (m.actual && m.failed->kind == PatternLine::Kind::exact) msg += hint_for_line(m.failed->text, *m.actual);
+    } else {
+      msg = "the output did not match in time\n";
+    }
+    if (timed_out && (is_out ? c.out() : c.err()).empty()) msg += hint_buffered();
+    msg += program_tail(who);
+    fail(step, timed_out && !m.actual ? Verdict::timeout : Verdict::fail,
+         "expected " + who + " " + step.stream + " to show the lines below\n" + msg);
+  }
+
+  // A sentence of advice where a mismatch is a known mistake.
+  static std::string hint_for_line(const std::string& expected, const std::string& actual) {
+    auto strip = [](std::string s) {
+      s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
+      return s;
+    };
+    if (expected != actual && strip(expected) == strip(actual)) {
+      return "hint: the text differs only in spaces: print exactly what the tutorial prints (no space after ',')\n";
+    }
+    if (expected == "Welcome!") return "hint: the server must send b'Welcome!' first, as soon as it accepts\n";
+    if (actual + "\r" == expected) return "hint: the tutorial's line ends in \\r\\n: print('...\\r\\n') prints both\n";
+    return "";
+  }
+
+  awaitable<void> connect(const Step& step, const std::string& who) {
+    auto p = std::make_unique<Peer>(io_);
+    const asio::ip::tcp::endpoint to(asio::ip::make_address(step.endpoint.host), step.endpoint.port);
+    event(who, "connect tcp " + step.endpoint.to_string());
+    using namespace asio::experimental::awaitable_operators;
+    asio::steady_timer t(io_);
+    t.expires_at(deadline_for(step));
+    auto outcome = co_await (p->tcp.async_connect(to, asio::as_tuple(use_awaitable)) ||
+                             t.async_wait(asio::as_tuple(use_awaitable)));
+    if (outcome.index() == 1) fail(step, Verdict::timeout, "connect " + step.endpoint.to_string() + ": no answer");
+    const auto ec = std::get<0>(std::get<0>(outcome));
+    if (ec) {
+      std::string msg = "connect " + step.endpoint.to_string() + ": " + ec.message();
+      std::string others;
+      for (const auto& l : bound_sockets()) {
+        if (l.proto == "tcp") others += (others.empty() ? "" : ", ") + l.host + ":" + std::to_string(l.port);
+      }
+      if (!others.empty()) msg += "; nothing listens there, but something listens on " + others;
+      fail(step, Verdict::fail, msg);
+    }
+    event(who, "connected from 127.0.0.1:" + std::to_string(p->tcp.local_endpoint().port()));
+    asio::co_spawn(io_, tcp_reader(*p, who), asio::detached);
+    peers_[who] = std::move(p);
+  }
+
+  awaitable<void> tcp_reader(Peer& p, std::string who) {
+    char buf[16384];
+    for (;;) {
+      auto [ec, n] = co_await p.tcp.async_read_some(asio::buffer(buf), asio::as_tuple(use_awaitable));
+      if (n > 0) {
+        event(who, "recv " + visible(std::string_view(buf, n)));
+        if (p.in.size() < opt_.limits.output_cap) p.in.append(buf, n);
+      }
+      if (ec) {
+        p.closed = true;
+        p.close_reason = ec == asio::error::eof ? "closed by the other side" : ec.message();
+        if (ec != asio::error::operation_aborted && ec != asio::error::bad_descriptor) event(who, "connection " + p.close_reason);
+        co_return;
+      }
+    }
+  }
+
+  awaitable<void> accept_one(Peer& p, std::string who) {
+    auto [ec, sock] = co_await p.acceptor.async_accept(asio::as_tuple(use_awaitable));
+    if (ec) co_return;
+    p.tcp = std::move(sock);
+    p.accepted = true;
+    boost::system::error_code ignored;
+    const auto from = p.tcp.remote_endpoint(ignored);
+    event(who, "accepted a connection from " + from.address().to_string() + ":" + std::to_string(from.port()));
+    co_await tcp_reader(p, who);
+  }
+
+  awaitable<void> udp_reader(Peer& p, std::string who) {
+    std::string buf(65536, '\0');
+    for (;;) {
+      asio::ip::udp::endpoint from;
+      auto [ec, n] = co_await p.udp.async_receive_from(asio::buffer(buf), from, asio::as_tuple(use_awaitable));
+      if (ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor) co_return;
+      if (ec) continue;  // ICMP port unreachable from an earlier send: not a datagram
+      event(who, "recvfrom " + from.address().to_string() + ":" + std::to_string(from.port()) + " " +
+                     visible(std::string_view(buf.data(), n)));
+      p.datagrams.emplace_back(buf.data(), n);
+    }
+  }
+
+  void check_not_before(const Step& step, clock_type::time_point began, const std::string& what) {
+    if (!step.not_before_s) return;
+    const double took = std::chrono::duration<double>(clock_type::now() - began).count();
+    if (took < *step.not_before_s * opt_.time_scale) {
+      char b[128];
+      std::snprintf(b, sizeof b, " came after %.3f s, earlier than %.3f s", took, *step.not_before_s);
+      fail(step, Verdict::fail, what + b);
+    }
+  }
+
+  awaitable<void> recv(const Step& step, const std::string& who) {
+    Peer& p = peer(step, who);
+    const auto began = clock_type::now();
+    const bool ok = co_await until([&] { return p.in.size() >= step.data.size() || p.closed; }, deadline_for(step));
+    if (p.in.compare(0, step.data.size(), step.data) == 0 && p.in.size() >= step.data.size()) {
+      check_not_before(step, began, visible(step.data));
+      p.in.erase(0, step.data.size());
+      co_return;
+    }
+    PatternLine expected{PatternLine::Kind::exact, step.data, step.where};
+    std::string msg = "expected " + who + " to receive the bytes below\n" +
+                      describe_mismatch(expected, p.in.empty() && p.closed ? std::nullopt : std::optional(p.in), {});
+    if (p.closed) msg += "(the connection was " + p.close_reason + ")\n";
+    if (!p.in.empty()) msg += hint_for_line(step.data, p.in);
+    fail(step, ok ? Verdict::fail : Verdict::timeout, msg);
+  }
+
+  awaitable<void> recvfrom(const Step& step, const std::string& who) {
+    Peer& p = peer(step, who);
+    const auto began = clock_type::now();
+    const bool ok = co_await until([&] { return !p.datagrams.empty(); }, deadline_for(step));
+    if (!ok) fail(step, Verdict::timeout, "expected a datagram " + visible(step.data) + "; none came");
+    const std::string got = p.datagrams.front();
+    p.datagrams.erase(p.datagrams.begin());
+    if (got != step.data) {
+      PatternLine expected{PatternLine::Kind::exact, step.data, step.where};
+      fail(step, Verdict::fail, "expected the datagram below\n" + describe_mismatch(expected, got, {}) +
+                                    hint_for_line(step.data, got));
+    }
+    check_not_before(step, began, "the datagram");
+  }
+
+  const Scenario& sc_;
+  const RunOptions& opt_;
+  clock_type::time_point start_;
+  asio::io_context io_;
+  std::filesystem::path dir_;
+  std::map<std::string, std::unique_ptr<Child>> children_;
+  std::map<std::string, std::unique_ptr<Peer>> peers_;
+  std::map<std::string, ExitStatus> final_status_;
+  std::map<std::string, std::size_t> cursors_;
+  std::map<std::string, std::size_t> typed_upto_;
+  Captures captures_;
+  std::string transcript_;
+  std::optional<StepFailure> failure_;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+Result run_scenario(const Scenario& scenario, const RunOptions& options) { return Run(scenario, options).execute(); }
+
+}  // namespace socklab::harness

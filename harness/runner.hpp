@@ -1,0 +1,48 @@
+// Runs one scenario: starts its programs and peers on one event loop, follows its steps, and gives
+// a verdict with a message and the transcript.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "child.hpp"
+#include "scenario.hpp"
+
+namespace socklab::harness {
+
+struct RunOptions {
+  /// role -> command line (placeholders {host} {port} {dir}); roles not here run the reference program.
+  std::map<std::string, std::vector<std::string>> impls;
+  /// Folders searched for the reference programs.
+  std::vector<std::string> program_dirs;
+  double time_scale = 1.0;
+  Limits limits;
+  /// Print every event as it happens (socklab run).
+  bool live = false;
+  /// How the scenario is isolated, for the report.
+  std::string isolation = "none";
+};
+
+/// The closed set of verdicts (SPEC §2).
+enum class Verdict { pass, fail, timeout, crash, error, skip };
+const char* to_string(Verdict v);
+
+struct Result {
+  std::string scenario;
+  std::string role;  // the role under test, or "reference"
+  std::vector<std::string> tags;
+  int points = 0;
+  Verdict verdict = Verdict::error;
+  std::string message;
+  double duration_s = 0;
+  std::string transcript;
+  std::string isolation;
+};
+
+/// Where the reference program for `role` is, or "" when none is found.
+std::string reference_program(const std::string& role, const std::vector<std::string>& dirs);
+
+Result run_scenario(const Scenario& scenario, const RunOptions& options);
+
+}  // namespace socklab::harness

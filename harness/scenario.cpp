@@ -1,0 +1,492 @@
+#include "scenario.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace socklab::harness {
+
+std::string Location::to_string() const { return file + ":" + std::to_string(line) + ":" + std::to_string(col); }
+
+ParseError::ParseError(Location w, const std::string& message)
+    : std::runtime_error(w.to_string() + ": error: " + message), where(std::move(w)) {}
+
+bool Scenario::involves(std::string_view role) const {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+const std::vector<std::string>& known_roles() {
+  static const std::vector<std::string> roles = {"ex1.server", "ex2.client", "ex3.server", "ex3.client",
+                                                 "ex4.server", "ex4.client", "ex5.server", "ex5.client",
+                                                 "ex6.server", "ex6.client"};
+  return roles;
+}
+
+namespace {
+
+struct Token {
+  std::string text;
+  int col = 1;
+  bool quoted = false;
+};
+
+class LineParser {
+ public:
+  LineParser(std::vector<Token> tokens, Location where) : tokens_(std::move(tokens)), where_(std::move(where)) {}
+
+  [[nodiscard]] bool done() const { return pos_ >= tokens_.size(); }
+  [[nodiscard]] const Token* peek() const { return done() ? nullptr : &tokens_[pos_]; }
+
+  [[noreturn]] void fail(const std::string& message) const {
+    Location at = where_;
+    at.col = done() ? (tokens_.empty() ? 1 : tokens_.back().col + static_cast<int>(tokens_.back().text.size()))
+                    : tokens_[pos_].col;
+    throw ParseError(at, message);
+  }
+
+  std::string word(const char* what) {
+    if (done()) fail(std::string("expected ") + what);
+    return tokens_[pos_++].text;
+  }
+
+  std::string quoted(const char* what) {
+    if (done() || !tokens_[pos_].quoted) fail(std::string("expected ") + what + " in double quotes");
+    return tokens_[pos_++].text;
+  }
+
+  bool accept(std::string_view keyword) {
+    if (done() || tokens_[pos_].quoted || tokens_[pos_].text != keyword) return false;
+    ++pos_;
+    return true;
+  }
+
+  void expect_keyword(std::string_view keyword) {
+    if (!accept(keyword)) fail("expected '" + std::string(keyword) + "'");
+  }
+
+  long integer(const char* what, long lo, long hi) {
+    const std::string t = word(what);
+    long v = 0;
+    auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec != std::errc{} || p != t.data() + t.size() || v < lo || v > hi) {
+      --pos_;
+      fail(std::string("expected ") + what + " (a whole number from " + std::to_string(lo) + " to " +
+           std::to_string(hi) + "), got '" + t + "'");
+    }
+    return v;
+  }
+
+  double duration() {
+    const std::string t = word("a duration such as 2s or 500ms");
+    double scale = 1;
+    std::string number = t;
+    if (t.size() > 2 && t.ends_with("ms")) {
+      scale = 0.001;
+      number = t.substr(0, t.size() - 2);
+    } else if (t.size() > 1 && t.ends_with("s")) {
+      number = t.substr(0, t.size() - 1);
+    } else {
+      --pos_;
+      fail("expected a duration such as 2s or 500ms, got '" + t + "'");
+    }
+    double v = 0;
+    auto [p, ec] = std::from_chars(number.data(), number.data() + number.size(), v);
+    if (ec != std::errc{} || p != number.data() + number.size() || v < 0 || v > 3600) {
+      --pos_;
+      fail("expected a duration from 0s to 3600s, got '" + t + "'");
+    }
+    return v * scale;
+  }
+
+  Endpoint endpoint() {
+    const std::string t = word("HOST:PORT");
+    const auto colon = t.rfind(':');
+    Endpoint e;
+    long port = 0;
+    if (colon != std::string::npos) {
+      e.host = t.substr(0, colon);
+      if (e.host.size() > 2 && e.host.front() == '[' && e.host.back() == ']') e.host = e.host.substr(1, e.host.size() - 2);
+      auto [p, ec] = std::from_chars(t.data() + colon + 1, t.data() + t.size(), port);
+      if (ec != std::errc{} || p != t.data() + t.size()) port = 0;
+    }
+    if (colon == std::string::npos || e.host.empty() || port < 1 || port > 65535) {
+      --pos_;
+      fail("expected HOST:PORT such as 127.0.0.1:9999, got '" + t + "'");
+    }
+    e.port = static_cast<std::uint16_t>(port);
+    return e;
+  }
+
+  // Optional "within D" and "not before D", in any order.
+  void bounds(Step& step) {
+    for (;;) {
+      if (accept("within")) {
+        step.within_s = duration();
+      } else if (accept("not")) {
+        expect_keyword("before");
+        step.not_before_s = duration();
+      } else {
+        return;
+      }
+    }
+  }
+
+  void end() {
+    if (!done()) fail("unexpected '" + tokens_[pos_].text + "'");
+  }
+
+ private:
+  std::vector<Token> tokens_;
+  Location where_;
+  std::size_t pos_ = 0;
+};
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Words and "quoted strings" (escapes \\ \" \r \n \t \0 \xHH); # starts a comment between tokens.
+std::vector<Token> tokenize(std::string_view line, const Location& where) {
+  std::vector<Token> tokens;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    if (line[i] == ' ' || line[i] == '\t' || line[i] == '\r') {
+      ++i;
+      continue;
+    }
+    if (line[i] == '#') break;
+    Token t;
+    t.col = static_cast<int>(i) + 1;
+    if (line[i] == '"') {
+      t.quoted = true;
+      ++i;
+      bool closed = false;
+      while (i < line.size()) {
+        const char c = line[i++];
+        if (c == '"') {
+          closed = true;
+          break;
+        }
+        if (c != '\\') {
+          t.text += c;
+          continue;
+        }
+        Location at = where;
+        at.col = static_cast<int>(i);
+        if (i >= line.size()) throw ParseError(at, "a backslash ends the line inside a string");
+        const char e = line[i++];
+        switch (e) {
+          case '\\': t.text += '\\'; break;
+          case '"': t.text += '"'; break;
+          case 'r': t.text += '\r'; break;
+          case 'n': t.text += '\n'; break;
+          case 't': t.text += '\t'; break;
+          case '0': t.text += '\0'; break;
+          case 'x': {
+            const int hi = i < line.size() ? hex_value(line[i]) : -1;
+            const int lo = i + 1 < line.size() ? hex_value(line[i + 1]) : -1;
+            if (hi < 0 || lo < 0) throw ParseError(at, "\\x needs two hex digits");
+            t.text += static_cast<char>(hi * 16 + lo);
+            i += 2;
+            break;
+          }
+          default: throw ParseError(at, std::string("unknown escape \\") + e);
+        }
+      }
+      if (!closed) {
+        Location at = where;
+        at.col = t.col;
+        throw ParseError(at, "string not closed: a \" is missing");
+      }
+    } else {
+      while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') t.text += line[i++];
+    }
+    tokens.push_back(std::move(t));
+  }
+  return tokens;
+}
+
+bool is_pattern_line(std::string_view trimmed) {
+  return !trimmed.empty() && (trimmed[0] == '|' || trimmed[0] == '~' || trimmed[0] == '*' || trimmed[0] == '{' ||
+                              trimmed[0] == '}');
+}
+
+const std::vector<std::string>& known_tags() {
+  static const std::vector<std::string> tags = {"core", "robustness"};
+  return tags;
+}
+
+bool valid_actor(const std::string& name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+}
+
+class ScenarioParser {
+ public:
+  ScenarioParser(std::string_view text, const std::string& path) : text_(text) { scenario_.path = path; }
+
+  Scenario parse() {
+    std::size_t start = 0;
+    int line_no = 0;
+    bool in_group = false;
+    while (start <= text_.size()) {
+      std::size_t end = text_.find('\n', start);
+      if (end == std::string_view::npos) end = text_.size();
+      std::string_view line = text_.substr(start, end - start);
+      ++line_no;
+      start = end + 1;
+      Location where{scenario_.path, line_no, 1};
+      const auto first = line.find_first_not_of(" \t");
+      std::string_view trimmed = first == std::string_view::npos ? std::string_view{} : line.substr(first);
+      if (is_pattern_line(trimmed)) {
+        where.col = static_cast<int>(first) + 1;
+        pattern_line(trimmed, where, in_group);
+        continue;
+      }
+      if (in_group) throw ParseError(where, "unordered group not closed: a '}' is missing before this line");
+      directive(tokenize(line, where), where);
+      if (end == text_.size()) break;
+    }
+    if (in_group) throw ParseError({scenario_.path, line_no, 1}, "unordered group not closed at end of file");
+    finish();
+    return std::move(scenario_);
+  }
+
+ private:
+  void pattern_line(std::string_view trimmed, const Location& where, bool& in_group) {
+    if (scenario_.steps.empty() || scenario_.steps.back().kind != Step::Kind::expect_output) {
+      throw ParseError(where, "an expected line ('|', '~', '*', '{', '}') must follow 'expect ACTOR stdout'");
+    }
+    auto& groups = scenario_.steps.back().patterns;
+    const char marker = trimmed[0];
+    if (marker == '{') {
+      if (in_group) throw ParseError(where, "unordered groups do not nest");
+      in_group = true;
+      groups.push_back({{}, true});
+      return;
+    }
+    if (marker == '}') {
+      if (!in_group) throw ParseError(where, "'}' without a '{'");
+      if (groups.back().lines.empty()) throw ParseError(where, "empty unordered group");
+      in_group = false;
+      return;
+    }
+    PatternLine p;
+    p.kind = marker == '|' ? PatternLine::Kind::exact
+             : marker == '~' ? PatternLine::Kind::regex
+                             : PatternLine::Kind::glob;
+    std::string_view rest = trimmed.substr(1);
+    if (!rest.empty() && rest[0] == ' ') rest.remove_prefix(1);
+    if (!rest.empty() && rest.back() == '\r') rest.remove_suffix(1);
+    p.text = std::string(rest);
+    p.where = where;
+    if (in_group) {
+      groups.back().lines.push_back(std::move(p));
+    } else {
+      groups.push_back({{std::move(p)}, false});
+    }
+  }
+
+  void directive(std::vector<Token> tokens, const Location& where) {
+    if (tokens.empty()) return;
+    LineParser p(std::move(tokens), where);
+    const Token head = *p.peek();
+    if (head.quoted) p.fail("a line starts with a directive, not a string");
+    const std::string d = p.word("a directive");
+    if (d == "title") {
+      std::string title;
+      while (!p.done()) title += (title.empty() ? "" : " ") + p.word("text");
+      scenario_.title = title;
+      return;
+    }
+    if (d == "roles") {
+      while (!p.done()) {
+        const Token* t = p.peek();
+        const std::string role = p.word("a role");
+        const auto& roles = known_roles();
+        if (std::find(roles.begin(), roles.end(), role) == roles.end()) {
+          Location at = where;
+          at.col = t->col;
+          throw ParseError(at, "unknown role '" + role + "' (roles: ex1.server ex2.client ex3.server ex3.client "
+                                                        "ex4.server ex4.client ex5.server ex5.client ex6.server ex6.client)");
+        }
+        scenario_.roles.push_back(role);
+      }
+      if (scenario_.roles.empty()) p.fail("'roles' names at least one role");
+      return;
+    }
+    if (d == "tags") {
+      while (!p.done()) scenario_.tags.push_back(p.word("a tag"));
+      return;
+    }
+    if (d == "points") {
+      scenario_.points = static_cast<int>(p.integer("points", 0, 1000));
+      p.end();
+      return;
+    }
+    Step step;
+    step.where = where;
+    if (d == "start") {
+      step.kind = Step::Kind::start;
+      step.actors.push_back(actor(p, false));
+      step.role = p.word("a role");
+      const auto& roles = known_roles();
+      if (std::find(roles.begin(), roles.end(), step.role) == roles.end()) p.fail("unknown role '" + step.role + "'");
+      processes_.push_back(step.actors.back());
+    } else if (d == "wait") {
+      step.actors.push_back(actor(p, true));
+      if (p.accept("listening")) {
+        step.kind = Step::Kind::listening;
+        step.proto = p.word("tcp or udp");
+        if (step.proto != "tcp" && step.proto != "udp") p.fail("expected tcp or udp");
+        step.endpoint = p.endpoint();
+      } else {
+        while (!p.done() && !p.peek()->quoted && p.peek()->text != "exit") step.actors.push_back(actor(p, true));
+        step.kind = Step::Kind::exited;
+        p.expect_keyword("exit");
+        if (!p.accept("any")) step.exit_code = static_cast<int>(p.integer("an exit code or 'any'", 0, 255));
+      }
+      p.bounds(step);
+    } else if (d == "type") {
+      step.kind = Step::Kind::type;
+      step.actors.push_back(actor(p, true));
+      if (p.accept("after")) step.prompt = p.quoted("the prompt to wait for");
+      step.data = p.quoted("the line to type");
+      p.bounds(step);
+    } else if (d == "close") {
+      step.actors.push_back(actor(p, true));
+      step.kind = p.accept("stdin") ? Step::Kind::close_stdin : Step::Kind::close_peer;
+    } else if (d == "reset") {
+      step.kind = Step::Kind::close_peer;
+      step.reset = true;
+      step.actors.push_back(actor(p, true));
+    } else if (d == "stop") {
+      step.kind = Step::Kind::stop;
+      step.actors.push_back(actor(p, true));
+    } else if (d == "expect") {
+      step.actors.push_back(actor(p, true));
+      if (p.accept("closed")) {
+        step.kind = Step::Kind::expect_closed;
+      } else {
+        step.kind = Step::Kind::expect_output;
+        step.stream = p.word("stdout, stderr or closed");
+        if (step.stream != "stdout" && step.stream != "stderr") p.fail("expected stdout, stderr or closed");
+      }
+      p.bounds(step);
+    } else if (d == "connect") {
+      step.kind = Step::Kind::connect;
+      step.actors.push_back(actor(p, false));
+      step.proto = p.word("tcp");
+      if (step.proto != "tcp") p.fail("expected tcp (UDP peers use 'udp ACTOR')");
+      step.endpoint = p.endpoint();
+      peers_.push_back(step.actors.back());
+    } else if (d == "listen") {
+      step.kind = Step::Kind::listen;
+      step.actors.push_back(actor(p, false));
+      step.proto = p.word("tcp");
+      if (step.proto != "tcp") p.fail("expected tcp (UDP peers use 'udp ACTOR')");
+      step.endpoint = p.endpoint();
+      peers_.push_back(step.actors.back());
+    } else if (d == "accept") {
+      step.kind = Step::Kind::accept;
+      step.actors.push_back(actor(p, true));
+      p.bounds(step);
+    } else if (d == "udp") {
+      step.kind = Step::Kind::udp_open;
+      step.actors.push_back(actor(p, false));
+      peers_.push_back(step.actors.back());
+    } else if (d == "send") {
+      step.kind = Step::Kind::send;
+      step.actors.push_back(actor(p, true));
+      if (p.accept("random")) {
+        const long n = p.integer("a byte count", 1, 64L << 20);
+        std::uint32_t x = 2463534242u;  // xorshift32: the same bytes every run
+        step.data.resize(static_cast<std::size_t>(n));
+        for (auto& c : step.data) {
+          x ^= x << 13;
+          x ^= x >> 17;
+          x ^= x << 5;
+          c = static_cast<char>(x & 0xff);
+        }
+      } else {
+        step.data = p.quoted("the bytes to send");
+      }
+    } else if (d == "sendto") {
+      step.kind = Step::Kind::sendto;
+      step.actors.push_back(actor(p, true));
+      step.endpoint = p.endpoint();
+      step.data = p.quoted("the datagram to send");
+    } else if (d == "recv" || d == "recvfrom") {
+      step.kind = d == "recv" ? Step::Kind::recv : Step::Kind::recvfrom;
+      step.actors.push_back(actor(p, true));
+      step.data = p.quoted("the bytes expected");
+      p.bounds(step);
+    } else if (d == "sleep") {
+      step.kind = Step::Kind::sleep;
+      step.within_s = p.duration();
+    } else {
+      Location at = where;
+      at.col = head.col;
+      throw ParseError(at, "unknown directive '" + d +
+                               "' (directives: title roles tags points start wait type close reset stop expect "
+                               "connect listen accept udp send sendto recv recvfrom sleep)");
+    }
+    p.end();
+    scenario_.steps.push_back(std::move(step));
+  }
+
+  // An actor name; `known` ones must have been started or connected before.
+  std::string actor(LineParser& p, bool known) {
+    const std::string name = p.word("an actor name");
+    if (!valid_actor(name)) p.fail("'" + name + "' is not an actor name (letters, digits, '_' and '-')");
+    const bool exists = std::find(processes_.begin(), processes_.end(), name) != processes_.end() ||
+                        std::find(peers_.begin(), peers_.end(), name) != peers_.end();
+    if (known && !exists) p.fail("no actor '" + name + "' was started before this line");
+    if (!known && exists) p.fail("actor '" + name + "' is already started");
+    return name;
+  }
+
+  void finish() {
+    const Location top{scenario_.path, 1, 1};
+    if (scenario_.roles.empty()) throw ParseError(top, "the scenario names no roles ('roles ex4.server ...')");
+    if (scenario_.tags.empty()) throw ParseError(top, "the scenario has no tags ('tags core' or 'tags robustness')");
+    const auto& known = known_tags();
+    if (std::none_of(scenario_.tags.begin(), scenario_.tags.end(),
+                     [&](const std::string& t) { return std::find(known.begin(), known.end(), t) != known.end(); })) {
+      throw ParseError(top, "the scenario's tags include neither 'core' nor 'robustness'");
+    }
+    for (const auto& step : scenario_.steps) {
+      if (step.kind == Step::Kind::expect_output && step.patterns.empty()) {
+        throw ParseError(step.where, "'expect ... " + step.stream + "' is followed by no expected line");
+      }
+    }
+    const std::filesystem::path path(scenario_.path);
+    scenario_.example = path.parent_path().filename().string();
+    scenario_.name = scenario_.example + "/" + path.stem().string();
+  }
+
+  std::string_view text_;
+  Scenario scenario_;
+  std::vector<std::string> processes_;
+  std::vector<std::string> peers_;
+};
+
+}  // namespace
+
+Scenario parse_scenario(std::string_view text, const std::string& path) { return ScenarioParser(text, path).parse(); }
+
+Scenario load_scenario(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ParseError({path, 0, 0}, "cannot read the file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_scenario(text.str(), path);
+}
+
+}  // namespace socklab::harness

@@ -1,0 +1,108 @@
+// A scenario: one file under scenarios/<example>/, a list of steps (actions and expectations) in a
+// small line-oriented language documented in scenarios/README.md.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace socklab::harness {
+
+/// Where something stands in a scenario file (1-based line and column).
+struct Location {
+  std::string file;
+  int line = 0;
+  int col = 1;
+  [[nodiscard]] std::string to_string() const;
+};
+
+/// A scenario file that cannot be read: reported as file:line:col: error: message.
+class ParseError : public std::runtime_error {
+ public:
+  ParseError(Location where, const std::string& message);
+  Location where;
+};
+
+/// One expected line: `| exact`, `~ regex` (with [[NAME:regex]] captures and [[NAME]] uses), `* glob`.
+struct PatternLine {
+  enum class Kind { exact, regex, glob };
+  Kind kind = Kind::exact;
+  std::string text;
+  Location where;
+};
+
+/// A run of expected lines: in order, or (between `{` and `}`) in any order.
+struct PatternGroup {
+  std::vector<PatternLine> lines;
+  bool unordered = false;
+};
+
+/// host:port as written in a scenario.
+struct Endpoint {
+  std::string host;
+  std::uint16_t port = 0;
+  [[nodiscard]] std::string to_string() const { return host + ":" + std::to_string(port); }
+};
+
+struct Step {
+  enum class Kind {
+    start,         // start ACTOR ROLE
+    listening,     // wait ACTOR listening tcp|udp HOST:PORT
+    exited,        // wait ACTOR... exit N|any
+    type,          // type ACTOR [after "PROMPT"] "TEXT"
+    close_stdin,   // close ACTOR stdin
+    stop,          // stop ACTOR
+    expect_output, // expect ACTOR stdout|stderr + pattern lines
+    connect,       // connect ACTOR tcp HOST:PORT
+    send,          // send ACTOR "DATA" | send ACTOR random N
+    recv,          // recv ACTOR "DATA"
+    expect_closed, // expect ACTOR closed
+    close_peer,    // close ACTOR | reset ACTOR
+    udp_open,      // udp ACTOR
+    sendto,        // sendto ACTOR HOST:PORT "DATA"
+    recvfrom,      // recvfrom ACTOR "DATA"
+    sleep,         // sleep DURATION (a scripted pause, never a readiness wait)
+    listen,        // listen ACTOR tcp HOST:PORT (socklab plays the server)
+    accept,        // accept ACTOR
+  };
+  Kind kind = Kind::start;
+  Location where;
+  std::vector<std::string> actors;
+  std::string role;            // start
+  std::string proto;           // listening, connect
+  Endpoint endpoint;           // listening, connect, sendto
+  std::string stream;          // expect_output: "stdout" or "stderr"
+  std::string data;            // type, send, recv, sendto, recvfrom
+  std::optional<std::string> prompt;  // type ... after "PROMPT"
+  std::optional<int> exit_code;       // exited: nullopt = any
+  bool reset = false;                 // close_peer: a reset instead of a FIN
+  double within_s = 0;                // the deadline of a wait; 0 = the default
+  std::optional<double> not_before_s;
+  std::vector<PatternGroup> patterns;  // expect_output
+};
+
+struct Scenario {
+  std::string path;     // as given
+  std::string example;  // ex1 … ex6: the folder
+  std::string name;     // ex4/tutorial-run: example/file stem
+  std::string title;
+  std::vector<std::string> roles;
+  std::vector<std::string> tags;
+  int points = 1;
+  std::vector<Step> steps;
+  /// Whether the scenario puts `role` to the test.
+  [[nodiscard]] bool involves(std::string_view role) const;
+};
+
+/// The ten roles a program can play (SPEC §3).
+const std::vector<std::string>& known_roles();
+
+/// Parses a scenario file's text. Throws ParseError; never anything else on any input.
+Scenario parse_scenario(std::string_view text, const std::string& path);
+/// Reads and parses a file.
+Scenario load_scenario(const std::string& path);
+
+}  // namespace socklab::harness
