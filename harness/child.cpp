@@ -74,105 +74,111 @@ std::string ExitStatus::to_string() const {
 
 Child::Child(asio::io_context& io, const std::vector<std::string>& argv, const std::string& dir, const Limits& limits,
              OutputHook hook)
-    : io_(io), in_(io), out_pipe_(io), err_pipe_(io), cap_(limits.output_cap), hook_(std::move(hook)) {
+    : io_(io), st_(std::make_shared<State>(io)) {
+  st_->cap = limits.output_cap;
+  st_->hook = std::move(hook);
   const bp::filesystem::path exe = argv.at(0).find('/') == std::string::npos
                                        ? bp::environment::find_executable(argv[0])
                                        : bp::filesystem::path(argv[0]);
   if (exe.empty()) throw std::runtime_error("no program '" + argv[0] + "' on PATH");
   const std::vector<std::string> args(argv.begin() + 1, argv.end());
-  proc_.emplace(io.get_executor(), exe, args, bp::process_stdio{in_, out_pipe_, err_pipe_},
-                bp::process_start_dir{dir}, bp::process_environment{child_environment()}, ChildSetup{limits});
-  pid_ = proc_->id();
-  ::setpgid(pid_, pid_);  // also from here, so the group exists before any signal is sent
-  asio::co_spawn(io, read_loop(out_pipe_, out_, out_ended_, out_dropped_, "stdout"), asio::detached);
-  asio::co_spawn(io, read_loop(err_pipe_, err_, err_ended_, err_dropped_, "stderr"), asio::detached);
-  asio::co_spawn(io, wait_loop(), asio::detached);
+  st_->proc.emplace(io.get_executor(), exe, args, bp::process_stdio{st_->in, st_->out_pipe, st_->err_pipe},
+                    bp::process_start_dir{dir}, bp::process_environment{child_environment()}, ChildSetup{limits});
+  st_->pid = st_->proc->id();
+  ::setpgid(st_->pid, st_->pid);  // also from here, so the group exists before any signal is sent
+  asio::co_spawn(io, read_loop(st_, true), asio::detached);
+  asio::co_spawn(io, read_loop(st_, false), asio::detached);
+  asio::co_spawn(io, wait_loop(st_), asio::detached);
 }
 
 Child::~Child() {
   kill_group();
-  if (!status_ && proc_) {
+  boost::system::error_code ec;
+  st_->in.close(ec);
+  st_->out_pipe.close(ec);
+  st_->err_pipe.close(ec);
+  if (!st_->status && st_->proc) {
     int raw = 0;
-    ::waitpid(pid_, &raw, 0);  // always reaped, even when the loop is gone
+    if (::waitpid(st_->pid, &raw, 0) == st_->pid) {  // always reaped, even when the loop is gone
+      st_->status = ExitStatus{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, WIFSIGNALED(raw) ? WTERMSIG(raw) : 0, true};
+    }
   }
-  if (proc_) proc_->detach();  // reaped above or by wait_loop: nothing left for its destructor to do
+  if (st_->proc) st_->proc->detach();  // reaped: nothing left for its destructor to do
 }
 
-asio::awaitable<void> Child::read_loop(asio::readable_pipe& pipe, std::string& buf, bool& ended, std::size_t& dropped,
-                                       const char* name) {
+asio::awaitable<void> Child::read_loop(std::shared_ptr<State> st, bool is_out) {
+  auto& pipe = is_out ? st->out_pipe : st->err_pipe;
+  auto& buf = is_out ? st->out : st->err;
+  const char* name = is_out ? "stdout" : "stderr";
+  std::size_t dropped = 0;
   char chunk[16384];
   for (;;) {
     auto [ec, n] = co_await pipe.async_read_some(asio::buffer(chunk), asio::as_tuple(asio::use_awaitable));
     if (ec) break;
     std::string_view got(chunk, n);
-    if (buf.size() < cap_) {
-      const auto keep = std::min(got.size(), cap_ - buf.size());
-      buf.append(got.substr(0, keep));
-      if (hook_) hook_(name, got.substr(0, keep));
-      dropped += got.size() - keep;
-    } else {
-      dropped += got.size();
-    }
+    const auto keep = buf.size() < st->cap ? std::min(got.size(), st->cap - buf.size()) : std::size_t{0};
+    buf.append(got.substr(0, keep));
+    if (st->hook && keep > 0) st->hook(name, got.substr(0, keep));
+    dropped += got.size() - keep;
   }
   if (dropped > 0) {
     const std::string marker = "\n[truncated " + std::to_string(dropped) + " bytes]\n";
     buf += marker;
-    if (hook_) hook_(name, marker);
+    if (st->hook) st->hook(name, marker);
   }
-  ended = true;
+  (is_out ? st->out_ended : st->err_ended) = true;
 }
 
-asio::awaitable<void> Child::wait_loop() {
-  auto [ec, code] = co_await proc_->async_wait(asio::as_tuple(asio::use_awaitable));
-  const int raw = proc_->native_exit_code();
+asio::awaitable<void> Child::wait_loop(std::shared_ptr<State> st) {
+  auto [ec, code] = co_await st->proc->async_wait(asio::as_tuple(asio::use_awaitable));
+  if (st->status) co_return;  // reaped by the destructor already
+  const int raw = st->proc->native_exit_code();
   ExitStatus s;
-  if (WIFSIGNALED(raw)) {
+  if (!ec && WIFSIGNALED(raw)) {
     s.signal = WTERMSIG(raw);
-    s.sent_by_harness = s.signal == last_signal_sent_ || (last_signal_sent_ != 0 && s.signal == SIGKILL);
+    s.sent_by_harness = s.signal == st->last_signal_sent || (st->last_signal_sent != 0 && s.signal == SIGKILL);
   } else {
     s.code = ec ? -1 : code;
   }
-  status_ = s;
+  st->status = s;
   // The group may hold children the program left behind: they end with it.
-  ::kill(-pid_, SIGKILL);
+  ::kill(-st->pid, SIGKILL);
 }
 
 void Child::write_stdin(const std::string& data) {
-  if (!in_.is_open()) return;
+  if (!st_->in.is_open()) return;
   boost::system::error_code ec;
-  asio::write(in_, asio::buffer(data), ec);  // small, and the pipe holds 64 KiB: a program not reading is its fault
+  asio::write(st_->in, asio::buffer(data), ec);  // small, and the pipe holds 64 KiB
 }
 
 void Child::close_stdin() {
   boost::system::error_code ec;
-  in_.close(ec);
+  st_->in.close(ec);
 }
 
 void Child::kill_group() {
-  if (pid_ > 0 && !status_) {
-    if (last_signal_sent_ == 0) last_signal_sent_ = SIGKILL;
-    ::kill(-pid_, SIGKILL);
-  } else if (pid_ > 0) {
-    ::kill(-pid_, SIGKILL);
-  }
+  if (st_->pid <= 0) return;
+  if (!st_->status && st_->last_signal_sent == 0) st_->last_signal_sent = SIGKILL;
+  ::kill(-st_->pid, SIGKILL);
 }
 
 asio::awaitable<void> Child::stop(std::chrono::milliseconds grace) {
+  auto st = st_;
   asio::steady_timer timer(io_);
   close_stdin();
   for (int sig : {0, SIGINT, SIGTERM, SIGKILL}) {
-    if (status_) break;
+    if (st->status) break;
     if (sig != 0) {
-      last_signal_sent_ = sig;
-      ::kill(-pid_, sig);
+      st->last_signal_sent = sig;
+      ::kill(-st->pid, sig);
     }
     const auto until = std::chrono::steady_clock::now() + grace;
-    while (!status_ && std::chrono::steady_clock::now() < until) {
+    while (!st->status && std::chrono::steady_clock::now() < until) {
       timer.expires_after(std::chrono::milliseconds(2));
       co_await timer.async_wait(asio::use_awaitable);
     }
   }
-  while (!status_) {  // SIGKILL cannot be refused: the exit comes
+  while (!st->status) {  // SIGKILL cannot be refused: the exit comes
     timer.expires_after(std::chrono::milliseconds(2));
     co_await timer.async_wait(asio::use_awaitable);
   }

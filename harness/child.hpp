@@ -7,20 +7,14 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace socklab::harness {
+#include "scenario.hpp"
 
-struct Limits {
-  long cpu_s = 30;
-  long data_bytes = 1L << 30;  // RLIMIT_DATA, not RLIMIT_AS: thread stacks must not count
-  long processes = 256;
-  long file_bytes = 64L << 20;
-  long open_files = 1024;
-  std::size_t output_cap = 4u << 20;  // per stream
-};
+namespace socklab::harness {
 
 /// How a child ended.
 struct ExitStatus {
@@ -48,31 +42,34 @@ class Child {
   /// Kills the whole process group at once (the end of a scenario, or a timeout).
   void kill_group();
 
-  [[nodiscard]] const std::string& out() const { return out_; }
-  [[nodiscard]] const std::string& err() const { return err_; }
-  [[nodiscard]] bool out_ended() const { return out_ended_; }
-  [[nodiscard]] bool err_ended() const { return err_ended_; }
-  [[nodiscard]] const std::optional<ExitStatus>& status() const { return status_; }
-  [[nodiscard]] int pid() const { return pid_; }
+  [[nodiscard]] const std::string& out() const { return st_->out; }
+  [[nodiscard]] const std::string& err() const { return st_->err; }
+  [[nodiscard]] bool out_ended() const { return st_->out_ended; }
+  [[nodiscard]] bool err_ended() const { return st_->err_ended; }
+  [[nodiscard]] const std::optional<ExitStatus>& status() const { return st_->status; }
+  [[nodiscard]] int pid() const { return st_->pid; }
 
  private:
-  boost::asio::awaitable<void> read_loop(boost::asio::readable_pipe& pipe, std::string& buf, bool& ended,
-                                         std::size_t& dropped, const char* name);
-  boost::asio::awaitable<void> wait_loop();
+  // Shared with the reading and waiting coroutines, which may finish after the Child is gone.
+  struct State {
+    explicit State(boost::asio::io_context& io) : in(io), out_pipe(io), err_pipe(io) {}
+    boost::asio::writable_pipe in;
+    boost::asio::readable_pipe out_pipe;
+    boost::asio::readable_pipe err_pipe;
+    std::optional<boost::process::v2::process> proc;
+    std::string out, err;
+    bool out_ended = false, err_ended = false;
+    std::size_t cap = 0;
+    std::optional<ExitStatus> status;
+    int last_signal_sent = 0;
+    int pid = -1;
+    OutputHook hook;
+  };
+  static boost::asio::awaitable<void> read_loop(std::shared_ptr<State> st, bool is_out);
+  static boost::asio::awaitable<void> wait_loop(std::shared_ptr<State> st);
 
   boost::asio::io_context& io_;
-  boost::asio::writable_pipe in_;
-  boost::asio::readable_pipe out_pipe_;
-  boost::asio::readable_pipe err_pipe_;
-  std::optional<boost::process::v2::process> proc_;
-  std::string out_, err_;
-  bool out_ended_ = false, err_ended_ = false;
-  std::size_t out_dropped_ = 0, err_dropped_ = 0;
-  std::size_t cap_;
-  std::optional<ExitStatus> status_;
-  int last_signal_sent_ = 0;
-  int pid_ = -1;
-  OutputHook hook_;
+  std::shared_ptr<State> st_;
 };
 
 }  // namespace socklab::harness

@@ -1,13 +1,7 @@
 // socklab: list, run and check the tutorial's scenarios (SPEC §3).
-#include <fcntl.h>
 #include <fnmatch.h>
 #include <linux/limits.h>
-#include <net/if.h>
 #include <poll.h>
-#include <sched.h>
-#include <sys/ioctl.h>
-#include <sys/mount.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +13,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "isolation.hpp"
 #include "runner.hpp"
 #include "scenario.hpp"
 
@@ -90,31 +85,6 @@ std::vector<std::string> split_command(const std::string& s) {
   return words;
 }
 
-// Puts the calling process in new network and mount namespaces with loopback up; false where it cannot.
-bool isolate() {
-  if (::unshare(CLONE_NEWNET | CLONE_NEWNS) != 0) return false;
-  ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
-  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  ifreq ifr{};
-  std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
-  bool ok = ::ioctl(fd, SIOCGIFFLAGS, &ifr) == 0;
-  if (ok && !(ifr.ifr_flags & IFF_UP)) {  // some sandboxes bring it up already
-    ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP | IFF_RUNNING);
-    ok = ::ioctl(fd, SIOCSIFFLAGS, &ifr) == 0;
-  }
-  ::close(fd);
-  return ok;
-}
-
-bool namespaces_work() {
-  const pid_t pid = ::fork();
-  if (pid == 0) ::_exit(isolate() ? 0 : 1);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
 json to_json(const Result& r) {
   return {{"scenario", r.scenario}, {"role", r.role},         {"tags", r.tags},
           {"verdict", to_string(r.verdict)}, {"message", r.message}, {"duration_s", r.duration_s},
@@ -156,26 +126,14 @@ std::vector<Result> run_all(std::vector<Scenario> scenarios, RunOptions options,
   std::size_t finished = 0;
   while (finished < scenarios.size()) {
     while (static_cast<int>(running.size()) < jobs && next < scenarios.size()) {
-      int p[2];
-      if (::pipe2(p, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
-      std::fflush(stdout);
-      const pid_t pid = ::fork();
-      if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
-      if (pid == 0) {
-        ::close(p[0]);
+      const Scenario& sc = scenarios[next];
+      const Worker w = spawn_worker(isolated, sc.hosts, [&](const std::string& isolation) {
         RunOptions o = options;
-        o.isolation = isolated && isolate() ? "network namespace" : "none (scenarios run one at a time)";
-        const std::string out = to_json(run_scenario(scenarios[next], o)).dump(-1, ' ', false, json::error_handler_t::replace);
-        for (std::size_t off = 0; off < out.size();) {
-          const ssize_t n = ::write(p[1], out.data() + off, out.size() - off);
-          if (n <= 0) break;
-          off += static_cast<std::size_t>(n);
-        }
-        ::_exit(0);
-      }
-      ::close(p[1]);
-      index_of[p[0]] = next;
-      running.push_back({scenarios[next], pid, p[0], {}});
+        o.isolation = isolation;
+        return to_json(run_scenario(sc, o)).dump(-1, ' ', false, json::error_handler_t::replace);
+      });
+      index_of[w.fd] = next;
+      running.push_back({sc, w.pid, w.fd, {}});
       ++next;
     }
     std::vector<pollfd> fds;
@@ -336,7 +294,8 @@ int main(int argc, char** argv) {
     RunOptions options;
     options.program_dirs = program_dirs();
     options.time_scale = time_scale;
-    const bool isolated = namespaces_work();
+    const IsolationSupport support = probe_isolation();
+    const bool isolated = support.network;
 
     if (*run) {
       const std::string name = example + "/" + run_scenario_name;

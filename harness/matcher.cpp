@@ -240,9 +240,9 @@ std::string visible(std::string_view line) {
 
 std::string describe_mismatch(const PatternLine& pattern, const std::optional<std::string>& actual,
                               const Captures& captures) {
-  const char* kind = pattern.kind == PatternLine::Kind::exact  ? "line"
-                     : pattern.kind == PatternLine::Kind::glob ? "line matching glob"
-                                                               : "line matching regex";
+  const char* kind = pattern.kind == PatternLine::Kind::exact  ? ""
+                     : pattern.kind == PatternLine::Kind::glob ? "  (a glob: * is any text)"
+                                                               : "  (a regex over the whole line)";
   std::string expected_text = pattern.text;
   if (pattern.kind == PatternLine::Kind::regex) {
     for (const auto& [name, value] : captures) {
@@ -253,7 +253,7 @@ std::string describe_mismatch(const PatternLine& pattern, const std::optional<st
       }
     }
   }
-  std::string out = std::string("Expected ") + kind + ": " + visible(expected_text) + "\n";
+  std::string out = "Expected: " + visible(expected_text) + kind + "\n";
   if (!actual) return out + "Actual:   the output ended here\n";
   const std::string shown = visible(*actual);
   out += "Actual:   " + shown + "\n";

@@ -421,7 +421,7 @@ class Run {
     for (const auto& a : argv) shown += (shown.empty() ? "" : " ") + a;
     event(who, "start (" + step.role + "): " + shown);
     try {
-      children_[who] = std::make_unique<Child>(io_, argv, dir_.string(), opt_.limits,
+      children_[who] = std::make_unique<Child>(io_, argv, dir_.string(), sc_.limits,
                                                [this, who](const std::string& stream, std::string_view bytes) {
                                                  event(who, stream + " > " + visible(bytes));
                                                });
@@ -561,7 +561,7 @@ class Run {
       auto [ec, n] = co_await p.tcp.async_read_some(asio::buffer(buf), asio::as_tuple(use_awaitable));
       if (n > 0) {
         event(who, "recv " + visible(std::string_view(buf, n)));
-        if (p.in.size() < opt_.limits.output_cap) p.in.append(buf, n);
+        if (p.in.size() < sc_.limits.output_cap) p.in.append(buf, n);
       }
       if (ec) {
         p.closed = true;

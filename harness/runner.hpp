@@ -17,7 +17,6 @@ struct RunOptions {
   /// Folders searched for the reference programs.
   std::vector<std::string> program_dirs;
   double time_scale = 1.0;
-  Limits limits;
   /// Print every event as it happens (socklab run).
   bool live = false;
   /// How the scenario is isolated, for the report.

@@ -133,6 +133,11 @@ class LineParser {
     }
   }
 
+  /// Steps back over the last word, so that an error points at it.
+  void back() {
+    if (pos_ > 0) --pos_;
+  }
+
   void end() {
     if (!done()) fail("unexpected '" + tokens_[pos_].text + "'");
   }
@@ -325,6 +330,26 @@ class ScenarioParser {
       while (!p.done()) scenario_.tags.push_back(p.word("a tag"));
       return;
     }
+    if (d == "host") {
+      const std::string name = p.word("a host name");
+      p.end();
+      scenario_.hosts.push_back(name);
+      return;
+    }
+    if (d == "limit") {
+      const std::string what = p.word("cpu, memory, processes, file-size, open-files or output");
+      const long v = p.integer("a limit", 1, 1L << 40);
+      p.end();
+      auto& l = scenario_.limits;
+      if (what == "cpu") l.cpu_s = v;
+      else if (what == "memory") l.data_bytes = v;
+      else if (what == "processes") l.processes = v;
+      else if (what == "file-size") l.file_bytes = v;
+      else if (what == "open-files") l.open_files = v;
+      else if (what == "output") l.output_cap = static_cast<std::size_t>(v);
+      else throw ParseError(where, "unknown limit '" + what + "' (cpu, memory, processes, file-size, open-files, output)");
+      return;
+    }
     if (d == "points") {
       scenario_.points = static_cast<int>(p.integer("points", 0, 1000));
       p.end();
@@ -434,7 +459,7 @@ class ScenarioParser {
       Location at = where;
       at.col = head.col;
       throw ParseError(at, "unknown directive '" + d +
-                               "' (directives: title roles tags points start wait type close reset stop expect "
+                               "' (directives: title roles tags points host limit start wait type close reset stop expect "
                                "connect listen accept udp send sendto recv recvfrom sleep)");
     }
     p.end();
@@ -444,11 +469,13 @@ class ScenarioParser {
   // An actor name; `known` ones must have been started or connected before.
   std::string actor(LineParser& p, bool known) {
     const std::string name = p.word("an actor name");
+    p.back();
     if (!valid_actor(name)) p.fail("'" + name + "' is not an actor name (letters, digits, '_' and '-')");
     const bool exists = std::find(processes_.begin(), processes_.end(), name) != processes_.end() ||
                         std::find(peers_.begin(), peers_.end(), name) != peers_.end();
     if (known && !exists) p.fail("no actor '" + name + "' was started before this line");
     if (!known && exists) p.fail("actor '" + name + "' is already started");
+    p.word("an actor name");
     return name;
   }
 

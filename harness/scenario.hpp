@@ -11,6 +11,16 @@
 
 namespace socklab::harness {
 
+/// What a program under test may use (setrlimit), and how much of its output is kept.
+struct Limits {
+  long cpu_s = 30;
+  long data_bytes = 1L << 30;  // RLIMIT_DATA, not RLIMIT_AS: thread stacks must not count
+  long processes = 256;
+  long file_bytes = 64L << 20;
+  long open_files = 1024;
+  std::size_t output_cap = 4u << 20;  // per stream
+};
+
 /// Where something stands in a scenario file (1-based line and column).
 struct Location {
   std::string file;
@@ -92,6 +102,8 @@ struct Scenario {
   std::vector<std::string> roles;
   std::vector<std::string> tags;
   int points = 1;
+  std::vector<std::string> hosts;  // names that resolve to 127.0.0.1 inside the scenario (host NAME)
+  Limits limits;                   // limit NAME VALUE
   std::vector<Step> steps;
   /// Whether the scenario puts `role` to the test.
   [[nodiscard]] bool involves(std::string_view role) const;

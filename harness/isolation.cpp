@@ -1,0 +1,221 @@
+#include "isolation.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <system_error>
+
+namespace socklab::harness {
+namespace {
+
+bool write_file(const char* path, const std::string& text) {
+  const int fd = ::open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ::close(fd);
+  return ok;
+}
+
+bool loopback_up() {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  ifreq ifr{};
+  std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+  bool ok = ::ioctl(fd, SIOCGIFFLAGS, &ifr) == 0;
+  if (ok && !(ifr.ifr_flags & IFF_UP)) {  // some sandboxes bring it up already
+    ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP | IFF_RUNNING);
+    ok = ::ioctl(fd, SIOCSIFFLAGS, &ifr) == 0;
+  }
+  ::close(fd);
+  return ok;
+}
+
+// An /etc/hosts where the machine's name and the scenario's names are loopback, bound over the real one.
+void private_hosts_and_tmp(const std::vector<std::string>& hosts) {
+  char name[HOST_NAME_MAX + 1] = {};
+  ::gethostname(name, sizeof name - 1);
+  std::string text = "127.0.0.1 localhost " + std::string(name);
+  for (const auto& h : hosts) text += " " + h;
+  text += "\n::1 localhost ip6-localhost ip6-loopback\n";
+  // A private /tmp first: the programs' working folders live there, and the hosts file too.
+  ::mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
+  const char* path = "/tmp/.socklab-hosts";
+  {
+    std::ofstream f(path);
+    f << text;
+  }
+  ::mount(path, "/etc/hosts", nullptr, MS_BIND, nullptr);
+}
+
+// Enters the namespaces; sets `pid` when a PID namespace was made. False when none could be.
+bool enter_namespaces(const std::vector<std::string>& hosts, bool& pid) {
+  const uid_t uid = ::getuid();
+  const gid_t gid = ::getgid();
+  const int user = uid == 0 ? 0 : CLONE_NEWUSER;
+  pid = true;
+  if (::unshare(user | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID) != 0) {
+    pid = false;
+    if (::unshare(user | CLONE_NEWNET | CLONE_NEWNS) != 0) return false;
+  }
+  if (user != 0) {
+    write_file("/proc/self/setgroups", "deny");
+    if (!write_file("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1") ||
+        !write_file("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1")) {
+      return false;
+    }
+  }
+  ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
+  if (!loopback_up()) return false;
+  private_hosts_and_tmp(hosts);
+  return true;
+}
+
+// Without a PID namespace: kill whatever this (sub-reaper) process still has below it.
+void kill_descendants() {
+  for (int round = 0; round < 50; ++round) {
+    bool any = false;
+    DIR* d = ::opendir("/proc");
+    if (d == nullptr) return;
+    while (const dirent* e = ::readdir(d)) {
+      const int p = std::atoi(e->d_name);
+      if (p <= 0) continue;
+      std::ifstream stat("/proc/" + std::string(e->d_name) + "/stat");
+      std::string line;
+      std::getline(stat, line);
+      const auto close = line.rfind(')');
+      if (close == std::string::npos) continue;
+      int ppid = 0;
+      char state = 0;
+      if (std::sscanf(line.c_str() + close + 1, " %c %d", &state, &ppid) != 2) continue;
+      if (ppid == ::getpid()) {
+        any = true;
+        ::kill(p, SIGKILL);
+      }
+    }
+    ::closedir(d);
+    while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+    }
+    if (!any) return;
+    ::usleep(2000);
+  }
+}
+
+void write_all(int fd, const std::string& s) {
+  for (std::size_t off = 0; off < s.size();) {
+    const ssize_t n = ::write(fd, s.data() + off, s.size() - off);
+    if (n <= 0) {
+      if (n < 0 && errno == EINTR) continue;
+      return;
+    }
+    off += static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace
+
+std::string IsolationSupport::describe() const {
+  if (!network) return "none (scenarios run one at a time)";
+  return pid ? "network, mount and PID namespaces" : "network and mount namespaces";
+}
+
+IsolationSupport probe_isolation() {
+  IsolationSupport s;
+  const pid_t child = ::fork();
+  if (child == 0) {
+    bool pid = false;
+    const bool ok = enter_namespaces({}, pid);
+    ::_exit(ok ? (pid ? 0 : 3) : 1);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  if (WIFEXITED(status)) {
+    s.network = WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3;
+    s.pid = WEXITSTATUS(status) == 0;
+  }
+  return s;
+}
+
+Worker spawn_worker(bool isolate, const std::vector<std::string>& hosts,
+                    const std::function<std::string(const std::string& isolation)>& body) {
+  int p[2];
+  if (::pipe2(p, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
+  std::fflush(stdout);
+  std::fflush(stderr);
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
+  if (pid > 0) {
+    ::close(p[1]);
+    return {pid, p[0]};
+  }
+  // The worker.
+  ::close(p[0]);
+  bool in_pid_ns = false;
+  const bool isolated = isolate && enter_namespaces(hosts, in_pid_ns);
+  const IsolationSupport got{isolated, in_pid_ns};
+  if (!in_pid_ns) {
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+    write_all(p[1], body(got.describe()));
+    kill_descendants();
+    ::_exit(0);
+  }
+  // In a new PID namespace the next child is its init: a reaper, which runs the body in its own child
+  // and, when that returns, exits, taking every process left in the namespace with it.
+  const pid_t init = ::fork();
+  if (init < 0) ::_exit(1);
+  if (init > 0) {
+    int status = 0;
+    while (::waitpid(init, &status, 0) < 0 && errno == EINTR) {
+    }
+    ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+  }
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  const pid_t runner = ::fork();
+  if (runner < 0) ::_exit(1);
+  if (runner == 0) {
+    write_all(p[1], body(got.describe()));
+    ::_exit(0);
+  }
+  ::close(p[1]);
+  for (;;) {
+    int status = 0;
+    const pid_t done = ::waitpid(-1, &status, 0);
+    if (done == runner) ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+    if (done < 0 && errno == ECHILD) ::_exit(1);
+  }
+}
+
+std::string finish_worker(Worker& w) {
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(w.fd, buf, sizeof buf);
+    if (n > 0) {
+      out.append(buf, static_cast<std::size_t>(n));
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      break;
+    }
+  }
+  ::close(w.fd);
+  w.fd = -1;
+  int status = 0;
+  while (::waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return out;
+}
+
+}  // namespace socklab::harness

@@ -1,0 +1,138 @@
+#include "child.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <sstream>
+
+using namespace socklab::harness;
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+
+namespace {
+
+// Runs the loop until `done` holds or `limit` passes; false on the limit.
+template <class Pred>
+bool run_until(asio::io_context& io, Pred done, std::chrono::milliseconds limit = 10s) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    if (io.stopped()) io.restart();  // a loop that ran out of work stays stopped until restarted
+    io.run_one_for(10ms);
+  }
+  return true;
+}
+
+struct Fixture : ::testing::Test {
+  asio::io_context io;
+  Limits limits;
+  std::string dir = std::filesystem::temp_directory_path().string();
+
+  std::unique_ptr<Child> start(std::vector<std::string> args) {
+    args.insert(args.begin(), SOCKLAB_FIXTURE_CHILD);
+    return std::make_unique<Child>(io, args, dir, limits, nullptr);
+  }
+  bool finished(const Child& c) { return c.status() && c.out_ended() && c.err_ended(); }
+  void stop(Child& c, std::chrono::milliseconds grace = 100ms) {
+    bool stopped = false;
+    asio::co_spawn(io, c.stop(grace), [&](std::exception_ptr) { stopped = true; });
+    ASSERT_TRUE(run_until(io, [&] { return stopped; })) << "the stop ladder did not finish";
+  }
+};
+
+bool gone(int pid) {  // dead and reaped, or a zombie waiting for init
+  for (int i = 0; i < 200; ++i) {
+    if (::kill(pid, 0) != 0) return true;
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string s;
+    std::getline(stat, s);
+    if (s.find(") Z") != std::string::npos) return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_F(Fixture, stdin_is_scripted_and_stdout_read_as_it_comes) {
+  auto c = start({"echo"});
+  c->write_stdin("hello\n");
+  ASSERT_TRUE(run_until(io, [&] { return c->out() == "hello\n"; }));
+  c->write_stdin("again\n");
+  c->close_stdin();
+  ASSERT_TRUE(run_until(io, [&] { return finished(*c); }));
+  EXPECT_EQ(c->out(), "hello\nagain\n");
+  EXPECT_EQ(c->status()->code, 0);
+}
+
+TEST_F(Fixture, exit_codes_and_crashes_are_told_apart) {
+  auto exits = start({"exit", "3"});
+  auto crashes = start({"crash"});
+  ASSERT_TRUE(run_until(io, [&] { return finished(*exits) && finished(*crashes); }));
+  EXPECT_EQ(exits->status()->code, 3);
+  EXPECT_EQ(crashes->status()->signal, SIGSEGV);
+  EXPECT_FALSE(crashes->status()->sent_by_harness) << "a crash, not a stop";
+  EXPECT_EQ(crashes->status()->to_string(), "killed by SIGSEGV");
+}
+
+TEST_F(Fixture, the_stop_ladder_ends_a_program_that_ignores_signals) {
+  auto c = start({"ignore-signals"});
+  ASSERT_TRUE(run_until(io, [&] { return c->out() == "ignoring\n"; }));
+  const auto began = std::chrono::steady_clock::now();
+  stop(*c, 100ms);
+  EXPECT_EQ(c->status()->signal, SIGKILL);
+  EXPECT_TRUE(c->status()->sent_by_harness);
+  EXPECT_LT(std::chrono::steady_clock::now() - began, 2s) << "three grace periods of 100 ms, then SIGKILL";
+}
+
+TEST_F(Fixture, sigint_reaches_a_program_that_does_not_ignore_it) {
+  auto c = start({"sleep", "30"});
+  stop(*c);
+  EXPECT_EQ(c->status()->signal, SIGINT);
+  EXPECT_TRUE(c->status()->sent_by_harness);
+}
+
+TEST_F(Fixture, endless_output_is_capped_with_a_visible_marker) {
+  limits.output_cap = 100000;
+  auto c = start({"flood"});
+  ASSERT_TRUE(run_until(io, [&] { return c->out().size() >= 100000; }));
+  stop(*c);
+  ASSERT_TRUE(run_until(io, [&] { return finished(*c); }));
+  EXPECT_EQ(c->out().substr(0, 100000), std::string(100000, 'x'));
+  EXPECT_NE(c->out().find("[truncated "), std::string::npos);
+  EXPECT_LT(c->out().size(), 100100u);
+}
+
+TEST_F(Fixture, children_of_the_program_die_with_its_process_group) {
+  auto c = start({"fork", "3"});
+  ASSERT_TRUE(run_until(io, [&] { return std::count(c->out().begin(), c->out().end(), '\n') == 3; }));
+  std::istringstream pids(c->out());
+  stop(*c);
+  int pid = 0;
+  while (pids >> pid) EXPECT_TRUE(gone(pid)) << "child " << pid << " outlived the program";
+}
+
+TEST_F(Fixture, the_environment_makes_python_unbuffered_and_utf8) {
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"PYTHONUNBUFFERED", "1"}, {"PYTHONIOENCODING", "utf-8"}, {"PYTHONINTMAXSTRDIGITS", "0"}, {"LANG", "C.UTF-8"}}) {
+    auto c = start({"env", name});
+    ASSERT_TRUE(run_until(io, [&] { return finished(*c); }));
+    EXPECT_EQ(c->out(), value + "\n") << name;
+  }
+}
+
+TEST_F(Fixture, no_descriptor_but_0_1_2_is_inherited) {
+  const int leaked = ::dup(1);  // not close-on-exec: it would leak without socklab's closing
+  auto c = start({"fds"});
+  ASSERT_TRUE(run_until(io, [&] { return finished(*c); }));
+  ::close(leaked);
+  EXPECT_EQ(c->out(), "0\n1\n2\n");
+}
+
+TEST_F(Fixture, a_missing_program_is_a_clear_error) {
+  EXPECT_THROW(Child(io, {"no-such-program-socklab"}, dir, limits, nullptr), std::exception);
+}

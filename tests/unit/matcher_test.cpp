@@ -1,0 +1,91 @@
+#include "matcher.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace socklab::harness;
+
+namespace {
+
+PatternLine line(PatternLine::Kind kind, std::string text) { return {kind, std::move(text), {"t.scn", 1, 1}}; }
+PatternGroup ordered(PatternLine l) { return {{std::move(l)}, false}; }
+constexpr auto exact = PatternLine::Kind::exact;
+constexpr auto regex = PatternLine::Kind::regex;
+constexpr auto glob = PatternLine::Kind::glob;
+
+}  // namespace
+
+TEST(matcher, a_last_line_without_newline_counts_only_at_the_end) {
+  EXPECT_EQ(complete_lines("a\nprompt:", false), std::vector<std::string>{"a"});
+  EXPECT_EQ(complete_lines("a\nprompt:", true), (std::vector<std::string>{"a", "prompt:"}));
+  EXPECT_EQ(complete_lines("a\r\n", true), std::vector<std::string>{"a\r"}) << "\\r stays: it is output";
+}
+
+TEST(matcher, exact_regex_and_glob_lines) {
+  Captures c;
+  EXPECT_TRUE(line_matches(line(exact, "Hello,Tracy!"), "Hello,Tracy!", c));
+  EXPECT_FALSE(line_matches(line(exact, "Hello,Tracy!"), "Hello, Tracy!", c));
+  EXPECT_TRUE(line_matches(line(glob, "Hello,*!"), "Hello,Tracy!", c));
+  EXPECT_FALSE(line_matches(line(glob, "Hello,?!"), "Hello,Tracy!", c));
+  EXPECT_TRUE(line_matches(line(regex, R"(b'a' \('127\.0\.0\.1', \d+\))"), "b'a' ('127.0.0.1', 5)", c));
+  EXPECT_FALSE(line_matches(line(regex, "a"), "ab", c)) << "a regex matches the whole line";
+}
+
+TEST(matcher, captures_are_reused_later_and_on_the_same_line) {
+  Captures c;
+  ASSERT_TRUE(line_matches(line(regex, R"(raddr=\('x', [[PORT:\d+]]\)>:\('x', [[PORT]]\))"),
+                           "raddr=('x', 43556)>:('x', 43556)", c));
+  EXPECT_EQ(c.at("PORT"), "43556");
+  EXPECT_FALSE(line_matches(line(regex, R"([[A:\d+]] [[A]])"), "1 2", c)) << "a back-reference on the same line";
+  EXPECT_TRUE(line_matches(line(regex, R"(closed \('x', [[PORT]]\))"), "closed ('x', 43556)", c));
+  EXPECT_FALSE(line_matches(line(regex, R"(closed \('x', [[PORT]]\))"), "closed ('x', 1)", c));
+  EXPECT_THROW(line_matches(line(regex, "[[NEVER]]"), "x", c), ParseError);
+  EXPECT_THROW(line_matches(line(regex, "(unclosed"), "x", c), ParseError);
+}
+
+TEST(matcher, unordered_group_accepts_any_interleaving) {
+  const std::vector<PatternGroup> groups = {
+      ordered(line(exact, "start")),
+      {{line(exact, "Hello,a!"), line(exact, "Hello,b!"), line(glob, "Hello,*!")}, true},
+      ordered(line(exact, "end"))};
+  Captures c;
+  for (const auto& middle : std::vector<std::vector<std::string>>{{"Hello,a!", "Hello,b!", "Hello,c!"},
+                                                                  {"Hello,c!", "Hello,a!", "Hello,b!"},
+                                                                  {"Hello,b!", "Hello,c!", "Hello,a!"}}) {
+    std::vector<std::string> lines = {"start"};
+    lines.insert(lines.end(), middle.begin(), middle.end());
+    lines.push_back("end");
+    const auto r = match_groups(groups, lines, 0, true, c);
+    EXPECT_EQ(r.status, MatchResult::Status::matched);
+    EXPECT_EQ(r.consumed, 5u);
+  }
+}
+
+TEST(matcher, waits_for_more_lines_until_the_output_ends) {
+  const std::vector<PatternGroup> groups = {ordered(line(exact, "a")), ordered(line(exact, "b"))};
+  Captures c;
+  EXPECT_EQ(match_groups(groups, {"a"}, 0, false, c).status, MatchResult::Status::need_more);
+  const auto ended = match_groups(groups, {"a"}, 0, true, c);
+  EXPECT_EQ(ended.status, MatchResult::Status::mismatch);
+  EXPECT_EQ(ended.failed->text, "b");
+  EXPECT_FALSE(ended.actual.has_value()) << "the output ended before it";
+}
+
+TEST(matcher, a_mismatch_names_the_line_and_the_first_difference) {
+  const std::vector<PatternGroup> groups = {ordered(line(exact, "Welcome!")), ordered(line(exact, "Hello,Tracy!"))};
+  Captures c;
+  const auto r = match_groups(groups, {"Welcome!", "Hello, Tracy!"}, 0, false, c);
+  ASSERT_EQ(r.status, MatchResult::Status::mismatch);
+  EXPECT_EQ(r.actual_index, 1u);
+  const std::string text = describe_mismatch(*r.failed, r.actual, c);
+  EXPECT_EQ(text,
+            "Expected: \"Hello,Tracy!\"\n"
+            "Actual:   \"Hello, Tracy!\"\n"
+            "                 ^ first difference\n");
+}
+
+TEST(matcher, visible_shows_invisible_characters) {
+  EXPECT_EQ(visible("a\r\n\t"), "\"a\\r\\n\\t\"");
+  EXPECT_EQ(visible("trailing  "), "\"trailing  \"") << "quotes make trailing spaces visible";
+  EXPECT_EQ(visible(std::string("\x00\xff", 2)), "\"\\x00\\xff\"") << "bytes that are not UTF-8";
+  EXPECT_EQ(visible("你好"), "\"你好\"");
+}

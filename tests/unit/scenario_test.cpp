@@ -1,0 +1,120 @@
+#include "scenario.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+using namespace socklab::harness;
+
+namespace {
+
+const char* kGood = R"(# a comment
+title   the tutorial's run
+roles   ex4.server ex4.client
+tags    core
+points  3
+host    www.baidu.com.cn
+limit   processes 64
+
+start server ex4.server
+wait server listening tcp 127.0.0.1:9999 within 5s
+start client ex4.client
+type client after "客户端说:" "hi\x21"   # escapes work
+wait client exit 0 within 10s
+expect server stdout within 2s
+  | Waiting for connection...
+  ~ Accept [[PORT:\d+]]
+  {
+  * Hello,*
+  | Hello,b!
+  }
+connect peer tcp 127.0.0.1:9999
+recv peer "Hello,Tracy!" within 3s not before 0.9s
+expect peer closed
+)";
+
+std::string error_of(std::string_view text) {
+  try {
+    parse_scenario(text, "scenarios/ex4/x.scn");
+  } catch (const ParseError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+std::string with_header(const std::string& body) { return "roles ex4.server\ntags core\n" + body; }
+
+}  // namespace
+
+TEST(scenario, parses_every_kind_of_line) {
+  const Scenario s = parse_scenario(kGood, "scenarios/ex4/tutorial-run.scn");
+  EXPECT_EQ(s.name, "ex4/tutorial-run");
+  EXPECT_EQ(s.example, "ex4");
+  EXPECT_EQ(s.title, "the tutorial's run");
+  EXPECT_EQ(s.roles, (std::vector<std::string>{"ex4.server", "ex4.client"}));
+  EXPECT_EQ(s.points, 3);
+  EXPECT_EQ(s.hosts, std::vector<std::string>{"www.baidu.com.cn"});
+  EXPECT_EQ(s.limits.processes, 64);
+  ASSERT_EQ(s.steps.size(), 9u);
+  EXPECT_EQ(s.steps[1].kind, Step::Kind::listening);
+  EXPECT_EQ(s.steps[1].endpoint.port, 9999);
+  EXPECT_DOUBLE_EQ(s.steps[1].within_s, 5.0);
+  EXPECT_EQ(s.steps[3].data, "hi!");
+  EXPECT_EQ(*s.steps[3].prompt, "客户端说:");
+  EXPECT_EQ(s.steps[4].exit_code, 0);
+  const auto& expect = s.steps[5];
+  ASSERT_EQ(expect.patterns.size(), 3u);
+  EXPECT_EQ(expect.patterns[0].lines[0].kind, PatternLine::Kind::exact);
+  EXPECT_EQ(expect.patterns[1].lines[0].kind, PatternLine::Kind::regex);
+  EXPECT_TRUE(expect.patterns[2].unordered);
+  EXPECT_EQ(expect.patterns[2].lines.size(), 2u);
+  EXPECT_EQ(expect.patterns[2].lines[0].where.line, 18);
+  EXPECT_DOUBLE_EQ(*s.steps[7].not_before_s, 0.9);
+}
+
+TEST(scenario, errors_say_file_line_and_column) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {with_header("frobnicate x"), "x.scn:3:1: error: unknown directive 'frobnicate'"},
+      {"roles ex9.server\ntags core", "x.scn:1:7: error: unknown role 'ex9.server'"},
+      {with_header("start s ex4.server\nwait s exit 0 within soon"), "x.scn:4:22: error: expected a duration"},
+      {with_header("start s ex4.server\ntype s \"abc"), "x.scn:4:8: error: string not closed"},
+      {with_header("start s ex4.server\ntype s \"\\q\""), "x.scn:4:9: error: unknown escape \\q"},
+      {with_header("  | Hello"), "x.scn:3:3: error: an expected line"},
+      {with_header("type nobody \"x\""), "x.scn:3:6: error: no actor 'nobody' was started"},
+      {with_header("start s ex4.server\nstart s ex4.server"), "x.scn:4:7: error: actor 's' is already started"},
+      {"tags core\n", "x.scn:1:1: error: the scenario names no roles"},
+      {"roles ex4.server\n", "x.scn:1:1: error: the scenario has no tags"},
+      {with_header("start s ex4.server\nexpect s stdout\n  {\n  | a\n"), "unordered group not closed"},
+      {with_header("start s ex4.server\nexpect s stdout\n  {\n  {\n"), "x.scn:6:3: error: unordered groups do not nest"},
+      {with_header("start s ex4.server\nexpect s stdout\n"), "x.scn:4:1: error: 'expect ... stdout' is followed by no expected line"},
+      {with_header("connect p tcp 127.0.0.1:99999"), "x.scn:3:15: error: expected HOST:PORT"},
+      {with_header("points many"), "x.scn:3:8: error: expected points"},
+  };
+  for (const auto& [text, expected] : cases) {
+    EXPECT_NE(error_of(text).find(expected), std::string::npos) << "input:\n" << text << "\ngot: " << error_of(text);
+  }
+}
+
+TEST(scenario, never_crashes_on_any_input) {
+  // Pieces of the language shuffled with random bytes: every input parses or raises ParseError.
+  const std::vector<std::string> pieces = {"roles ex4.server", "tags core", "start a ex4.server", "wait a exit",
+                                           " 0", " within 2s", "\"", "\\x", "\n", "  | x", "  {", "  }", "~ [[P:",
+                                           "]]", "expect a stdout", "connect p tcp 127.0.0.1:9", "#", "\xff\xfe", ":"};
+  std::mt19937 rng(42);
+  for (int i = 0; i < 3000; ++i) {
+    std::string text;
+    const int n = static_cast<int>(rng() % 12);
+    for (int k = 0; k < n; ++k) {
+      if (rng() % 4 == 0) {
+        text += static_cast<char>(rng() % 256);
+      } else {
+        text += pieces[rng() % pieces.size()];
+      }
+    }
+    try {
+      parse_scenario(text, "f.scn");
+    } catch (const ParseError&) {
+    }
+  }
+  SUCCEED();
+}
