@@ -53,10 +53,12 @@ struct ChildSetup {
   }
 };
 
-std::vector<std::string> child_environment() {
+// What a program under test sees: Python unbuffered and in UTF-8, its own folder as HOME and TMPDIR.
+std::vector<std::string> child_environment(const std::string& dir) {
   std::vector<std::string> env = {"PYTHONUNBUFFERED=1", "PYTHONIOENCODING=utf-8", "PYTHONINTMAXSTRDIGITS=0",
-                                  "PYTHONDONTWRITEBYTECODE=1", "LANG=C.UTF-8", "LC_ALL=C.UTF-8"};
-  for (const char* keep : {"PATH", "HOME", "ASAN_OPTIONS", "UBSAN_OPTIONS", "TERM"}) {
+                                  "PYTHONDONTWRITEBYTECODE=1", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
+                                  "HOME=" + dir, "TMPDIR=" + dir};
+  for (const char* keep : {"PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "TERM"}) {
     if (const char* v = std::getenv(keep)) env.push_back(std::string(keep) + "=" + v);
   }
   return env;
@@ -83,7 +85,7 @@ Child::Child(asio::io_context& io, const std::vector<std::string>& argv, const s
   if (exe.empty()) throw std::runtime_error("no program '" + argv[0] + "' on PATH");
   const std::vector<std::string> args(argv.begin() + 1, argv.end());
   st_->proc.emplace(io.get_executor(), exe, args, bp::process_stdio{st_->in, st_->out_pipe, st_->err_pipe},
-                    bp::process_start_dir{dir}, bp::process_environment{child_environment()}, ChildSetup{limits});
+                    bp::process_start_dir{dir}, bp::process_environment{child_environment(dir)}, ChildSetup{limits});
   st_->pid = st_->proc->id();
   ::setpgid(st_->pid, st_->pid);  // also from here, so the group exists before any signal is sent
   asio::co_spawn(io, read_loop(st_, true), asio::detached);

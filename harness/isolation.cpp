@@ -6,9 +6,11 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +22,8 @@
 
 namespace socklab::harness {
 namespace {
+
+std::string g_hosts_file;  // the temporary file bound over /etc/hosts, when one was needed
 
 bool write_file(const char* path, const std::string& text) {
   const int fd = ::open(path, O_WRONLY | O_CLOEXEC);
@@ -44,20 +48,39 @@ bool loopback_up() {
 }
 
 // An /etc/hosts where the machine's name and the scenario's names are loopback, bound over the real one.
-void private_hosts_and_tmp(const std::vector<std::string>& hosts) {
+// Its content lives in an anonymous memory file: nothing to clean up, nothing another scenario sees.
+void private_hosts(const std::vector<std::string>& hosts) {
   char name[HOST_NAME_MAX + 1] = {};
   ::gethostname(name, sizeof name - 1);
   std::string text = "127.0.0.1 localhost " + std::string(name);
   for (const auto& h : hosts) text += " " + h;
   text += "\n::1 localhost ip6-localhost ip6-loopback\n";
-  // A private /tmp first: the programs' working folders live there, and the hosts file too.
-  ::mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
-  const char* path = "/tmp/.socklab-hosts";
-  {
-    std::ofstream f(path);
-    f << text;
+  const int fd = ::memfd_create("socklab-hosts", MFD_CLOEXEC);
+  if (fd >= 0) {
+    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    const std::string path = "/proc/self/fd/" + std::to_string(fd);
+    const bool bound = written && ::mount(path.c_str(), "/etc/hosts", nullptr, MS_BIND, nullptr) == 0;
+    ::close(fd);
+    if (bound) return;
   }
-  ::mount(path, "/etc/hosts", nullptr, MS_BIND, nullptr);
+  // Where a memory file cannot be bound (some sandboxes), a temporary file, removed when the worker ends.
+  char path[] = "/tmp/socklab-hosts-XXXXXX";
+  const int tmp = ::mkstemp(path);
+  if (tmp < 0) return;
+  const bool written = ::write(tmp, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ::fchmod(tmp, 0644);
+  ::close(tmp);
+  if (written && ::mount(path, "/etc/hosts", nullptr, MS_BIND, nullptr) == 0) {
+    g_hosts_file = path;
+  } else {
+    ::unlink(path);
+  }
+}
+
+void remove_hosts_file() {
+  if (g_hosts_file.empty()) return;
+  ::umount2("/etc/hosts", MNT_DETACH);
+  ::unlink(g_hosts_file.c_str());
 }
 
 // Enters the namespaces; sets `pid` when a PID namespace was made. False when none could be.
@@ -79,7 +102,7 @@ bool enter_namespaces(const std::vector<std::string>& hosts, bool& pid) {
   }
   ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
   if (!loopback_up()) return false;
-  private_hosts_and_tmp(hosts);
+  private_hosts(hosts);
   return true;
 }
 
@@ -137,6 +160,7 @@ IsolationSupport probe_isolation() {
   if (child == 0) {
     bool pid = false;
     const bool ok = enter_namespaces({}, pid);
+    remove_hosts_file();
     ::_exit(ok ? (pid ? 0 : 3) : 1);
   }
   int status = 0;
@@ -169,6 +193,7 @@ Worker spawn_worker(bool isolate, const std::vector<std::string>& hosts,
     ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     write_all(p[1], body(got.describe()));
     kill_descendants();
+    remove_hosts_file();
     ::_exit(0);
   }
   // In a new PID namespace the next child is its init: a reaper, which runs the body in its own child
@@ -179,6 +204,7 @@ Worker spawn_worker(bool isolate, const std::vector<std::string>& hosts,
     int status = 0;
     while (::waitpid(init, &status, 0) < 0 && errno == EINTR) {
     }
+    remove_hosts_file();
     ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
   }
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);

@@ -1,5 +1,5 @@
 // Isolation of one scenario: a worker process in new network, mount and PID namespaces (through a user
-// namespace when not root), loopback only, its own /etc/hosts and /tmp, and a reaper as the PID
+// namespace when not root), loopback only, its own /etc/hosts, and a reaper as the PID
 // namespace's init, so that nothing a scenario starts outlives it.
 #pragma once
 

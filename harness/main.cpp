@@ -88,7 +88,8 @@ std::vector<std::string> split_command(const std::string& s) {
 json to_json(const Result& r) {
   return {{"scenario", r.scenario}, {"role", r.role},         {"tags", r.tags},
           {"verdict", to_string(r.verdict)}, {"message", r.message}, {"duration_s", r.duration_s},
-          {"points", r.points}, {"isolation", r.isolation}, {"transcript", r.transcript}};
+          {"points", r.points}, {"isolation", r.isolation}, {"transcript", r.transcript},
+          {"transcript_path", r.transcript_path}};
 }
 
 Result from_json(const json& j) {
@@ -105,6 +106,7 @@ Result from_json(const json& j) {
   r.points = j.at("points");
   r.isolation = j.at("isolation");
   r.transcript = j.at("transcript");
+  r.transcript_path = j.at("transcript_path");
   return r;
 }
 
@@ -266,6 +268,8 @@ int main(int argc, char** argv) {
   check->add_option("--junit", junit_path, "write the results as JUnit XML");
   check->add_option("--time-scale", time_scale, "multiply every deadline (slow machines)")->check(CLI::Range(0.1, 100.0));
   check->add_flag("-v,--verbose", verbose, "print the transcript of passing scenarios too");
+  std::string out_dir = "socklab-out";
+  check->add_option("--out", out_dir, "folder for each scenario's transcript file")->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -293,6 +297,7 @@ int main(int argc, char** argv) {
 
     RunOptions options;
     options.program_dirs = program_dirs();
+    if (*check) options.transcript_dir = fs::absolute(out_dir).string();
     options.time_scale = time_scale;
     const IsolationSupport support = probe_isolation();
     const bool isolated = support.network;
@@ -364,7 +369,8 @@ int main(int argc, char** argv) {
       std::cout << to_string(r.verdict) << "  " << r.scenario << "  (" << d << " s)\n";
       if (r.verdict != Verdict::pass) std::cout << r.message << "\n";
       if (r.verdict != Verdict::pass || verbose) {
-        std::cout << "transcript:\n" << r.transcript << "\n";
+        std::cout << "transcript" << (r.transcript_path.empty() ? "" : " (" + r.transcript_path + ")") << ":\n"
+                  << r.transcript << "\n";
       }
       std::cout.flush();
     });

@@ -178,6 +178,15 @@ class Run {
     }
     r.duration_s = seconds_since_start();
     r.transcript = transcript_;
+    if (!opt_.transcript_dir.empty()) {
+      const auto path = std::filesystem::path(opt_.transcript_dir) / (sc_.name + ".log");
+      std::filesystem::create_directories(path.parent_path(), ec);
+      std::ofstream f(path, std::ios::binary);
+      f << "scenario " << sc_.name << " (" << sc_.path << ")\nverdict " << to_string(r.verdict)
+        << "\nisolation " << r.isolation << "\n\n" << transcript_;
+      if (!r.message.empty()) f << "\n" << r.message << "\n";
+      if (f) r.transcript_path = path.string();
+    }
     return r;
   }
 
@@ -222,7 +231,10 @@ class Run {
   }
 
   [[noreturn]] void fail(const Step& step, Verdict v, const std::string& message) {
-    throw StepFailure{v, step.where.to_string() + ": error: " + message};
+    std::string text = step.where.to_string() + ": error: " + message;
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    if (!step.hint.empty()) text += "hint: " + step.hint + "\n";
+    throw StepFailure{v, text};
   }
 
   Child& child(const Step& step, const std::string& name) {
@@ -389,6 +401,33 @@ class Run {
         if (!ok) fail(step, Verdict::timeout, "no client connected to " + who + " (is the client using the right address and port?)");
         break;
       }
+      case Step::Kind::run_tool: co_await start(step, who); break;
+      case Step::Kind::recv_until: {
+        Peer& p = peer(step, who);
+        const bool ok = co_await until([&] { return p.in.find(step.data) != std::string::npos || p.closed; },
+                                       deadline_for(step));
+        const auto at = p.in.find(step.data);
+        if (at == std::string::npos) {
+          fail(step, ok ? Verdict::fail : Verdict::timeout,
+               "expected " + who + " to receive bytes ending in " + visible(step.data) + "; it received " +
+                   visible(p.in) + (p.closed ? " and the connection was " + p.close_reason : std::string()));
+        }
+        received_[who] = p.in.substr(0, at + step.data.size());
+        p.in.erase(0, at + step.data.size());
+        break;
+      }
+      case Step::Kind::expect_received: {
+        Captures trial = captures_;
+        const auto m = match_groups(step.patterns, complete_lines(received_[who], true), 0, true, trial);
+        if (m.status != MatchResult::Status::matched) {
+          fail(step, Verdict::fail, "what " + who + " received does not match\n" +
+                                        describe_mismatch(*m.failed, m.actual, trial) + "received: " +
+                                        visible(received_[who]));
+        }
+        captures_ = trial;
+        break;
+      }
+      case Step::Kind::expect_file: co_await expect_file(step); break;
       case Step::Kind::sleep: {
         asio::steady_timer t(io_);
         t.expires_after(std::chrono::duration_cast<clock_type::duration>(
@@ -404,12 +443,37 @@ class Run {
            "(stdout is a pipe here, not a terminal): flush after each print (print(..., flush=True)) or run python3 -u.";
   }
 
+  awaitable<void> expect_file(const Step& step) {
+    const auto path = dir_ / step.path;
+    std::string got;
+    bool exists = false;
+    co_await until(
+        [&] {
+          std::ifstream f(path, std::ios::binary);
+          exists = static_cast<bool>(f);
+          got.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+          return got == step.data;
+        },
+        deadline_for(step, 1.0));
+    if (got == step.data) co_return;
+    if (!exists) fail(step, Verdict::fail, "expected the file " + step.path + "; the program did not write it");
+    std::size_t i = 0;
+    while (i < got.size() && i < step.data.size() && got[i] == step.data[i]) ++i;
+    std::string msg = "the file " + step.path + " holds " + std::to_string(got.size()) + " bytes, expected " +
+                      std::to_string(step.data.size()) + "; they differ from byte " + std::to_string(i) +
+                      "\nExpected: " + visible(step.data.substr(i, 40)) + "\nActual:   " + visible(got.substr(i, 40));
+    if (got.rfind("HTTP/", 0) == 0) msg += "\nhint: the file starts with the HTTP header: save only what follows the blank line";
+    fail(step, Verdict::fail, msg);
+  }
+
   awaitable<void> start(const Step& step, const std::string& who) {
     std::vector<std::string> argv;
     // A role the scenario does not put to the test (the clients of a server scenario) is always played
     // by the reference program.
     const auto impl = sc_.involves(step.role) ? opt_.impls.find(step.role) : opt_.impls.end();
-    if (impl != opt_.impls.end()) {
+    if (step.kind == Step::Kind::run_tool) {
+      argv = step.argv;
+    } else if (impl != opt_.impls.end()) {
       const std::map<std::string, std::string> values = {{"{dir}", dir_.string()}};
       for (const auto& a : impl->second) argv.push_back(substitute(a, values));
     } else {
@@ -419,7 +483,7 @@ class Run {
     }
     std::string shown;
     for (const auto& a : argv) shown += (shown.empty() ? "" : " ") + a;
-    event(who, "start (" + step.role + "): " + shown);
+    event(who, "start (" + (step.role.empty() ? std::string("tool") : step.role) + "): " + shown);
     try {
       children_[who] = std::make_unique<Child>(io_, argv, dir_.string(), sc_.limits,
                                                [this, who](const std::string& stream, std::string_view bytes) {
@@ -648,6 +712,7 @@ class Run {
   std::map<std::string, ExitStatus> final_status_;
   std::map<std::string, std::size_t> cursors_;
   std::map<std::string, std::size_t> typed_upto_;
+  std::map<std::string, std::string> received_;  // what each peer's last recv until took
   Captures captures_;
   std::string transcript_;
   std::optional<StepFailure> failure_;

@@ -19,6 +19,8 @@ struct RunOptions {
   double time_scale = 1.0;
   /// Print every event as it happens (socklab run).
   bool live = false;
+  /// Where each run's transcript is written (<dir>/<example>/<name>.log); empty: nowhere.
+  std::string transcript_dir;
   /// How the scenario is isolated, for the report.
   std::string isolation = "none";
 };
@@ -36,6 +38,7 @@ struct Result {
   std::string message;
   double duration_s = 0;
   std::string transcript;
+  std::string transcript_path;  // the file it was written to, if any
   std::string isolation;
 };
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 namespace socklab::harness {
 
@@ -119,6 +120,28 @@ class LineParser {
     return e;
   }
 
+  /// Bytes: "a literal", random N (the same N bytes every run), or all-bytes (0 to 255, 256 bytes).
+  std::string data(const char* what) {
+    if (accept("random")) {
+      const long n = integer("a byte count", 1, 64L << 20);
+      std::string out(static_cast<std::size_t>(n), '\0');
+      std::uint32_t x = 2463534242u;  // xorshift32 with a fixed seed
+      for (auto& c : out) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        c = static_cast<char>(x & 0xff);
+      }
+      return out;
+    }
+    if (accept("all-bytes")) {
+      std::string out(256, '\0');
+      for (int i = 0; i < 256; ++i) out[static_cast<std::size_t>(i)] = static_cast<char>(i);
+      return out;
+    }
+    return quoted(what);
+  }
+
   // Optional "within D" and "not before D", in any order.
   void bounds(Step& step) {
     for (;;) {
@@ -153,6 +176,33 @@ int hex_value(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
+}
+
+// A word with {A..B} stands for B-A+1 words: c{1..3} is c1 c2 c3.
+std::vector<Token> expand_ranges(std::vector<Token> tokens, const Location& where) {
+  std::vector<Token> out;
+  for (auto& t : tokens) {
+    const auto open = t.text.find('{');
+    const auto dots = t.text.find("..", open == std::string::npos ? 0 : open);
+    const auto close = t.text.find('}', dots == std::string::npos ? 0 : dots);
+    if (t.quoted || open == std::string::npos || dots == std::string::npos || close == std::string::npos) {
+      out.push_back(std::move(t));
+      continue;
+    }
+    int a = 0, b = 0;
+    const auto ra = std::from_chars(t.text.data() + open + 1, t.text.data() + dots, a);
+    const auto rb = std::from_chars(t.text.data() + dots + 2, t.text.data() + close, b);
+    Location at = where;
+    at.col = t.col;
+    if (ra.ec != std::errc{} || rb.ec != std::errc{} || ra.ptr != t.text.data() + dots ||
+        rb.ptr != t.text.data() + close || a > b || b - a >= 1000) {
+      throw ParseError(at, "a range is {FIRST..LAST} with at most 1000 numbers, got '" + t.text + "'");
+    }
+    for (int i = a; i <= b; ++i) {
+      out.push_back({t.text.substr(0, open) + std::to_string(i) + t.text.substr(close + 1), t.col, false});
+    }
+  }
+  return out;
 }
 
 // Words and "quoted strings" (escapes \\ \" \r \n \t \0 \xHH); # starts a comment between tokens.
@@ -213,7 +263,7 @@ std::vector<Token> tokenize(std::string_view line, const Location& where) {
     }
     tokens.push_back(std::move(t));
   }
-  return tokens;
+  return expand_ranges(std::move(tokens), where);
 }
 
 bool is_pattern_line(std::string_view trimmed) {
@@ -237,15 +287,23 @@ class ScenarioParser {
   ScenarioParser(std::string_view text, const std::string& path) : text_(text) { scenario_.path = path; }
 
   Scenario parse() {
+    std::vector<SourceLine> source;
     std::size_t start = 0;
-    int line_no = 0;
-    bool in_group = false;
+    int number = 0;
     while (start <= text_.size()) {
       std::size_t end = text_.find('\n', start);
       if (end == std::string_view::npos) end = text_.size();
-      std::string_view line = text_.substr(start, end - start);
-      ++line_no;
+      source.push_back({++number, std::string(text_.substr(start, end - start))});
       start = end + 1;
+    }
+    std::size_t at = 0;
+    bool closed = false;
+    const auto lines = expand_repeats(source, at, 0, closed);
+    bool in_group = false;
+    int line_no = 0;
+    for (const auto& [source_line, text] : lines) {
+      line_no = source_line;
+      std::string_view line = text;
       Location where{scenario_.path, line_no, 1};
       const auto first = line.find_first_not_of(" \t");
       std::string_view trimmed = first == std::string_view::npos ? std::string_view{} : line.substr(first);
@@ -256,7 +314,6 @@ class ScenarioParser {
       }
       if (in_group) throw ParseError(where, "unordered group not closed: a '}' is missing before this line");
       directive(tokenize(line, where), where);
-      if (end == text_.size()) break;
     }
     if (in_group) throw ParseError({scenario_.path, line_no, 1}, "unordered group not closed at end of file");
     finish();
@@ -264,8 +321,66 @@ class ScenarioParser {
   }
 
  private:
+  struct SourceLine {
+    int number;
+    std::string text;
+  };
+
+  // Copies `repeat N` … `end` bodies N times, {n} in them becoming 1 … N. Returns at an `end` (consumed,
+  // `closed` set) or at the end of the file.
+  std::vector<SourceLine> expand_repeats(const std::vector<SourceLine>& source, std::size_t& at, int depth,
+                                         bool& closed) {
+    std::vector<SourceLine> out;
+    closed = false;
+    while (at < source.size()) {
+      const SourceLine& l = source[at];
+      const Location where{scenario_.path, l.number, 1};
+      const auto tokens = is_pattern_line(trimmed(l.text)) ? std::vector<Token>{} : tokenize(l.text, where);
+      const std::string head = tokens.empty() || tokens[0].quoted ? "" : tokens[0].text;
+      if (head == "end") {
+        if (depth == 0) throw ParseError(where, "'end' without 'repeat'");
+        if (tokens.size() > 1) throw ParseError(where, "'end' stands alone on its line");
+        ++at;
+        closed = true;
+        return out;
+      }
+      if (head != "repeat") {
+        out.push_back(l);
+        ++at;
+        continue;
+      }
+      LineParser p(tokens, where);
+      p.word("repeat");
+      const long n = p.integer("a repeat count", 1, 1000);
+      p.end();
+      if (depth >= 4) throw ParseError(where, "repeat blocks nest at most 4 deep");
+      ++at;
+      bool body_closed = false;
+      const auto body = expand_repeats(source, at, depth + 1, body_closed);
+      if (!body_closed) throw ParseError(where, "'repeat' without its 'end'");
+      if (body.size() * static_cast<std::size_t>(n) + out.size() > 100000) {
+        throw ParseError(where, "the repeated scenario would have more than 100000 lines");
+      }
+      for (long i = 1; i <= n; ++i) {
+        for (SourceLine copy : body) {
+          for (auto pos = copy.text.find("{n}"); pos != std::string::npos; pos = copy.text.find("{n}", pos)) {
+            copy.text.replace(pos, 3, std::to_string(i));
+          }
+          out.push_back(std::move(copy));
+        }
+      }
+    }
+    return out;
+  }
+
+  static std::string_view trimmed(std::string_view line) {
+    const auto first = line.find_first_not_of(" \t");
+    return first == std::string_view::npos ? std::string_view{} : line.substr(first);
+  }
+
   void pattern_line(std::string_view trimmed, const Location& where, bool& in_group) {
-    if (scenario_.steps.empty() || scenario_.steps.back().kind != Step::Kind::expect_output) {
+    if (scenario_.steps.empty() || (scenario_.steps.back().kind != Step::Kind::expect_output &&
+                                    scenario_.steps.back().kind != Step::Kind::expect_received)) {
       throw ParseError(where, "an expected line ('|', '~', '*', '{', '}') must follow 'expect ACTOR stdout'");
     }
     auto& groups = scenario_.steps.back().patterns;
@@ -328,6 +443,11 @@ class ScenarioParser {
     }
     if (d == "tags") {
       while (!p.done()) scenario_.tags.push_back(p.word("a tag"));
+      return;
+    }
+    if (d == "hint") {
+      pending_hint_ = p.quoted("the advice to give when the next step fails");
+      p.end();
       return;
     }
     if (d == "host") {
@@ -394,14 +514,24 @@ class ScenarioParser {
     } else if (d == "stop") {
       step.kind = Step::Kind::stop;
       step.actors.push_back(actor(p, true));
+    } else if (d == "expect" && p.accept("file")) {
+      step.kind = Step::Kind::expect_file;
+      step.path = p.quoted("the file's path, relative to the scenario's folder");
+      if (step.path.empty() || step.path[0] == '/' || step.path.find("..") != std::string::npos) {
+        p.fail("the file's path must stay inside the scenario's folder");
+      }
+      step.data = p.data("the file's bytes");
+      p.bounds(step);
     } else if (d == "expect") {
       step.actors.push_back(actor(p, true));
-      if (p.accept("closed")) {
+      if (p.accept("received")) {
+        step.kind = Step::Kind::expect_received;
+      } else if (p.accept("closed")) {
         step.kind = Step::Kind::expect_closed;
       } else {
         step.kind = Step::Kind::expect_output;
-        step.stream = p.word("stdout, stderr or closed");
-        if (step.stream != "stdout" && step.stream != "stderr") p.fail("expected stdout, stderr or closed");
+        step.stream = p.word("stdout, stderr, received or closed");
+        if (step.stream != "stdout" && step.stream != "stderr") p.fail("expected stdout, stderr, received or closed");
       }
       p.bounds(step);
     } else if (d == "connect") {
@@ -429,29 +559,29 @@ class ScenarioParser {
     } else if (d == "send") {
       step.kind = Step::Kind::send;
       step.actors.push_back(actor(p, true));
-      if (p.accept("random")) {
-        const long n = p.integer("a byte count", 1, 64L << 20);
-        std::uint32_t x = 2463534242u;  // xorshift32: the same bytes every run
-        step.data.resize(static_cast<std::size_t>(n));
-        for (auto& c : step.data) {
-          x ^= x << 13;
-          x ^= x >> 17;
-          x ^= x << 5;
-          c = static_cast<char>(x & 0xff);
-        }
-      } else {
-        step.data = p.quoted("the bytes to send");
-      }
+      step.data = p.data("the bytes to send");
     } else if (d == "sendto") {
       step.kind = Step::Kind::sendto;
       step.actors.push_back(actor(p, true));
       step.endpoint = p.endpoint();
-      step.data = p.quoted("the datagram to send");
+      step.data = p.data("the datagram to send");
     } else if (d == "recv" || d == "recvfrom") {
       step.kind = d == "recv" ? Step::Kind::recv : Step::Kind::recvfrom;
       step.actors.push_back(actor(p, true));
-      step.data = p.quoted("the bytes expected");
+      if (d == "recv" && p.accept("until")) {
+        step.kind = Step::Kind::recv_until;
+        step.data = p.quoted("the bytes that end what is received");
+      } else {
+        step.data = p.data("the bytes expected");
+      }
       p.bounds(step);
+    } else if (d == "run") {
+      step.kind = Step::Kind::run_tool;
+      step.actors.push_back(actor(p, false));
+      p.expect_keyword("--");
+      while (!p.done()) step.argv.push_back(p.word("a command"));
+      if (step.argv.empty()) p.fail("expected a command after '--'");
+      processes_.push_back(step.actors.back());
     } else if (d == "sleep") {
       step.kind = Step::Kind::sleep;
       step.within_s = p.duration();
@@ -459,10 +589,11 @@ class ScenarioParser {
       Location at = where;
       at.col = head.col;
       throw ParseError(at, "unknown directive '" + d +
-                               "' (directives: title roles tags points host limit start wait type close reset stop expect "
-                               "connect listen accept udp send sendto recv recvfrom sleep)");
+                               "' (directives: title roles tags points host limit hint repeat end start run wait type close reset "
+                               "stop expect connect listen accept udp send sendto recv recvfrom sleep)");
     }
     p.end();
+    step.hint = std::exchange(pending_hint_, {});
     scenario_.steps.push_back(std::move(step));
   }
 
@@ -489,8 +620,10 @@ class ScenarioParser {
       throw ParseError(top, "the scenario's tags include neither 'core' nor 'robustness'");
     }
     for (const auto& step : scenario_.steps) {
-      if (step.kind == Step::Kind::expect_output && step.patterns.empty()) {
-        throw ParseError(step.where, "'expect ... " + step.stream + "' is followed by no expected line");
+      if ((step.kind == Step::Kind::expect_output || step.kind == Step::Kind::expect_received) &&
+          step.patterns.empty()) {
+        throw ParseError(step.where, "'expect ... " + (step.stream.empty() ? "received" : step.stream) +
+                                         "' is followed by no expected line");
       }
     }
     const std::filesystem::path path(scenario_.path);
@@ -502,6 +635,7 @@ class ScenarioParser {
   Scenario scenario_;
   std::vector<std::string> processes_;
   std::vector<std::string> peers_;
+  std::string pending_hint_;
 };
 
 }  // namespace

@@ -77,11 +77,18 @@ struct Step {
     sleep,         // sleep DURATION (a scripted pause, never a readiness wait)
     listen,        // listen ACTOR tcp HOST:PORT (socklab plays the server)
     accept,        // accept ACTOR
+    run_tool,      // run ACTOR -- COMMAND ARGS... (a helper such as curl, not a role)
+    recv_until,    // recv ACTOR until "DELIMITER"
+    expect_received,  // expect ACTOR received + pattern lines (what recv until took)
+    expect_file,   // expect file "PATH" DATA
   };
   Kind kind = Kind::start;
   Location where;
   std::vector<std::string> actors;
   std::string role;            // start
+  std::vector<std::string> argv;  // run_tool
+  std::string path;            // expect_file: relative to the scenario's folder
+  std::string hint;            // advice shown when this step fails (hint "..." before it)
   std::string proto;           // listening, connect
   Endpoint endpoint;           // listening, connect, sendto
   std::string stream;          // expect_output: "stdout" or "stderr"
