@@ -174,7 +174,8 @@ asio::awaitable<void> Child::stop(std::chrono::milliseconds grace) {
       st->last_signal_sent = sig;
       ::kill(-st->pid, sig);
     }
-    const auto until = std::chrono::steady_clock::now() + grace;
+    // Closing stdin ends a program that reads it at once; a server never notices, so that rung is short.
+    const auto until = std::chrono::steady_clock::now() + (sig == 0 ? grace / 10 : grace);
     while (!st->status && std::chrono::steady_clock::now() < until) {
       timer.expires_after(std::chrono::milliseconds(2));
       co_await timer.async_wait(asio::use_awaitable);

@@ -253,12 +253,32 @@ std::string describe_mismatch(const PatternLine& pattern, const std::optional<st
       }
     }
   }
-  std::string out = "Expected: " + visible(expected_text) + kind + "\n";
+  // Long lines are shown around their first difference, so that it stays on the screen.
+  std::size_t first_diff = 0;
+  if (actual) {
+    while (first_diff < expected_text.size() && first_diff < actual->size() &&
+           expected_text[first_diff] == (*actual)[first_diff]) {
+      ++first_diff;
+    }
+  }
+  const std::size_t from = first_diff > 60 ? first_diff - 40 : 0;
+  auto window = [&](const std::string& text) {
+    if (from == 0 && text.size() <= 160) return visible(text);
+    std::size_t start = std::min(from, text.size());
+    while (start > 0 && start < text.size() && (static_cast<unsigned char>(text[start]) & 0xc0) == 0x80) --start;
+    std::size_t end = std::min(text.size(), start + 100);
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80) ++end;
+    std::string v = visible(text.substr(start, end - start));
+    if (start > 0) v = "..." + v;
+    if (end < text.size()) v += "... (" + std::to_string(text.size()) + " bytes in all)";
+    return v;
+  };
+  std::string out = "Expected: " + window(expected_text) + kind + "\n";
   if (!actual) return out + "Actual:   the output ended here\n";
-  const std::string shown = visible(*actual);
+  const std::string shown = window(*actual);
   out += "Actual:   " + shown + "\n";
   if (pattern.kind == PatternLine::Kind::exact) {
-    const std::string want = visible(expected_text);
+    const std::string want = window(expected_text);
     std::size_t i = 0;
     while (i < want.size() && i < shown.size() && want[i] == shown[i]) ++i;
     // Columns count code points, not bytes, so that the caret sits under the character.

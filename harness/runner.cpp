@@ -111,6 +111,9 @@ struct Peer {
   asio::ip::udp::socket udp;
   asio::ip::tcp::acceptor acceptor;
   bool accepted = false;
+  bool connecting = false;              // connect started, outcome not known yet
+  std::optional<std::string> connect_error;
+  std::optional<asio::ip::udp::endpoint> last_from;  // the sender of the last datagram (reply goes there)
   bool is_udp = false;
   std::string in;  // TCP bytes received and not yet consumed
   bool closed = false;
@@ -142,6 +145,11 @@ class Run {
     dir_ = std::filesystem::temp_directory_path() / ("socklab-" + std::to_string(::getpid()) + "-" +
                                                      std::to_string(clock_type::now().time_since_epoch().count()));
     std::filesystem::create_directories(dir_, ec);
+    if (sc_.needs_namespaces && opt_.isolation.rfind("none", 0) == 0) {
+      r.verdict = Verdict::skip;
+      r.message = "this scenario needs network namespaces (fixed host names or ports), unavailable here";
+      return r;
+    }
     asio::co_spawn(io_, body(), [&](std::exception_ptr e) {
       if (!e) return;
       try {
@@ -213,7 +221,7 @@ class Run {
     }
   }
 
-  [[nodiscard]] clock_type::time_point deadline_for(const Step& step, double default_s = 5.0) const {
+  [[nodiscard]] clock_type::time_point deadline_for(const Step& step, double default_s = 10.0) const {
     const double s = (step.within_s > 0 ? step.within_s : default_s) * opt_.time_scale;
     return clock_type::now() + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(s));
   }
@@ -242,6 +250,8 @@ class Run {
     if (it == children_.end()) fail(step, Verdict::error, "'" + name + "' is a peer, not a program");
     return *it->second;
   }
+
+  bool p_is_udp(const Step& step, const std::string& name) { return peer(step, name).is_udp; }
 
   Peer& peer(const Step& step, const std::string& name) {
     const auto it = peers_.find(name);
@@ -308,7 +318,7 @@ class Run {
           if (!ok || at == std::string::npos) {
             fail(step, ok ? Verdict::fail : Verdict::timeout,
                  "waited for the prompt " + visible(*step.prompt) + " on " + who + "'s stdout; it printed " +
-                     visible(c.out().substr(seen)) + (c.out().size() == seen ? hint_buffered() : "") + "\n" +
+                     visible(c.out().substr(seen)) + (c.out().size() == seen && step.hint.empty() ? hint_buffered() : "") + "\n" +
                      program_tail(who));
           }
           seen = at + step.prompt->size();
@@ -332,14 +342,18 @@ class Run {
         auto p = std::make_unique<Peer>(io_);
         p->is_udp = true;
         p->udp.open(asio::ip::udp::v4());
-        p->udp.bind({asio::ip::make_address("127.0.0.1"), 0});
+        boost::system::error_code ec;
+        const asio::ip::udp::endpoint at(asio::ip::make_address(step.at ? step.at->host : "127.0.0.1"),
+                                         step.at ? step.at->port : 0);
+        p->udp.bind(at, ec);
+        if (ec) fail(step, Verdict::error, "socklab cannot bind udp " + (step.at ? step.at->to_string() : "") + ": " + ec.message());
         event(who, "udp socket on 127.0.0.1:" + std::to_string(p->udp.local_endpoint().port()));
         asio::co_spawn(io_, udp_reader(*p, who), asio::detached);
         peers_[who] = std::move(p);
         break;
       }
       case Step::Kind::send: {
-        Peer& p = peer(step, who);
+        Peer& p = *co_await ready_peer(step, who);
         event(who, "send " + std::to_string(step.data.size()) + " bytes " +
                        visible(step.data.substr(0, 80)) + (step.data.size() > 80 ? "..." : ""));
         auto [ec, n] = co_await asio::async_write(p.tcp, asio::buffer(step.data), asio::as_tuple(use_awaitable));
@@ -358,7 +372,7 @@ class Run {
       case Step::Kind::recv: co_await recv(step, who); break;
       case Step::Kind::recvfrom: co_await recvfrom(step, who); break;
       case Step::Kind::expect_closed: {
-        Peer& p = peer(step, who);
+        Peer& p = *co_await ready_peer(step, who);
         const bool ok = co_await until([&] { return p.closed; }, deadline_for(step));
         if (!ok) {
           fail(step, Verdict::fail, "expected the connection to close; it is still open" +
@@ -367,7 +381,7 @@ class Run {
         break;
       }
       case Step::Kind::close_peer: {
-        Peer& p = peer(step, who);
+        Peer& p = p_is_udp(step, who) ? peer(step, who) : *co_await ready_peer(step, who);
         boost::system::error_code ec;
         if (step.reset && !p.is_udp) {
           p.tcp.set_option(asio::socket_base::linger(true, 0), ec);
@@ -403,7 +417,7 @@ class Run {
       }
       case Step::Kind::run_tool: co_await start(step, who); break;
       case Step::Kind::recv_until: {
-        Peer& p = peer(step, who);
+        Peer& p = *co_await ready_peer(step, who);
         const bool ok = co_await until([&] { return p.in.find(step.data) != std::string::npos || p.closed; },
                                        deadline_for(step));
         const auto at = p.in.find(step.data);
@@ -428,6 +442,28 @@ class Run {
         break;
       }
       case Step::Kind::expect_file: co_await expect_file(step); break;
+      case Step::Kind::reply: {
+        Peer& p = peer(step, who);
+        if (!p.last_from) fail(step, Verdict::error, who + " has received no datagram to reply to");
+        event(who, "reply to " + p.last_from->address().to_string() + ":" + std::to_string(p.last_from->port()) + " " +
+                       visible(step.data));
+        boost::system::error_code ec;
+        p.udp.send_to(asio::buffer(step.data), *p.last_from, 0, ec);
+        if (ec) fail(step, Verdict::error, "reply: " + ec.message());
+        break;
+      }
+      case Step::Kind::expect_silence: {
+        Peer& p = peer(step, who);
+        const std::size_t before = p.is_udp ? p.datagrams.size() : p.in.size();
+        co_await until([&] { return (p.is_udp ? p.datagrams.size() : p.in.size()) > before; }, deadline_for(step));
+        if (p.is_udp && p.datagrams.size() > before) {
+          fail(step, Verdict::fail, "expected nothing to arrive; a datagram came: " + visible(p.datagrams.back()));
+        }
+        if (!p.is_udp && p.in.size() > before) {
+          fail(step, Verdict::fail, "expected nothing to arrive; these bytes came: " + visible(p.in.substr(before)));
+        }
+        break;
+      }
       case Step::Kind::sleep: {
         asio::steady_timer t(io_);
         t.expires_after(std::chrono::duration_cast<clock_type::duration>(
@@ -474,12 +510,27 @@ class Run {
     if (step.kind == Step::Kind::run_tool) {
       argv = step.argv;
     } else if (impl != opt_.impls.end()) {
-      const std::map<std::string, std::string> values = {{"{dir}", dir_.string()}};
-      for (const auto& a : impl->second) argv.push_back(substitute(a, values));
+      std::map<std::string, std::string> values = {{"{dir}", dir_.string()}};
+      if (step.at) {
+        values["{host}"] = step.at->host;
+        values["{port}"] = std::to_string(step.at->port);
+      }
+      bool placeholders = false;
+      for (const auto& a : impl->second) {
+        placeholders |= a.find("{host}") != std::string::npos || a.find("{port}") != std::string::npos;
+        argv.push_back(substitute(a, values));
+      }
+      if (step.at && !placeholders) {
+        throw StepFailure{Verdict::skip, "the command for " + step.role + " takes no {host} {port}: this scenario "
+                                         "gives the program another address than the tutorial's"};
+      }
     } else {
       const auto p = reference_program(step.role, opt_.program_dirs);
       if (p.empty()) fail(step, Verdict::error, "no reference program for role " + step.role + " was found");
       argv.push_back(p);
+      if (step.at) {
+        argv.insert(argv.end(), {"--host", step.at->host, "--port", std::to_string(step.at->port)});
+      }
     }
     std::string shown;
     for (const auto& a : argv) shown += (shown.empty() ? "" : " ") + a;
@@ -514,7 +565,7 @@ class Run {
     if (!running.empty()) {
       std::string msg = "expected ";
       for (const auto& n : running) msg += n + " ";
-      msg += "to exit within " + std::to_string(static_cast<int>((step.within_s > 0 ? step.within_s : 5.0) * opt_.time_scale)) +
+      msg += "to exit within " + std::to_string(static_cast<int>((step.within_s > 0 ? step.within_s : 10.0) * opt_.time_scale)) +
              " s; still running";
       if (!done.empty()) {
         msg += " while ";
@@ -523,7 +574,7 @@ class Run {
                "(serve each connection in its own thread)";
       }
       for (const auto& n : running) {
-        if (done.empty() && children_.at(n)->out().empty()) msg += hint_buffered();
+        if (done.empty() && step.hint.empty() && children_.at(n)->out().empty()) msg += hint_buffered();
       }
       fail(step, Verdict::timeout, msg);
     }
@@ -574,7 +625,7 @@ class Run {
     } else {
       msg = "the output did not match in time\n";
     }
-    if (timed_out && (is_out ? c.out() : c.err()).empty()) msg += hint_buffered();
+    if (timed_out && step.hint.empty() && (is_out ? c.out() : c.err()).empty()) msg += hint_buffered();
     msg += program_tail(who);
     fail(step, timed_out && !m.actual ? Verdict::timeout : Verdict::fail,
          "expected " + who + " " + step.stream + " to show the lines below\n" + msg);
@@ -594,29 +645,50 @@ class Run {
     return "";
   }
 
+  // Connecting goes on in the background, so that twenty clients can wait in a listen backlog at once;
+  // the next step that uses the connection waits for it (ready_peer).
   awaitable<void> connect(const Step& step, const std::string& who) {
     auto p = std::make_unique<Peer>(io_);
     const asio::ip::tcp::endpoint to(asio::ip::make_address(step.endpoint.host), step.endpoint.port);
     event(who, "connect tcp " + step.endpoint.to_string());
-    using namespace asio::experimental::awaitable_operators;
-    asio::steady_timer t(io_);
-    t.expires_at(deadline_for(step));
-    auto outcome = co_await (p->tcp.async_connect(to, asio::as_tuple(use_awaitable)) ||
-                             t.async_wait(asio::as_tuple(use_awaitable)));
-    if (outcome.index() == 1) fail(step, Verdict::timeout, "connect " + step.endpoint.to_string() + ": no answer");
-    const auto ec = std::get<0>(std::get<0>(outcome));
+    p->connecting = true;
+    Peer& ref = *p;
+    peers_[who] = std::move(p);
+    asio::co_spawn(io_, connect_in_background(ref, who, to, step.endpoint.to_string()), asio::detached);
+    co_return;
+  }
+
+  awaitable<void> connect_in_background(Peer& p, std::string who, asio::ip::tcp::endpoint to, std::string shown) {
+    auto [ec] = co_await p.tcp.async_connect(to, asio::as_tuple(use_awaitable));
+    p.connecting = false;
     if (ec) {
-      std::string msg = "connect " + step.endpoint.to_string() + ": " + ec.message();
+      std::string msg = "connect " + shown + ": " + ec.message();
       std::string others;
       for (const auto& l : bound_sockets()) {
         if (l.proto == "tcp") others += (others.empty() ? "" : ", ") + l.host + ":" + std::to_string(l.port);
       }
       if (!others.empty()) msg += "; nothing listens there, but something listens on " + others;
-      fail(step, Verdict::fail, msg);
+      p.connect_error = msg;
+      p.closed = true;
+      p.close_reason = "never opened";
+      event(who, msg);
+      co_return;
     }
-    event(who, "connected from 127.0.0.1:" + std::to_string(p->tcp.local_endpoint().port()));
-    asio::co_spawn(io_, tcp_reader(*p, who), asio::detached);
-    peers_[who] = std::move(p);
+    event(who, "connected from 127.0.0.1:" + std::to_string(p.tcp.local_endpoint().port()));
+    co_await tcp_reader(p, who);
+  }
+
+  // The peer, once its connection is made (or known to have failed: then the step fails).
+  awaitable<Peer*> ready_peer(const Step& step, const std::string& who) {
+    Peer& p = peer(step, who);
+    if (!p.connecting) {
+      if (p.connect_error) fail(step, Verdict::fail, *p.connect_error);
+      co_return &p;
+    }
+    const bool ok = co_await until([&] { return !p.connecting; }, deadline_for(step, 10.0));
+    if (!ok) fail(step, Verdict::timeout, "the connection to the server was not accepted in time");
+    if (p.connect_error) fail(step, Verdict::fail, *p.connect_error);
+    co_return &p;
   }
 
   awaitable<void> tcp_reader(Peer& p, std::string who) {
@@ -657,6 +729,7 @@ class Run {
       event(who, "recvfrom " + from.address().to_string() + ":" + std::to_string(from.port()) + " " +
                      visible(std::string_view(buf.data(), n)));
       p.datagrams.emplace_back(buf.data(), n);
+      p.last_from = from;
     }
   }
 
@@ -671,7 +744,7 @@ class Run {
   }
 
   awaitable<void> recv(const Step& step, const std::string& who) {
-    Peer& p = peer(step, who);
+    Peer& p = *co_await ready_peer(step, who);
     const auto began = clock_type::now();
     const bool ok = co_await until([&] { return p.in.size() >= step.data.size() || p.closed; }, deadline_for(step));
     if (p.in.compare(0, step.data.size(), step.data) == 0 && p.in.size() >= step.data.size()) {
@@ -691,10 +764,13 @@ class Run {
     Peer& p = peer(step, who);
     const auto began = clock_type::now();
     const bool ok = co_await until([&] { return !p.datagrams.empty(); }, deadline_for(step));
-    if (!ok) fail(step, Verdict::timeout, "expected a datagram " + visible(step.data) + "; none came");
+    if (!ok) {
+      fail(step, Verdict::timeout,
+           "expected a datagram" + (step.any_data ? std::string() : " " + visible(step.data)) + "; none came");
+    }
     const std::string got = p.datagrams.front();
     p.datagrams.erase(p.datagrams.begin());
-    if (got != step.data) {
+    if (!step.any_data && got != step.data) {
       PatternLine expected{PatternLine::Kind::exact, step.data, step.where};
       fail(step, Verdict::fail, "expected the datagram below\n" + describe_mismatch(expected, got, {}) +
                                     hint_for_line(step.data, got));

@@ -450,6 +450,12 @@ class ScenarioParser {
       p.end();
       return;
     }
+    if (d == "requires") {
+      p.expect_keyword("namespaces");
+      p.end();
+      scenario_.needs_namespaces = true;
+      return;
+    }
     if (d == "host") {
       const std::string name = p.word("a host name");
       p.end();
@@ -483,6 +489,7 @@ class ScenarioParser {
       step.role = p.word("a role");
       const auto& roles = known_roles();
       if (std::find(roles.begin(), roles.end(), step.role) == roles.end()) p.fail("unknown role '" + step.role + "'");
+      if (p.accept("at")) step.at = p.endpoint();
       processes_.push_back(step.actors.back());
     } else if (d == "wait") {
       step.actors.push_back(actor(p, true));
@@ -526,6 +533,10 @@ class ScenarioParser {
       step.actors.push_back(actor(p, true));
       if (p.accept("received")) {
         step.kind = Step::Kind::expect_received;
+      } else if (p.accept("nothing")) {
+        step.kind = Step::Kind::expect_silence;
+        p.expect_keyword("for");
+        step.within_s = p.duration();
       } else if (p.accept("closed")) {
         step.kind = Step::Kind::expect_closed;
       } else {
@@ -555,7 +566,12 @@ class ScenarioParser {
     } else if (d == "udp") {
       step.kind = Step::Kind::udp_open;
       step.actors.push_back(actor(p, false));
+      if (p.accept("bind")) step.at = p.endpoint();
       peers_.push_back(step.actors.back());
+    } else if (d == "reply") {
+      step.kind = Step::Kind::reply;
+      step.actors.push_back(actor(p, true));
+      step.data = p.data("the datagram to answer with");
     } else if (d == "send") {
       step.kind = Step::Kind::send;
       step.actors.push_back(actor(p, true));
@@ -571,6 +587,8 @@ class ScenarioParser {
       if (d == "recv" && p.accept("until")) {
         step.kind = Step::Kind::recv_until;
         step.data = p.quoted("the bytes that end what is received");
+      } else if (d == "recvfrom" && p.accept("any")) {
+        step.any_data = true;
       } else {
         step.data = p.data("the bytes expected");
       }
@@ -589,8 +607,8 @@ class ScenarioParser {
       Location at = where;
       at.col = head.col;
       throw ParseError(at, "unknown directive '" + d +
-                               "' (directives: title roles tags points host limit hint repeat end start run wait type close reset "
-                               "stop expect connect listen accept udp send sendto recv recvfrom sleep)");
+                               "' (directives: title roles tags points requires host limit hint repeat end start run wait type close reset "
+                               "stop expect connect listen accept udp send sendto reply recv recvfrom sleep)");
     }
     p.end();
     step.hint = std::exchange(pending_hint_, {});

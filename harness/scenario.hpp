@@ -81,6 +81,8 @@ struct Step {
     recv_until,    // recv ACTOR until "DELIMITER"
     expect_received,  // expect ACTOR received + pattern lines (what recv until took)
     expect_file,   // expect file "PATH" DATA
+    reply,         // reply ACTOR DATA (UDP: to whoever sent the last datagram)
+    expect_silence,  // expect ACTOR nothing for D
   };
   Kind kind = Kind::start;
   Location where;
@@ -88,6 +90,7 @@ struct Step {
   std::string role;            // start
   std::vector<std::string> argv;  // run_tool
   std::string path;            // expect_file: relative to the scenario's folder
+  std::optional<Endpoint> at;  // start ... at HOST:PORT ({host} {port}); udp ... bind HOST:PORT
   std::string hint;            // advice shown when this step fails (hint "..." before it)
   std::string proto;           // listening, connect
   Endpoint endpoint;           // listening, connect, sendto
@@ -96,6 +99,7 @@ struct Step {
   std::optional<std::string> prompt;  // type ... after "PROMPT"
   std::optional<int> exit_code;       // exited: nullopt = any
   bool reset = false;                 // close_peer: a reset instead of a FIN
+  bool any_data = false;              // recvfrom ACTOR any: whatever datagram comes
   double within_s = 0;                // the deadline of a wait; 0 = the default
   std::optional<double> not_before_s;
   std::vector<PatternGroup> patterns;  // expect_output
@@ -111,6 +115,7 @@ struct Scenario {
   int points = 1;
   std::vector<std::string> hosts;  // names that resolve to 127.0.0.1 inside the scenario (host NAME)
   Limits limits;                   // limit NAME VALUE
+  bool needs_namespaces = false;   // requires namespaces: skipped where they are unavailable
   std::vector<Step> steps;
   /// Whether the scenario puts `role` to the test.
   [[nodiscard]] bool involves(std::string_view role) const;

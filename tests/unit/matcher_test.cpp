@@ -89,3 +89,17 @@ TEST(matcher, visible_shows_invisible_characters) {
   EXPECT_EQ(visible(std::string("\x00\xff", 2)), "\"\\x00\\xff\"") << "bytes that are not UTF-8";
   EXPECT_EQ(visible("你好"), "\"你好\"");
 }
+
+TEST(matcher, a_long_line_is_shown_around_its_first_difference) {
+  const std::string expected = std::string(2000, '7') + "X" + std::string(500, '0');
+  const std::string actual = std::string(2000, '7') + "Y";
+  const std::string text = describe_mismatch(line(exact, expected), actual, {});
+  EXPECT_LT(text.size(), 600u) << text;
+  EXPECT_NE(text.find("...\"77"), std::string::npos) << text;
+  EXPECT_NE(text.find("(2501 bytes in all)"), std::string::npos) << text;
+  // The caret stands under the X/Y.
+  const auto actual_line = text.find("Actual:   ");
+  const auto caret_line = text.find('^');
+  const auto line_start = text.rfind('\n', caret_line) + 1;
+  EXPECT_EQ(text[actual_line + (caret_line - line_start)], 'Y') << text;
+}
