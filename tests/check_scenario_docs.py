@@ -1,0 +1,24 @@
+#!/usr/bin/env python3
+"""Fails when scenarios/README.md does not list every scenario that `socklab list` finds, with its
+roles, tags and points, or lists one that does not exist: the table must stay true to the files."""
+import subprocess
+import sys
+from pathlib import Path
+
+socklab, readme = sys.argv[1], Path(sys.argv[2]).read_text(encoding="utf-8")
+listed = subprocess.run([socklab, "list"], capture_output=True, text=True, check=True).stdout.splitlines()
+rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:5]]
+        for line in readme.splitlines() if line.startswith("| ex")}
+problems = []
+for entry in listed:
+    name, roles, tags, points = entry.split("\t")[:4]
+    want = [roles.replace(",", " "), tags.replace(",", " "), points]
+    if name not in rows:
+        problems.append(f"{name}: missing from scenarios/README.md")
+    elif rows[name] != want:
+        problems.append(f"{name}: README says {rows[name]}, the file says {want}")
+names = {e.split("\t")[0] for e in listed}
+problems += [f"{n}: in scenarios/README.md but no such scenario" for n in rows if n not in names]
+for p in problems:
+    print(p)
+sys.exit(1 if problems else 0)
