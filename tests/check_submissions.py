@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Runs `socklab check --impl ROLE=COMMAND` on one sample submission and compares the outcome with what
+the sample declares in its header:
+
+    # expect: pass core            every core scenario of its role passes
+    # expect: pass all             every scenario of its role passes, robustness too
+    # expect: fail A B ...         exactly scenarios A B ... fail (among the core ones, and any named)
+    # expect-message: TEXT         each failure's message contains TEXT (the mistake is named)
+
+The role is the sample's folder name (tests/submissions/ex4.server/...). A .py file runs with python3,
+a .pl file with perl; --command gives the command line for anything else (a compiled program)."""
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+
+def declared(path: Path):
+    expect, messages = None, []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines()[:10]:
+        for marker in ("#", "//"):
+            if line.startswith(marker + " expect:"):
+                expect = line.split(":", 1)[1].split()
+            if line.startswith(marker + " expect-message:"):
+                messages.append(line.split(":", 1)[1].strip())
+    if not expect:
+        sys.exit(f"{path}: no '# expect:' line in its header")
+    return expect, messages
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--socklab", required=True)
+    ap.add_argument("--command", help="command line to run instead of interpreting the file")
+    ap.add_argument("--header", type=Path, help="file holding the expectation header (default: the sample)")
+    ap.add_argument("sample", type=Path)
+    args = ap.parse_args()
+    role = args.sample.resolve().parent.name
+    expect, messages = declared(args.header or args.sample)
+    interpreter = {".py": "python3", ".pl": "perl"}.get(args.sample.suffix)
+    command = args.command or f"{interpreter} {args.sample.resolve()}"
+    kind = expect[0]
+    named = set(expect[1:]) if kind == "fail" else set()
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "r.json"
+        cmd = [args.socklab, "check", "--impl", f"{role}={command}", "-j", "4", "--json", str(report),
+               "--out", str(Path(tmp) / "out")]
+        if not (kind == "pass" and expect[1:] == ["all"]):
+            # core scenarios, and the robustness ones a broken sample names
+            cmd += ["--tag", "core"]
+        run = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+        if not report.exists():
+            print(run.stdout, run.stderr)
+            sys.exit(f"socklab wrote no report (exit {run.returncode})")
+        results = json.loads(report.read_text())["results"]
+        extra = [n for n in named if n not in {r["scenario"] for r in results}]
+        if extra:
+            cmd2 = cmd[:-2] if cmd[-2] == "--tag" else cmd
+            for name in extra:
+                sub = subprocess.run(cmd2 + ["--scenario", name], capture_output=True, text=True, timeout=900)
+                if report.exists():
+                    results += json.loads(report.read_text())["results"]
+                del sub
+    failed = {r["scenario"] for r in results if r["verdict"] not in ("pass", "skip")}
+    problems = []
+    if kind == "pass" and failed:
+        problems.append(f"expected every scenario to pass; these did not: {sorted(failed)}")
+    if kind == "fail":
+        if failed != named:
+            problems.append(f"expected exactly {sorted(named)} to fail; failed: {sorted(failed)}")
+        for r in results:
+            if r["scenario"] in named and r["verdict"] not in ("pass", "skip"):
+                for m in messages:
+                    if m not in r["message"]:
+                        problems.append(f"{r['scenario']}: the message does not say {m!r}:\n{r['message']}")
+    if problems:
+        print(f"{args.sample} as {role}:")
+        for p in problems:
+            print("  " + p)
+        for r in results:
+            if r["verdict"] != "pass":
+                print(f"--- {r['scenario']}: {r['verdict']}\n{r['message']}")
+        return 1
+    print(f"{args.sample.name} as {role}: {len(results)} scenarios, as declared ({' '.join(expect)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,17 @@
+# socklab sample: broken -- saves the page but never prints the header
+# expect: fail ex2/small-page ex2/big-page
+# expect-message: print the header
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.connect(('www.baidu.com.cn', 80))
+s.send(b'GET / HTTP/1.1\r\n\r\n\r\n')
+l = []
+while True:
+    d = s.recv(1024)
+    if not d:
+        break
+    l.append(d)
+s.close()
+header, html = b''.join(l).split(b'\r\n\r\n', 1)
+with open('baidu.html', 'wb') as f:
+    f.write(html)

@@ -1,0 +1,13 @@
+# socklab sample: broken -- one recv(1024) is taken for the whole page
+# expect: fail ex2/big-page
+# expect-message: one recv(1024) is not the whole page
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.connect(('www.baidu.com.cn', 80))
+s.send(b'GET / HTTP/1.1\r\n\r\n\r\n')
+data = s.recv(1024)
+s.close()
+header, html = data.split(b'\r\n\r\n', 1)
+print(header.decode('utf-8'))
+with open('baidu.html', 'wb') as f:
+    f.write(html)
