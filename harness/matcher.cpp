@@ -281,10 +281,23 @@ std::string describe_mismatch(const PatternLine& pattern, const std::optional<st
     const std::string want = window(expected_text);
     std::size_t i = 0;
     while (i < want.size() && i < shown.size() && want[i] == shown[i]) ++i;
-    // Columns count code points, not bytes, so that the caret sits under the character.
+    // Columns count characters, two for the wide ones (Chinese), so that the caret sits under the difference.
     std::size_t col = 0;
-    for (std::size_t k = 0; k < i; ++k) {
-      if ((static_cast<unsigned char>(shown[k]) & 0xc0) != 0x80) ++col;
+    for (std::size_t k = 0; k < i;) {
+      const int len = std::max(1, py::utf8_sequence_length(shown, k));
+      char32_t cp = static_cast<unsigned char>(shown[k]);
+      if (len > 1) {
+        cp &= 0x7fu >> len;
+        for (int b = 1; b < len && k + static_cast<std::size_t>(b) < shown.size(); ++b) {
+          cp = (cp << 6) | (static_cast<unsigned char>(shown[k + static_cast<std::size_t>(b)]) & 0x3fu);
+        }
+      }
+      const bool wide = (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+                        (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+                        (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+                        (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd);
+      col += wide ? 2 : 1;
+      k += static_cast<std::size_t>(len);
     }
     out += std::string(10 + col, ' ') + "^ first difference\n";
   }

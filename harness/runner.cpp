@@ -264,6 +264,14 @@ class Run {
     std::string s;
     if (c.status()) s += name + " ended: " + c.status()->to_string() + "\n";
     if (!c.err().empty()) s += name + " stderr (last lines): " + visible(c.err().substr(c.err().size() > 600 ? c.err().size() - 600 : 0)) + "\n";
+    if (c.err().find("Connection refused") != std::string::npos || c.err().find("ConnectionRefused") != std::string::npos) {
+      std::string listening;
+      for (const auto& l : bound_sockets()) {
+        listening += (listening.empty() ? "" : ", ") + l.proto + " " + l.host + ":" + std::to_string(l.port);
+      }
+      s += "hint: " + name + "'s connection was refused: nothing listens where it connects (check the host and port)" +
+           (listening.empty() ? std::string() : "; listening here: " + listening) + "\n";
+    }
     return s;
   }
 
@@ -316,9 +324,14 @@ class Run {
               deadline_for(step));
           const auto at = c.out().find(*step.prompt, seen);
           if (!ok || at == std::string::npos) {
+            if (c.status()) {  // it ended before prompting: its exit and stderr are the story, not the prompt
+              throw StepFailure{Verdict::fail, step.where.to_string() + ": error: " + who + " ended before showing the prompt " +
+                                                   visible(*step.prompt) + "; it printed " + visible(c.out().substr(seen)) +
+                                                   "\n" + program_tail(who)};
+            }
             fail(step, ok ? Verdict::fail : Verdict::timeout,
                  "waited for the prompt " + visible(*step.prompt) + " on " + who + "'s stdout; it printed " +
-                     visible(c.out().substr(seen)) + (c.out().size() == seen && step.hint.empty() ? hint_buffered() : "") + "\n" +
+                     visible(c.out().substr(seen)) + (c.out().size() == seen && step.hint.empty() ? hint_buffered(c) : "") + "\n" +
                      program_tail(who));
           }
           seen = at + step.prompt->size();
@@ -411,8 +424,18 @@ class Run {
       }
       case Step::Kind::accept: {
         Peer& p = peer(step, who);
-        const bool ok = co_await until([&] { return p.accepted; }, deadline_for(step));
-        if (!ok) fail(step, Verdict::timeout, "no client connected to " + who + " (is the client using the right address and port?)");
+        auto all_ended = [&] {
+          return !children_.empty() && std::all_of(children_.begin(), children_.end(),
+                                                   [](const auto& kv) { return kv.second->status().has_value(); });
+        };
+        co_await until([&] { return p.accepted || all_ended(); }, deadline_for(step));
+        if (!p.accepted) {
+          std::string msg = "no client connected to " + who + " (is the client using the right address and port?)\n";
+          for (const auto& [name, c] : children_) {
+            if (c->status()) msg += program_tail(name);
+          }
+          fail(step, all_ended() ? Verdict::fail : Verdict::timeout, msg);
+        }
         break;
       }
       case Step::Kind::run_tool: co_await start(step, who); break;
@@ -474,7 +497,8 @@ class Run {
     }
   }
 
-  static std::string hint_buffered() {
+  static std::string hint_buffered(const Child& c) {
+    if (c.status()) return "";  // it ended: its exit and stderr say more than a guess
     return "\nhint: nothing new came on stdout. If the program printed and is waiting, its output is block-buffered "
            "(stdout is a pipe here, not a terminal): flush after each print (print(..., flush=True)) or run python3 -u.";
   }
@@ -588,7 +612,7 @@ class Run {
                "(serve each connection in its own thread)";
       }
       for (const auto& n : running) {
-        if (done.empty() && step.hint.empty() && children_.at(n)->out().empty()) msg += hint_buffered();
+        if (done.empty() && step.hint.empty() && children_.at(n)->out().empty()) msg += hint_buffered(*children_.at(n));
       }
       fail(step, Verdict::timeout, msg);
     }
@@ -639,7 +663,7 @@ class Run {
     } else {
       msg = "the output did not match in time\n";
     }
-    if (timed_out && step.hint.empty() && (is_out ? c.out() : c.err()).empty()) msg += hint_buffered();
+    if (timed_out && step.hint.empty() && (is_out ? c.out() : c.err()).empty()) msg += hint_buffered(c);
     msg += program_tail(who);
     fail(step, timed_out && !m.actual ? Verdict::timeout : Verdict::fail,
          "expected " + who + " " + step.stream + " to show the lines below\n" + msg);

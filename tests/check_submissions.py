@@ -6,6 +6,7 @@ the sample declares in its header:
     # expect: pass all             every scenario of its role passes, robustness too
     # expect: fail A B ...         exactly scenarios A B ... fail (among the core ones, and any named)
     # expect-message: TEXT         each failure's message contains TEXT (the mistake is named)
+    # expect-message: S: TEXT      the failure of scenario S contains TEXT
 
 The role is the sample's folder name (tests/submissions/ex4.server/...). A .py file runs with python3,
 a .pl file with perl; --command gives the command line for anything else (a compiled program)."""
@@ -73,6 +74,11 @@ def main():
         for r in results:
             if r["scenario"] in named and r["verdict"] not in ("pass", "skip"):
                 for m in messages:
+                    scope, _, text = m.partition(": ")
+                    if text and scope.startswith("ex") and "/" in scope:
+                        if scope != r["scenario"]:
+                            continue
+                        m = text
                     if m not in r["message"]:
                         problems.append(f"{r['scenario']}: the message does not say {m!r}:\n{r['message']}")
     if problems:

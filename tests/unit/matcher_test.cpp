@@ -103,3 +103,8 @@ TEST(matcher, a_long_line_is_shown_around_its_first_difference) {
   const auto line_start = text.rfind('\n', caret_line) + 1;
   EXPECT_EQ(text[actual_line + (caret_line - line_start)], 'Y') << text;
 }
+
+TEST(matcher, the_caret_counts_chinese_characters_as_two_columns) {
+  const std::string text = describe_mismatch(line(exact, "客户端说:hi"), std::string("客户端:hi"), {});
+  EXPECT_NE(text.find("\n" + std::string(10 + 1 + 6, ' ') + "^"), std::string::npos) << text;
+}
