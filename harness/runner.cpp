@@ -331,7 +331,7 @@ class Run {
             }
             fail(step, ok ? Verdict::fail : Verdict::timeout,
                  "waited for the prompt " + visible(*step.prompt) + " on " + who + "'s stdout; it printed " +
-                     visible(c.out().substr(seen)) + (c.out().size() == seen && step.hint.empty() ? hint_buffered(c) : "") + "\n" +
+                     visible(c.out().substr(seen)) + (c.out().size() == seen && step.hint.empty() && under_test_.count(who) ? hint_buffered(c) : "") + "\n" +
                      program_tail(who));
           }
           seen = at + step.prompt->size();
@@ -548,6 +548,7 @@ class Run {
     if (step.kind == Step::Kind::run_tool) {
       argv = step.argv;
     } else if (impl != opt_.impls.end()) {
+      under_test_.insert(who);
       std::map<std::string, std::string> values = {{"{dir}", dir_.string()}};
       if (step.at) {
         values["{host}"] = step.at->host;
@@ -611,8 +612,14 @@ class Run {
         msg += "had finished: the clients were served one after another, not at the same time "
                "(serve each connection in its own thread)";
       }
-      for (const auto& n : running) {
-        if (done.empty() && step.hint.empty() && children_.at(n)->out().empty()) msg += hint_buffered(*children_.at(n));
+      for (std::size_t k = 0; k < running.size() && k < 3; ++k) {
+        msg += "\n" + running[k] + " has printed " + visible(children_.at(running[k])->out());
+      }
+      for (const auto& n : running) {  // a guess about buffering is for the program under test only, once
+        if (done.empty() && step.hint.empty() && under_test_.count(n) && children_.at(n)->out().empty()) {
+          msg += hint_buffered(*children_.at(n));
+          break;
+        }
       }
       fail(step, Verdict::timeout, msg);
     }
@@ -663,7 +670,9 @@ class Run {
     } else {
       msg = "the output did not match in time\n";
     }
-    if (timed_out && step.hint.empty() && (is_out ? c.out() : c.err()).empty()) msg += hint_buffered(c);
+    if (timed_out && step.hint.empty() && under_test_.count(who) && (is_out ? c.out() : c.err()).empty()) {
+      msg += hint_buffered(c);
+    }
     msg += program_tail(who);
     fail(step, timed_out && !m.actual ? Verdict::timeout : Verdict::fail,
          "expected " + who + " " + step.stream + " to show the lines below\n" + msg);
@@ -827,6 +836,7 @@ class Run {
   std::map<std::string, std::size_t> cursors_;
   std::map<std::string, std::size_t> typed_upto_;
   std::map<std::string, std::string> received_;  // what each peer's last recv until took
+  std::set<std::string> under_test_;              // actors running an --impl command
   Captures captures_;
   std::string transcript_;
   std::optional<StepFailure> failure_;
