@@ -241,6 +241,13 @@ class Run {
   [[noreturn]] void fail(const Step& step, Verdict v, const std::string& message) {
     std::string text = step.where.to_string() + ": error: " + message;
     if (!text.empty() && text.back() != '\n') text += '\n';
+    // A program under test that has already ended is often the whole story: say how, once.
+    for (const auto& name : under_test_) {
+      const auto it = children_.find(name);
+      if (it != children_.end() && it->second->status() && text.find(name + " ended:") == std::string::npos) {
+        text += program_tail(name);
+      }
+    }
     if (!step.hint.empty()) text += "hint: " + step.hint + "\n";
     throw StepFailure{v, text};
   }
