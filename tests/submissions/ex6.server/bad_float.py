@@ -1,0 +1,16 @@
+# socklab sample: broken -- computes with floats: 120.0, and large factorials lose their digits
+# expect: fail ex6/tutorial-run ex6/values
+# expect-message: float
+import socket
+def f(n):
+    j = 1.0
+    for i in range(1, n + 1):
+        j = j * i
+    return j
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('127.0.0.1', 9999))
+data, addr = s.recvfrom(1024)
+data = f(int(data))
+print(data, addr)
+s.sendto(str(data).encode(), addr)
+s.close()
