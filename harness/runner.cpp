@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "matcher.hpp"
+#include "socket.hpp"
 
 namespace asio = boost::asio;
 using asio::awaitable;
@@ -47,6 +48,14 @@ std::string reference_program(const std::string& role, const std::vector<std::st
 }
 
 namespace {
+
+// Where the tutorial's program for `role` listens or connects.
+Endpoint tutorial_address(const std::string& role) {
+  if (role.rfind("ex1.", 0) == 0) return {"127.0.0.1", 12345};
+  if (role.rfind("ex2.", 0) == 0) return {"www.baidu.com.cn", 80};
+  if (role.rfind("ex3.", 0) == 0) return {socklab::gethostname(), 8888};
+  return {"127.0.0.1", 9999};
+}
 
 struct Listener {
   std::string proto;
@@ -296,6 +305,16 @@ class Run {
       }
       if (c->status()) final_status_[name] = *c->status();
     }
+    // A program under test that ended by itself, reaped only after the failing step: say so too.
+    if (failure_) {
+      for (const auto& name : under_test_) {
+        const auto it = final_status_.find(name);
+        if (it != final_status_.end() && !it->second.sent_by_harness &&
+            failure_->message.find(name + " ended:") == std::string::npos) {
+          failure_->message += program_tail(name);
+        }
+      }
+    }
     finished_ = true;
   }
 
@@ -338,7 +357,7 @@ class Run {
             }
             fail(step, ok ? Verdict::fail : Verdict::timeout,
                  "waited for the prompt " + visible(*step.prompt) + " on " + who + "'s stdout; it printed " +
-                     visible(c.out().substr(seen)) + (c.out().size() == seen && step.hint.empty() && under_test_.count(who) ? hint_buffered(c) : "") + "\n" +
+                     visible(c.out().substr(seen)) + (c.out().size() == seen && under_test_.count(who) ? hint_buffered(c) : "") + "\n" +
                      program_tail(who));
           }
           seen = at + step.prompt->size();
@@ -556,11 +575,10 @@ class Run {
       argv = step.argv;
     } else if (impl != opt_.impls.end()) {
       under_test_.insert(who);
-      std::map<std::string, std::string> values = {{"{dir}", dir_.string()}};
-      if (step.at) {
-        values["{host}"] = step.at->host;
-        values["{port}"] = std::to_string(step.at->port);
-      }
+      // {host} {port}: the address the scenario gives, or else the tutorial's own for the role.
+      const Endpoint address = step.at ? *step.at : tutorial_address(step.role);
+      const std::map<std::string, std::string> values = {
+          {"{dir}", dir_.string()}, {"{host}", address.host}, {"{port}", std::to_string(address.port)}};
       bool placeholders = false;
       for (const auto& a : impl->second) {
         placeholders |= a.find("{host}") != std::string::npos || a.find("{port}") != std::string::npos;
@@ -623,7 +641,7 @@ class Run {
         msg += "\n" + running[k] + " has printed " + visible(children_.at(running[k])->out());
       }
       for (const auto& n : running) {  // a guess about buffering is for the program under test only, once
-        if (done.empty() && step.hint.empty() && under_test_.count(n) && children_.at(n)->out().empty()) {
+        if (done.empty() && under_test_.count(n) && children_.at(n)->out().empty()) {
           msg += hint_buffered(*children_.at(n));
           break;
         }
@@ -677,7 +695,7 @@ class Run {
     } else {
       msg = "the output did not match in time\n";
     }
-    if (timed_out && step.hint.empty() && under_test_.count(who) && (is_out ? c.out() : c.err()).empty()) {
+    if (timed_out && under_test_.count(who) && (is_out ? c.out() : c.err()).empty()) {
       msg += hint_buffered(c);
     }
     msg += program_tail(who);
@@ -735,13 +753,16 @@ class Run {
   // The peer, once its connection is made (or known to have failed: then the step fails).
   awaitable<Peer*> ready_peer(const Step& step, const std::string& who) {
     Peer& p = peer(step, who);
-    if (!p.connecting) {
-      if (p.connect_error) fail(step, Verdict::fail, *p.connect_error);
-      co_return &p;
-    }
     const bool ok = co_await until([&] { return !p.connecting; }, deadline_for(step, 10.0));
     if (!ok) fail(step, Verdict::timeout, "the connection to the server was not accepted in time");
-    if (p.connect_error) fail(step, Verdict::fail, *p.connect_error);
+    if (p.connect_error) {
+      // A refused connection usually means the server died: give its exit a moment to be seen.
+      co_await until([&] { return std::any_of(under_test_.begin(), under_test_.end(), [&](const std::string& n) {
+                         return children_.count(n) && children_.at(n)->status().has_value();
+                       }); },
+                     clock_type::now() + std::chrono::milliseconds(300));
+      fail(step, Verdict::fail, *p.connect_error);
+    }
     co_return &p;
   }
 

@@ -120,7 +120,7 @@ class LineParser {
     return e;
   }
 
-  /// Bytes: "a literal", random N (the same N bytes every run), or all-bytes (0 to 255, 256 bytes).
+  /// Bytes: "a literal", random N (the same N bytes every run), repeated N "piece", or all-bytes (0 to 255).
   std::string data(const char* what) {
     if (accept("random")) {
       const long n = integer("a byte count", 1, 64L << 20);
@@ -132,6 +132,15 @@ class LineParser {
         x ^= x << 5;
         c = static_cast<char>(x & 0xff);
       }
+      return out;
+    }
+    if (accept("repeated")) {
+      const long n = integer("a count", 1, 64L << 20);
+      const std::string piece = quoted("the bytes to repeat");
+      if (piece.empty() || piece.size() * static_cast<std::size_t>(n) > (64u << 20)) fail("at most 64 MiB of data");
+      std::string out;
+      out.reserve(piece.size() * static_cast<std::size_t>(n));
+      for (long i = 0; i < n; ++i) out += piece;
       return out;
     }
     if (accept("all-bytes")) {

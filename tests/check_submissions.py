@@ -7,6 +7,7 @@ the sample declares in its header:
     # expect: fail A B ...         exactly scenarios A B ... fail (among the core ones, and any named)
     # expect-message: TEXT         each failure's message contains TEXT (the mistake is named)
     # expect-message: S: TEXT      the failure of scenario S contains TEXT
+    # args: {host} {port}          appended to the command (placeholders socklab fills in)
 
 The role is the sample's folder name (tests/submissions/ex4.server/...). A .py file runs with python3,
 a .pl file with perl; --command gives the command line for anything else (a compiled program)."""
@@ -19,16 +20,18 @@ from pathlib import Path
 
 
 def declared(path: Path):
-    expect, messages = None, []
+    expect, messages, extra_args = None, [], ""
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines()[:10]:
         for marker in ("#", "//"):
             if line.startswith(marker + " expect:"):
                 expect = line.split(":", 1)[1].split()
             if line.startswith(marker + " expect-message:"):
                 messages.append(line.split(":", 1)[1].strip())
+            if line.startswith(marker + " args:"):
+                extra_args = line.split(":", 1)[1].strip()
     if not expect:
         sys.exit(f"{path}: no '# expect:' line in its header")
-    return expect, messages
+    return expect, messages, extra_args
 
 
 def main():
@@ -38,10 +41,12 @@ def main():
     ap.add_argument("--header", type=Path, help="file holding the expectation header (default: the sample)")
     ap.add_argument("sample", type=Path)
     args = ap.parse_args()
-    role = args.sample.resolve().parent.name
-    expect, messages = declared(args.header or args.sample)
+    role = next((p.name for p in args.sample.resolve().parents if p.name.startswith("ex") and "." in p.name), None)
+    if role is None:
+        sys.exit(f"{args.sample}: not inside a folder named after a role (ex4.server, ...)")
+    expect, messages, extra_args = declared(args.header or args.sample)
     interpreter = {".py": "python3", ".pl": "perl"}.get(args.sample.suffix)
-    command = args.command or f"{interpreter} {args.sample.resolve()}"
+    command = (args.command or f"{interpreter} {args.sample.resolve()}") + (" " + extra_args if extra_args else "")
     kind = expect[0]
     named = set(expect[1:]) if kind == "fail" else set()
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,15 +1,19 @@
 # socklab sample: correct -- reads until the server closes, asks it to close with Connection: close
+# args: {host} {port}
 # expect: pass all
 import socket
 import sys
 
+host = sys.argv[1] if len(sys.argv) > 1 else 'www.baidu.com.cn'
+port = int(sys.argv[2]) if len(sys.argv) > 2 else 80
+
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 try:
-    s.connect(('www.baidu.com.cn', 80))
+    s.connect((host, port))
 except OSError as e:
     print('无法连接:', e, file=sys.stderr)
     sys.exit(1)
-s.sendall(b'GET / HTTP/1.1\r\nHost: www.baidu.com.cn\r\nConnection: close\r\n\r\n')
+s.sendall(b'GET / HTTP/1.1\r\nHost: ' + host.encode() + b'\r\nConnection: close\r\n\r\n')
 chunks = []
 length = None
 while True:

@@ -1,5 +1,7 @@
-# socklab sample: correct -- sendall and a while True loop
-# expect: pass core
+# socklab sample: correct -- sendall and a while True loop; not robust: end of input and empty lines
+# expect: fail ex3/stdin-closed ex3/empty-line
+# expect-message: ex3/stdin-closed: EOFError
+# expect-message: ex3/empty-line: skip empty lines
 import socket
 
 sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

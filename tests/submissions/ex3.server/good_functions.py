@@ -1,5 +1,7 @@
-# socklab sample: correct -- the same chat split into functions
-# expect: pass core
+# socklab sample: correct -- the same chat split into functions; not robust: a cut character or a vanished client stops it
+# expect: fail ex3/long-line ex3/peer-disconnects
+# expect-message: ex3/long-line: UnicodeDecodeError
+# expect-message: ex3/peer-disconnects: recv returns b''
 import socket
 
 

@@ -1,6 +1,10 @@
 # socklab sample: broken -- serves one client after another (no threads)
-# expect: fail ex4/concurrent-clients ex4/ten-clients ex4/fifty-clients
-# expect-message: served one after another
+# expect: fail ex4/concurrent-clients ex4/ten-clients ex4/fifty-clients ex4/random-bytes ex4/reset
+# expect-message: ex4/concurrent-clients: served one after another
+# expect-message: ex4/ten-clients: served one after another
+# expect-message: ex4/fifty-clients: served one after another
+# expect-message: ex4/random-bytes: UnicodeDecodeError
+# expect-message: ex4/reset: server ended
 import socket
 import time
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -1,5 +1,6 @@
-# socklab sample: correct -- math.factorial, one request, then exit
-# expect: pass core
+# socklab sample: correct -- math.factorial, one request, then exit; not robust: int() of a bad request raises
+# expect: fail ex6/server-bad-request
+# expect-message: ValueError
 import math
 import socket
 
