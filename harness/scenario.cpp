@@ -120,8 +120,18 @@ class LineParser {
     return e;
   }
 
-  /// Bytes: "a literal", random N (the same N bytes every run), repeated N "piece", or all-bytes (0 to 255).
+  /// Bytes: pieces joined by '+', each "a literal", random N (the same N bytes every run),
+  /// repeated N "piece", or all-bytes (0 to 255).
   std::string data(const char* what) {
+    std::string out = data_piece(what);
+    while (accept("+")) {
+      out += data_piece(what);
+      if (out.size() > (64u << 20)) fail("at most 64 MiB of data");
+    }
+    return out;
+  }
+
+  std::string data_piece(const char* what) {
     if (accept("random")) {
       const long n = integer("a byte count", 1, 64L << 20);
       std::string out(static_cast<std::size_t>(n), '\0');

@@ -118,3 +118,12 @@ TEST(scenario, never_crashes_on_any_input) {
   }
   SUCCEED();
 }
+
+TEST(scenario, data_pieces_join_with_plus) {
+  const Scenario s = parse_scenario(
+      "roles ex1.server\ntags core\nconnect p tcp 127.0.0.1:1\nsend p \"ab\" + repeated 3 \"x\" + all-bytes\n",
+      "scenarios/ex1/d.scn");
+  ASSERT_EQ(s.steps.size(), 2u);
+  EXPECT_EQ(s.steps[1].data.substr(0, 5), "abxxx");
+  EXPECT_EQ(s.steps[1].data.size(), 5u + 256u);
+}
