@@ -548,12 +548,12 @@ class Run {
     std::string msg = "the file " + step.path + " holds " + std::to_string(got.size()) + " bytes, expected " +
                       std::to_string(step.data.size()) + "; they differ from byte " + std::to_string(i) +
                       "\nExpected: " + visible(step.data.substr(i, 40)) + "\nActual:   " + visible(got.substr(i, 40));
-    auto has_high = [](const std::string& b) {
-      return std::any_of(b.begin(), b.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
-    };
+    std::string ascii_only;  // what is left of the expected bytes when everything from 0x80 up is lost
+    std::copy_if(step.data.begin(), step.data.end(), std::back_inserter(ascii_only),
+                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
     if (got.rfind("HTTP/", 0) == 0) {
       msg += "\nhint: the file starts with the HTTP header: save only what follows the blank line";
-    } else if (has_high(step.data) && !has_high(got)) {
+    } else if (!got.empty() && got == ascii_only && ascii_only.size() < step.data.size()) {
       msg += "\nhint: every byte of 0x80 or more is gone: write the body as bytes (open(name, 'wb')), without "
              "decoding it";
     } else if (got.size() < step.data.size() && step.data.compare(0, got.size(), got) == 0) {

@@ -51,7 +51,7 @@ def main():
     named = set(expect[1:]) if kind == "fail" else set()
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "r.json"
-        cmd = [args.socklab, "check", "--impl", f"{role}={command}", "-j", "4", "--json", str(report),
+        cmd = [args.socklab, "check", "--impl", f"{role}={command}", "-j", "2", "--json", str(report),
                "--out", str(Path(tmp) / "out")]
         if not (kind == "pass" and expect[1:] == ["all"]):
             # core scenarios, and the robustness ones a broken sample names
