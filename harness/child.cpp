@@ -167,15 +167,17 @@ void Child::kill_group() {
 asio::awaitable<void> Child::stop(std::chrono::milliseconds grace) {
   auto st = st_;
   asio::steady_timer timer(io_);
+  const bool stdin_was_open = st->in.is_open();
   close_stdin();
   for (int sig : {0, SIGINT, SIGTERM, SIGKILL}) {
     if (st->status) break;
+    if (sig == 0 && !stdin_was_open) continue;  // that rung was climbed before: its end of input is old news
     if (sig != 0) {
       st->last_signal_sent = sig;
       ::kill(-st->pid, sig);
     }
     // Closing stdin ends a program that reads it at once; a server never notices, so that rung is short.
-    const auto until = std::chrono::steady_clock::now() + (sig == 0 ? grace / 10 : grace);
+    const auto until = std::chrono::steady_clock::now() + (sig == 0 ? grace / 50 : grace);
     while (!st->status && std::chrono::steady_clock::now() < until) {
       timer.expires_after(std::chrono::milliseconds(2));
       co_await timer.async_wait(asio::use_awaitable);

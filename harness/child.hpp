@@ -37,7 +37,7 @@ class Child {
 
   void write_stdin(const std::string& data);
   void close_stdin();
-  /// The stop ladder: close stdin (then grace/10), SIGINT, SIGTERM, SIGKILL to the whole group, `grace` apart.
+  /// The stop ladder: close stdin (then grace/50), SIGINT, SIGTERM, SIGKILL to the whole group, `grace` apart.
   boost::asio::awaitable<void> stop(std::chrono::milliseconds grace);
   /// Kills the whole process group at once (the end of a scenario, or a timeout).
   void kill_group();

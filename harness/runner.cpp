@@ -63,10 +63,12 @@ struct Listener {
   std::uint16_t port;
 };
 
-// Sockets bound (UDP) or listening (TCP) in this network namespace, from /proc/net.
-std::vector<Listener> bound_sockets() {
+// Sockets bound (UDP) or listening (TCP) in this network namespace, from /proc/net; `only` limits
+// the reading to "tcp" or "udp".
+std::vector<Listener> bound_sockets(std::string_view only = {}) {
   std::vector<Listener> out;
   for (const char* proto : {"tcp", "udp", "tcp6", "udp6"}) {
+    if (!only.empty() && std::string_view(proto).substr(0, 3) != only) continue;
     std::ifstream in(std::string("/proc/net/") + proto);
     std::string line;
     std::getline(in, line);
@@ -96,7 +98,7 @@ std::vector<Listener> bound_sockets() {
 }
 
 bool is_bound(const std::string& proto, const Endpoint& e) {
-  for (const auto& l : bound_sockets()) {
+  for (const auto& l : bound_sockets(proto)) {
     if (l.proto == proto && l.port == e.port &&
         (l.host == e.host || l.host == "0.0.0.0" || l.host == "::" || e.host == "localhost")) {
       return true;
@@ -235,15 +237,18 @@ class Run {
     return clock_type::now() + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(s));
   }
 
-  // Polls `ready` until it holds or the deadline passes; true when it held.
+  // Polls `ready` until it holds or the deadline passes; true when it held. The interval starts at
+  // 1 ms (readiness is seen at once) and grows to 10 ms (a long wait costs little).
   template <class Pred>
   awaitable<bool> until(Pred ready, clock_type::time_point deadline) {
     asio::steady_timer timer(io_);
+    std::chrono::microseconds interval(1000);
     for (;;) {
       if (ready()) co_return true;
       if (clock_type::now() >= deadline) co_return false;
-      timer.expires_after(std::chrono::milliseconds(2));
+      timer.expires_after(interval);
       co_await timer.async_wait(use_awaitable);
+      interval = std::min<std::chrono::microseconds>(interval * 3 / 2, std::chrono::milliseconds(10));
     }
   }
 
@@ -607,6 +612,12 @@ class Run {
     } catch (const std::exception& e) {
       fail(step, Verdict::error, "cannot start " + shown + ": " + e.what());
     }
+    // A program the scenario never types to reads an empty input, as with < /dev/null.
+    const bool typed_to = std::any_of(sc_.steps.begin(), sc_.steps.end(), [&](const Step& s) {
+      return (s.kind == Step::Kind::type || s.kind == Step::Kind::close_stdin) && !s.actors.empty() &&
+             s.actors[0] == who;
+    });
+    if (!typed_to) children_[who]->close_stdin();
     co_return;
   }
 
