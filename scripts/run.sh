@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Reproduces one tutorial example end to end with the reference programs and shows what each side
-# prints. Installs what is missing and builds first. Usage: scripts/run.sh [ex1|ex2|ex3|ex4|ex5|ex6]
+# The main job, from a fresh Debian 12 machine: install what is missing, build, then run socklab.
+#   scripts/run.sh ex4                                        reproduce tutorial example 4, both sides live
+#   scripts/run.sh check --impl ex4.server="python3 server4.py"   check an implementation
+# Anything after the script's name is passed to socklab; a lone ex1 … ex6 means "run exN".
 set -euo pipefail
-cd "$(dirname "$0")/.."
-example=${1:-ex4}
-case "$example" in
-  ex[1-6]) ;;
-  *) echo "usage: scripts/run.sh [ex1|ex2|ex3|ex4|ex5|ex6]" >&2; exit 2 ;;
+root=$(cd "$(dirname "$0")/.." && pwd)
+bash "$root/scripts/install-deps.sh" >&2
+cmake --preset dev -S "$root" >/dev/null
+cmake --build "$root/build/dev" >&2
+if [ $# -eq 0 ]; then set -- run ex4; fi
+case "$1" in
+  ex[1-6]) set -- run "$@" ;;
 esac
-bash scripts/install-deps.sh >&2
-cmake --preset dev >/dev/null
-cmake --build --preset dev >&2
-exec python3 tests/e2e/examples.py --bin build/dev --show "$example"
+exec "$root/build/dev/harness/socklab" "$@"
