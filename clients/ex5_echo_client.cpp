@@ -43,9 +43,6 @@ int main(int argc, char** argv) {
   app.add_option("--messages", messages, "datagrams to send, comma-separated")
       ->delimiter(',')
       ->capture_default_str();
-  app.add_option("--timeout", timeout, "seconds to wait for each reply")
-      ->capture_default_str()
-      ->check(CLI::Range(0.001, 3600.0));
-  app.add_option("--retries", retries, "resends after a timeout")->capture_default_str()->check(CLI::Range(0, 1000));
+  add_retry_options(app, timeout, retries);
   return run_program(app, argc, argv, [&] { return talk(host, port, messages, timeout, retries); });
 }

@@ -35,9 +35,6 @@ int main(int argc, char** argv) {
   double timeout = 2.0;
   int retries = 3;
   add_address_options(app, host, port);
-  app.add_option("--timeout", timeout, "seconds to wait for the reply")
-      ->capture_default_str()
-      ->check(CLI::Range(0.001, 3600.0));
-  app.add_option("--retries", retries, "resends after a timeout")->capture_default_str()->check(CLI::Range(0, 1000));
+  add_retry_options(app, timeout, retries);
   return run_program(app, argc, argv, [&] { return ask(host, port, timeout, retries); });
 }

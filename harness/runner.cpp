@@ -97,6 +97,17 @@ std::vector<Listener> bound_sockets(std::string_view only = {}) {
   return out;
 }
 
+// "127.0.0.1:9998, 0.0.0.0:8080": what is bound, for messages about a wrong address ("" when nothing).
+// With no `proto`, each entry names its protocol.
+std::string bound_summary(std::string_view proto = {}) {
+  std::string out;
+  for (const auto& l : bound_sockets(proto)) {
+    out += (out.empty() ? "" : ", ") + (proto.empty() ? l.proto + " " : std::string()) + l.host + ":" +
+           std::to_string(l.port);
+  }
+  return out;
+}
+
 bool is_bound(const std::string& proto, const Endpoint& e) {
   for (const auto& l : bound_sockets(proto)) {
     if (l.proto == proto && l.port == e.port &&
@@ -286,10 +297,7 @@ class Run {
     if (c.status()) s += name + " ended: " + c.status()->to_string() + "\n";
     if (!c.err().empty()) s += name + " stderr (last lines): " + visible(c.err().substr(c.err().size() > 600 ? c.err().size() - 600 : 0)) + "\n";
     if (c.err().find("Connection refused") != std::string::npos || c.err().find("ConnectionRefused") != std::string::npos) {
-      std::string listening;
-      for (const auto& l : bound_sockets()) {
-        listening += (listening.empty() ? "" : ", ") + l.proto + " " + l.host + ":" + std::to_string(l.port);
-      }
+      const std::string listening = bound_summary();
       s += "hint: " + name + "'s connection was refused: nothing listens where it connects (check the host and port)" +
            (listening.empty() ? std::string() : "; listening here: " + listening) + "\n";
     }
@@ -337,10 +345,7 @@ class Run {
           break;
         }
         std::string msg = "nothing listens on " + step.proto + " " + step.endpoint.to_string();
-        std::string others;
-        for (const auto& l : bound_sockets()) {
-          if (l.proto == step.proto) others += (others.empty() ? "" : ", ") + l.host + ":" + std::to_string(l.port);
-        }
+        const std::string others = bound_summary(step.proto);
         if (!others.empty()) msg += "; the server listens on " + others + " (check the address and port it binds)";
         msg += "\n" + program_tail(who);
         fail(step, children_.at(who)->status() ? Verdict::fail : Verdict::timeout, msg);
@@ -746,10 +751,7 @@ class Run {
     p.connecting = false;
     if (ec) {
       std::string msg = "connect " + shown + ": " + ec.message();
-      std::string others;
-      for (const auto& l : bound_sockets()) {
-        if (l.proto == "tcp") others += (others.empty() ? "" : ", ") + l.host + ":" + std::to_string(l.port);
-      }
+      const std::string others = bound_summary("tcp");
       if (!others.empty()) msg += "; nothing listens there, but something listens on " + others;
       p.connect_error = msg;
       p.closed = true;

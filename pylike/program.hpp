@@ -53,4 +53,12 @@ inline void add_address_options(CLI::App& app, std::string& host, std::uint16_t&
   app.add_option("--port", port, "port to use")->capture_default_str()->check(CLI::Range(1, 65535));
 }
 
+/// --timeout and --retries of the UDP clients that resend a lost request.
+inline void add_retry_options(CLI::App& app, double& timeout, int& retries) {
+  app.add_option("--timeout", timeout, "seconds to wait for each reply")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 3600.0));
+  app.add_option("--retries", retries, "resends after a timeout")->capture_default_str()->check(CLI::Range(0, 1000));
+}
+
 }  // namespace socklab
