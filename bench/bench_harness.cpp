@@ -92,20 +92,22 @@ int main(int argc, char** argv) {
   }
 
   // 1. Per-scenario cost.
-  const Scenario minimal = parse_scenario(
-      "roles ex5.server\ntags core\nstart server ex5.server\nwait server listening udp 127.0.0.1:9999\n",
-      "bench/ex5/minimal.scn");
+  const Scenario minimal =
+      parse_scenario("roles ex5.server\ntags core\nstart server ex5.server\nwait server listening udp 127.0.0.1:9999\n",
+                     "bench/ex5/minimal.scn");
   std::vector<double> bare, harness, namespaces_only;
   std::string verdict;
   for (int i = 0; i < rounds; ++i) {
     namespaces_only.push_back(timed_worker([](const std::string&) { return std::string("ok"); }));
     bare.push_back(timed_worker([&](const std::string&) { return bare_run(server); }));
-    harness.push_back(timed_worker([&](const std::string& iso) {
-      RunOptions o = options;
-      o.isolation = iso;
-      const Result r = run_scenario(minimal, o);
-      return std::string(to_string(r.verdict)) + (r.verdict == Verdict::pass ? "" : " " + r.message);
-    }, &verdict));
+    harness.push_back(timed_worker(
+        [&](const std::string& iso) {
+          RunOptions o = options;
+          o.isolation = iso;
+          const Result r = run_scenario(minimal, o);
+          return std::string(to_string(r.verdict)) + (r.verdict == Verdict::pass ? "" : " " + r.message);
+        },
+        &verdict));
     if (verdict != "pass") {
       std::printf("bench: the minimal scenario did not pass: %s\n", verdict.c_str());
       return 1;

@@ -51,7 +51,7 @@ int fetch(const std::string& host, std::uint16_t port, const std::string& path, 
   s.connect(addr);                     // s.connect(('www.baidu.com.cn',80))
   s.sendall("GET " + path + " HTTP/1.1\r\nHost: " + host_header(host, port) + "\r\nConnection: close\r\n\r\n");
   std::string data;
-  auto split = std::string::npos;           // where the header ends, once it has arrived
+  auto split = std::string::npos;          // where the header ends, once it has arrived
   std::optional<std::size_t> body_length;  // its Content-Length
   for (;;) {
     if (split != std::string::npos && body_length && data.size() - split - 4 >= *body_length) break;

@@ -40,9 +40,7 @@ int main(int argc, char** argv) {
   double timeout = 1.0;
   int retries = 5;
   add_address_options(app, host, port);
-  app.add_option("--messages", messages, "datagrams to send, comma-separated")
-      ->delimiter(',')
-      ->capture_default_str();
+  app.add_option("--messages", messages, "datagrams to send, comma-separated")->delimiter(',')->capture_default_str();
   add_retry_options(app, timeout, retries);
   return run_program(app, argc, argv, [&] { return talk(host, port, messages, timeout, retries); });
 }

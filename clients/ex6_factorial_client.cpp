@@ -24,7 +24,7 @@ int ask(const std::string& host, std::uint16_t port, double timeout, int retries
   if (!data) throw UsageError("not an integer: " + py::str_repr(*typed));
   const auto reply = udp_request(s, py::str(*data), addr, timeout, retries);  // s.sendto(str(data).encode(),...)
   py::print({"计算结果:", py::decode_utf8(reply)});  // print('计算结果:',s.recv(1024).decode('utf-8'))
-  s.close();                                           // s.close()
+  s.close();                                         // s.close()
   return 0;
 }
 

@@ -55,9 +55,14 @@ struct ChildSetup {
 
 // What a program under test sees: Python unbuffered and in UTF-8, its own folder as HOME and TMPDIR.
 std::vector<std::string> child_environment(const std::string& dir) {
-  std::vector<std::string> env = {"PYTHONUNBUFFERED=1", "PYTHONIOENCODING=utf-8", "PYTHONINTMAXSTRDIGITS=0",
-                                  "PYTHONDONTWRITEBYTECODE=1", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
-                                  "HOME=" + dir, "TMPDIR=" + dir};
+  std::vector<std::string> env = {"PYTHONUNBUFFERED=1",
+                                  "PYTHONIOENCODING=utf-8",
+                                  "PYTHONINTMAXSTRDIGITS=0",
+                                  "PYTHONDONTWRITEBYTECODE=1",
+                                  "LANG=C.UTF-8",
+                                  "LC_ALL=C.UTF-8",
+                                  "HOME=" + dir,
+                                  "TMPDIR=" + dir};
   for (const char* keep : {"PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "TERM"}) {
     if (const char* v = std::getenv(keep)) env.push_back(std::string(keep) + "=" + v);
   }
@@ -79,9 +84,8 @@ Child::Child(asio::io_context& io, const std::vector<std::string>& argv, const s
     : io_(io), st_(std::make_shared<State>(io)) {
   st_->cap = limits.output_cap;
   st_->hook = std::move(hook);
-  const bp::filesystem::path exe = argv.at(0).find('/') == std::string::npos
-                                       ? bp::environment::find_executable(argv[0])
-                                       : bp::filesystem::path(argv[0]);
+  const bp::filesystem::path exe = argv.at(0).find('/') == std::string::npos ? bp::environment::find_executable(argv[0])
+                                                                             : bp::filesystem::path(argv[0]);
   if (exe.empty()) throw std::runtime_error("no program '" + argv[0] + "' on PATH");
   const std::vector<std::string> args(argv.begin() + 1, argv.end());
   st_->proc.emplace(io.get_executor(), exe, args, bp::process_stdio{st_->in, st_->out_pipe, st_->err_pipe},

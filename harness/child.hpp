@@ -4,7 +4,6 @@
 
 #include <boost/asio.hpp>
 #include <boost/process/v2/process.hpp>
-
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -18,8 +17,8 @@ namespace socklab::harness {
 
 /// How a child ended.
 struct ExitStatus {
-  int code = -1;    // exit code, when it exited
-  int signal = 0;   // the signal that killed it, otherwise
+  int code = -1;                 // exit code, when it exited
+  int signal = 0;                // the signal that killed it, otherwise
   bool sent_by_harness = false;  // the stop ladder sent that signal
   [[nodiscard]] std::string to_string() const;
 };
@@ -29,8 +28,8 @@ class Child {
   /// Output events: stream ("stdout"/"stderr"), the bytes that came.
   using OutputHook = std::function<void(const std::string& stream, std::string_view bytes)>;
 
-  Child(boost::asio::io_context& io, const std::vector<std::string>& argv, const std::string& dir,
-        const Limits& limits, OutputHook hook);
+  Child(boost::asio::io_context& io, const std::vector<std::string>& argv, const std::string& dir, const Limits& limits,
+        OutputHook hook);
   ~Child();
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;

@@ -45,7 +45,8 @@ std::vector<std::string> program_dirs() {
 std::vector<fs::path> scenario_files(const fs::path& dir) {
   std::vector<fs::path> files;
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
     if (it->is_regular_file() && it->path().extension() == ".scn") files.push_back(it->path());
   }
   std::sort(files.begin(), files.end());
@@ -61,11 +62,17 @@ std::vector<std::string> split_command(const std::string& s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
     if (quote == '\'') {
-      if (c == '\'') quote = 0; else w += c;
+      if (c == '\'')
+        quote = 0;
+      else
+        w += c;
     } else if (quote == '"') {
-      if (c == '"') quote = 0;
-      else if (c == '\\' && i + 1 < s.size() && std::string("\"\\$`").find(s[i + 1]) != std::string::npos) w += s[++i];
-      else w += c;
+      if (c == '"')
+        quote = 0;
+      else if (c == '\\' && i + 1 < s.size() && std::string("\"\\$`").find(s[i + 1]) != std::string::npos)
+        w += s[++i];
+      else
+        w += c;
     } else if (c == '\'' || c == '"') {
       quote = c;
       have = true;
@@ -86,9 +93,15 @@ std::vector<std::string> split_command(const std::string& s) {
 }
 
 json to_json(const Result& r) {
-  return {{"scenario", r.scenario}, {"role", r.role},         {"tags", r.tags},
-          {"verdict", to_string(r.verdict)}, {"message", r.message}, {"duration_s", r.duration_s},
-          {"points", r.points}, {"isolation", r.isolation}, {"transcript", r.transcript},
+  return {{"scenario", r.scenario},
+          {"role", r.role},
+          {"tags", r.tags},
+          {"verdict", to_string(r.verdict)},
+          {"message", r.message},
+          {"duration_s", r.duration_s},
+          {"points", r.points},
+          {"isolation", r.isolation},
+          {"transcript", r.transcript},
           {"transcript_path", r.transcript_path}};
 }
 
@@ -98,7 +111,8 @@ Result from_json(const json& j) {
   r.role = j.at("role");
   r.tags = j.at("tags").get<std::vector<std::string>>();
   const std::string v = j.at("verdict");
-  for (auto candidate : {Verdict::pass, Verdict::fail, Verdict::timeout, Verdict::crash, Verdict::error, Verdict::skip}) {
+  for (auto candidate :
+       {Verdict::pass, Verdict::fail, Verdict::timeout, Verdict::crash, Verdict::error, Verdict::skip}) {
     if (v == to_string(candidate)) r.verdict = candidate;
   }
   r.message = j.at("message");
@@ -140,7 +154,8 @@ std::vector<Result> run_all(std::vector<Scenario> scenarios, RunOptions options,
     }
     std::vector<pollfd> fds;
     for (const auto& j : running) fds.push_back({j.fd, POLLIN, 0});
-    if (::poll(fds.data(), fds.size(), 1000) < 0 && errno != EINTR) throw std::system_error(errno, std::generic_category(), "poll");
+    if (::poll(fds.data(), fds.size(), 1000) < 0 && errno != EINTR)
+      throw std::system_error(errno, std::generic_category(), "poll");
     for (std::size_t k = 0; k < running.size();) {
       Job& j = running[k];
       char buf[65536];
@@ -188,7 +203,10 @@ std::string xml_escape(const std::string& s) {
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') out += "?"; else out += c;
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
+          out += "?";
+        else
+          out += c;
     }
   }
   return out;
@@ -266,7 +284,8 @@ int main(int argc, char** argv) {
   check->add_option("-j,--jobs", jobs, "scenarios run at once")->check(CLI::Range(1, 256));
   check->add_option("--json", json_path, "write the results as JSON");
   check->add_option("--junit", junit_path, "write the results as JUnit XML");
-  check->add_option("--time-scale", time_scale, "multiply every deadline (slow machines)")->check(CLI::Range(0.1, 100.0));
+  check->add_option("--time-scale", time_scale, "multiply every deadline (slow machines)")
+      ->check(CLI::Range(0.1, 100.0));
   check->add_flag("-v,--verbose", verbose, "print the transcript of passing scenarios too");
   std::string out_dir = "socklab-out";
   check->add_option("--out", out_dir, "folder for each scenario's transcript file")->capture_default_str();
@@ -325,7 +344,8 @@ int main(int argc, char** argv) {
       const std::string role = spec.substr(0, eq);
       const auto& roles = known_roles();
       if (eq == std::string::npos || std::find(roles.begin(), roles.end(), role) == roles.end()) {
-        std::cerr << "socklab: --impl takes ROLE=COMMAND with ROLE one of ex1.server … ex6.client, got '" << spec << "'\n";
+        std::cerr << "socklab: --impl takes ROLE=COMMAND with ROLE one of ex1.server … ex6.client, got '" << spec
+                  << "'\n";
         return 2;
       }
       auto words = split_command(spec.substr(eq + 1));
@@ -361,7 +381,8 @@ int main(int argc, char** argv) {
       std::cerr << "socklab: network namespaces are not available here: scenarios run one at a time\n";
       jobs = 1;
     }
-    std::map<std::string, int> summary = {{"pass", 0}, {"fail", 0}, {"timeout", 0}, {"crash", 0}, {"error", 0}, {"skip", 0}};
+    std::map<std::string, int> summary = {{"pass", 0},  {"fail", 0},  {"timeout", 0},
+                                          {"crash", 0}, {"error", 0}, {"skip", 0}};
     const auto results = run_all(selected, options, jobs, isolated, [&](const Result& r) {
       ++summary[to_string(r.verdict)];
       char d[32];
@@ -387,7 +408,9 @@ int main(int argc, char** argv) {
       std::ofstream(json_path) << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     }
     if (!junit_path.empty()) write_junit(junit_path, results);
-    std::cout << summary["pass"] << " passed, " << (results.size() - static_cast<std::size_t>(summary["pass"]) - static_cast<std::size_t>(summary["skip"]))
+    std::cout << summary["pass"] << " passed, "
+              << (results.size() - static_cast<std::size_t>(summary["pass"]) -
+                  static_cast<std::size_t>(summary["skip"]))
               << " failed, " << summary["skip"] << " skipped (isolation: " << results.front().isolation << ")\n";
     if (!loaded.errors.empty()) return 2;
     return summary["pass"] + summary["skip"] == static_cast<int>(results.size()) ? 0 : 1;

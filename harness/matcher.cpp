@@ -58,7 +58,8 @@ std::string compile_pattern(const PatternLine& p, const Captures& captures, std:
     const std::string inner = p.text.substr(open + 2, close - open - 2);
     const auto colon = inner.find(':');
     if (colon == std::string::npos) {
-      const auto same_line = std::find_if(names.begin(), names.end(), [&](const NamedGroup& g) { return g.name == inner; });
+      const auto same_line =
+          std::find_if(names.begin(), names.end(), [&](const NamedGroup& g) { return g.name == inner; });
       const auto it = captures.find(inner);
       if (same_line != names.end()) {
         out += "\\" + std::to_string(same_line->index);  // captured earlier on this line: a back-reference

@@ -24,7 +24,7 @@ bool line_matches(const PatternLine& pattern, const std::string& line, Captures&
 struct MatchResult {
   enum class Status { matched, mismatch, need_more };
   Status status = Status::need_more;
-  std::size_t consumed = 0;         // lines used, when matched
+  std::size_t consumed = 0;             // lines used, when matched
   const PatternLine* failed = nullptr;  // the expected line that did not match, on mismatch
   std::optional<std::string> actual;    // the line it was compared with (nullopt: output ended)
   std::size_t actual_index = 0;         // its index in `lines`

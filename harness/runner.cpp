@@ -34,9 +34,9 @@ const char* to_string(Verdict v) {
 
 std::string reference_program(const std::string& role, const std::vector<std::string>& dirs) {
   static const std::map<std::string, std::string> names = {
-      {"ex1.server", "ex1_http_server"},  {"ex2.client", "ex2_http_client"},    {"ex3.server", "ex3_chat_server"},
-      {"ex3.client", "ex3_chat_client"},  {"ex4.server", "ex4_hello_server"},   {"ex4.client", "ex4_hello_client"},
-      {"ex5.server", "ex5_echo_server"},  {"ex5.client", "ex5_echo_client"},    {"ex6.server", "ex6_factorial_server"},
+      {"ex1.server", "ex1_http_server"},     {"ex2.client", "ex2_http_client"},  {"ex3.server", "ex3_chat_server"},
+      {"ex3.client", "ex3_chat_client"},     {"ex4.server", "ex4_hello_server"}, {"ex4.client", "ex4_hello_client"},
+      {"ex5.server", "ex5_echo_server"},     {"ex5.client", "ex5_echo_client"},  {"ex6.server", "ex6_factorial_server"},
       {"ex6.client", "ex6_factorial_client"}};
   const auto it = names.find(role);
   if (it == names.end()) return "";
@@ -133,7 +133,7 @@ struct Peer {
   asio::ip::udp::socket udp;
   asio::ip::tcp::acceptor acceptor;
   bool accepted = false;
-  bool connecting = false;              // connect started, outcome not known yet
+  bool connecting = false;  // connect started, outcome not known yet
   std::optional<std::string> connect_error;
   std::optional<asio::ip::udp::endpoint> last_from;  // the sender of the last datagram (reply goes there)
   bool is_udp = false;
@@ -212,8 +212,9 @@ class Run {
       const auto path = std::filesystem::path(opt_.transcript_dir) / (sc_.name + ".log");
       std::filesystem::create_directories(path.parent_path(), ec);
       std::ofstream f(path, std::ios::binary);
-      f << "scenario " << sc_.name << " (" << sc_.path << ")\nverdict " << to_string(r.verdict)
-        << "\nisolation " << r.isolation << "\n\n" << transcript_;
+      f << "scenario " << sc_.name << " (" << sc_.path << ")\nverdict " << to_string(r.verdict) << "\nisolation "
+        << r.isolation << "\n\n"
+        << transcript_;
       if (!r.message.empty()) f << "\n" << r.message << "\n";
       if (f) r.transcript_path = path.string();
     }
@@ -295,8 +296,11 @@ class Run {
     const Child& c = *children_.at(name);
     std::string s;
     if (c.status()) s += name + " ended: " + c.status()->to_string() + "\n";
-    if (!c.err().empty()) s += name + " stderr (last lines): " + visible(c.err().substr(c.err().size() > 600 ? c.err().size() - 600 : 0)) + "\n";
-    if (c.err().find("Connection refused") != std::string::npos || c.err().find("ConnectionRefused") != std::string::npos) {
+    if (!c.err().empty())
+      s += name + " stderr (last lines): " + visible(c.err().substr(c.err().size() > 600 ? c.err().size() - 600 : 0)) +
+           "\n";
+    if (c.err().find("Connection refused") != std::string::npos ||
+        c.err().find("ConnectionRefused") != std::string::npos) {
       const std::string listening = bound_summary();
       s += "hint: " + name + "'s connection was refused: nothing listens where it connects (check the host and port)" +
            (listening.empty() ? std::string() : "; listening here: " + listening) + "\n";
@@ -355,19 +359,21 @@ class Run {
         Child& c = child(step, who);
         if (step.prompt) {
           auto& seen = typed_upto_[who];
-          const bool ok = co_await until(
-              [&] { return c.out().find(*step.prompt, seen) != std::string::npos || c.out_ended(); },
-              deadline_for(step));
+          const bool ok =
+              co_await until([&] { return c.out().find(*step.prompt, seen) != std::string::npos || c.out_ended(); },
+                             deadline_for(step));
           const auto at = c.out().find(*step.prompt, seen);
           if (!ok || at == std::string::npos) {
             if (c.status()) {  // it ended before prompting: its exit and stderr are the story, not the prompt
-              throw StepFailure{Verdict::fail, step.where.to_string() + ": error: " + who + " ended before showing the prompt " +
-                                                   visible(*step.prompt) + "; it printed " + visible(c.out().substr(seen)) +
-                                                   "\n" + program_tail(who)};
+              throw StepFailure{Verdict::fail, step.where.to_string() + ": error: " + who +
+                                                   " ended before showing the prompt " + visible(*step.prompt) +
+                                                   "; it printed " + visible(c.out().substr(seen)) + "\n" +
+                                                   program_tail(who)};
             }
             fail(step, ok ? Verdict::fail : Verdict::timeout,
                  "waited for the prompt " + visible(*step.prompt) + " on " + who + "'s stdout; it printed " +
-                     visible(c.out().substr(seen)) + (c.out().size() == seen && under_test_.count(who) ? hint_buffered(c) : "") + "\n" +
+                     visible(c.out().substr(seen)) +
+                     (c.out().size() == seen && under_test_.count(who) ? hint_buffered(c) : "") + "\n" +
                      program_tail(who));
           }
           seen = at + step.prompt->size();
@@ -395,7 +401,9 @@ class Run {
         const asio::ip::udp::endpoint at(asio::ip::make_address(step.at ? step.at->host : "127.0.0.1"),
                                          step.at ? step.at->port : 0);
         p->udp.bind(at, ec);
-        if (ec) fail(step, Verdict::error, "socklab cannot bind udp " + (step.at ? step.at->to_string() : "") + ": " + ec.message());
+        if (ec)
+          fail(step, Verdict::error,
+               "socklab cannot bind udp " + (step.at ? step.at->to_string() : "") + ": " + ec.message());
         event(who, "udp socket on 127.0.0.1:" + std::to_string(p->udp.local_endpoint().port()));
         asio::co_spawn(io_, udp_reader(*p, who), asio::detached);
         peers_[who] = std::move(p);
@@ -403,8 +411,8 @@ class Run {
       }
       case Step::Kind::send: {
         Peer& p = *co_await ready_peer(step, who);
-        event(who, "send " + std::to_string(step.data.size()) + " bytes " +
-                       visible(step.data.substr(0, 80)) + (step.data.size() > 80 ? "..." : ""));
+        event(who, "send " + std::to_string(step.data.size()) + " bytes " + visible(step.data.substr(0, 80)) +
+                       (step.data.size() > 80 ? "..." : ""));
         auto [ec, n] = co_await asio::async_write(p.tcp, asio::buffer(step.data), asio::as_tuple(use_awaitable));
         if (ec) event(who, "send failed after " + std::to_string(n) + " bytes: " + ec.message());
         break;
@@ -424,8 +432,9 @@ class Run {
         Peer& p = *co_await ready_peer(step, who);
         const bool ok = co_await until([&] { return p.closed; }, deadline_for(step));
         if (!ok) {
-          fail(step, Verdict::fail, "expected the connection to close; it is still open" +
-                                        (p.in.empty() ? std::string() : ", and sent " + visible(p.in)));
+          fail(step, Verdict::fail,
+               "expected the connection to close; it is still open" +
+                   (p.in.empty() ? std::string() : ", and sent " + visible(p.in)));
         }
         break;
       }
@@ -451,7 +460,8 @@ class Run {
         if (!ec) p->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
         if (!ec) p->acceptor.bind(at, ec);
         if (!ec) p->acceptor.listen(5, ec);
-        if (ec) fail(step, Verdict::error, "socklab cannot listen on " + step.endpoint.to_string() + ": " + ec.message());
+        if (ec)
+          fail(step, Verdict::error, "socklab cannot listen on " + step.endpoint.to_string() + ": " + ec.message());
         event(who, "listening on tcp " + step.endpoint.to_string());
         Peer& ref = *p;
         peers_[who] = std::move(p);
@@ -477,8 +487,8 @@ class Run {
       case Step::Kind::run_tool: co_await start(step, who); break;
       case Step::Kind::recv_until: {
         Peer& p = *co_await ready_peer(step, who);
-        const bool ok = co_await until([&] { return p.in.find(step.data) != std::string::npos || p.closed; },
-                                       deadline_for(step));
+        const bool ok =
+            co_await until([&] { return p.in.find(step.data) != std::string::npos || p.closed; }, deadline_for(step));
         const auto at = p.in.find(step.data);
         if (at == std::string::npos) {
           fail(step, ok ? Verdict::fail : Verdict::timeout,
@@ -493,9 +503,9 @@ class Run {
         Captures trial = captures_;
         const auto m = match_groups(step.patterns, complete_lines(received_[who], true), 0, true, trial);
         if (m.status != MatchResult::Status::matched) {
-          fail(step, Verdict::fail, "what " + who + " received does not match\n" +
-                                        describe_mismatch(*m.failed, m.actual, trial) + "received: " +
-                                        visible(received_[who]));
+          fail(step, Verdict::fail,
+               "what " + who + " received does not match\n" + describe_mismatch(*m.failed, m.actual, trial) +
+                   "received: " + visible(received_[who]));
         }
         captures_ = trial;
         break;
@@ -536,7 +546,8 @@ class Run {
   static std::string hint_buffered(const Child& c) {
     if (c.status()) return "";  // it ended: its exit and stderr say more than a guess
     return "\nhint: nothing new came on stdout. If the program printed and is waiting, its output is block-buffered "
-           "(stdout is a pipe here, not a terminal): flush after each print (print(..., flush=True)) or run python3 -u.";
+           "(stdout is a pipe here, not a terminal): flush after each print (print(..., flush=True)) or run python3 "
+           "-u.";
   }
 
   awaitable<void> expect_file(const Step& step) {
@@ -564,14 +575,17 @@ class Run {
     if (got.rfind("HTTP/", 0) == 0) {
       msg += "\nhint: the file starts with the HTTP header: save only what follows the blank line";
     } else if (!got.empty() && got == ascii_only && ascii_only.size() < step.data.size()) {
-      msg += "\nhint: every byte of 0x80 or more is gone: write the body as bytes (open(name, 'wb')), without "
-             "decoding it";
+      msg +=
+          "\nhint: every byte of 0x80 or more is gone: write the body as bytes (open(name, 'wb')), without "
+          "decoding it";
     } else if (got.size() < step.data.size() && step.data.compare(0, got.size(), got) == 0) {
-      msg += "\nhint: only the first " + std::to_string(got.size()) + " bytes were saved: one recv(1024) is not the "
+      msg += "\nhint: only the first " + std::to_string(got.size()) +
+             " bytes were saved: one recv(1024) is not the "
              "whole page; call recv until it returns b'' (the server closed), then join the pieces";
     } else {
-      msg += "\nhint: the bytes changed on the way to the file: write the body as bytes (open(name, 'wb')), "
-             "without decoding it";
+      msg +=
+          "\nhint: the bytes changed on the way to the file: write the body as bytes (open(name, 'wb')), "
+          "without decoding it";
     }
     fail(step, Verdict::fail, msg);
   }
@@ -595,8 +609,9 @@ class Run {
         argv.push_back(substitute(a, values));
       }
       if (step.at && !placeholders) {
-        throw StepFailure{Verdict::skip, "the command for " + step.role + " takes no {host} {port}: this scenario "
-                                         "gives the program another address than the tutorial's"};
+        throw StepFailure{Verdict::skip, "the command for " + step.role +
+                                             " takes no {host} {port}: this scenario "
+                                             "gives the program another address than the tutorial's"};
       }
     } else {
       const auto p = reference_program(step.role, opt_.program_dirs);
@@ -645,13 +660,15 @@ class Run {
     if (!running.empty()) {
       std::string msg = "expected ";
       for (const auto& n : running) msg += n + " ";
-      msg += "to exit within " + std::to_string(static_cast<int>((step.within_s > 0 ? step.within_s : 10.0) * opt_.time_scale)) +
+      msg += "to exit within " +
+             std::to_string(static_cast<int>((step.within_s > 0 ? step.within_s : 10.0) * opt_.time_scale)) +
              " s; still running";
       if (!done.empty()) {
         msg += " while ";
         for (const auto& n : done) msg += n + " ";
-        msg += "had finished: the clients were served one after another, not at the same time "
-               "(serve each connection in its own thread)";
+        msg +=
+            "had finished: the clients were served one after another, not at the same time "
+            "(serve each connection in its own thread)";
       }
       for (std::size_t k = 0; k < running.size() && k < 3; ++k) {
         msg += "\n" + running[k] + " has printed " + visible(children_.at(running[k])->out());
@@ -668,10 +685,12 @@ class Run {
       const auto& s = *children_.at(name)->status();
       event(name, s.to_string());
       final_status_[name] = s;
-      if (s.signal != 0 && !s.sent_by_harness) fail(step, Verdict::crash, name + " was " + s.to_string() + "\n" + program_tail(name));
+      if (s.signal != 0 && !s.sent_by_harness)
+        fail(step, Verdict::crash, name + " was " + s.to_string() + "\n" + program_tail(name));
       if (step.exit_code && s.code != *step.exit_code) {
-        fail(step, Verdict::fail, "expected " + name + " to exit " + std::to_string(*step.exit_code) + "; it ended with " +
-                                      s.to_string() + "\n" + program_tail(name));
+        fail(step, Verdict::fail,
+             "expected " + name + " to exit " + std::to_string(*step.exit_code) + "; it ended with " + s.to_string() +
+                 "\n" + program_tail(name));
       }
     }
   }
@@ -770,10 +789,13 @@ class Run {
     if (!ok) fail(step, Verdict::timeout, "the connection to the server was not accepted in time");
     if (p.connect_error) {
       // A refused connection usually means the server died: give its exit a moment to be seen.
-      co_await until([&] { return std::any_of(under_test_.begin(), under_test_.end(), [&](const std::string& n) {
-                         return children_.count(n) && children_.at(n)->status().has_value();
-                       }); },
-                     clock_type::now() + std::chrono::milliseconds(300));
+      co_await until(
+          [&] {
+            return std::any_of(under_test_.begin(), under_test_.end(), [&](const std::string& n) {
+              return children_.count(n) && children_.at(n)->status().has_value();
+            });
+          },
+          clock_type::now() + std::chrono::milliseconds(300));
       fail(step, Verdict::fail, *p.connect_error);
     }
     co_return &p;
@@ -790,7 +812,8 @@ class Run {
       if (ec) {
         p.closed = true;
         p.close_reason = ec == asio::error::eof ? "closed by the other side" : ec.message();
-        if (ec != asio::error::operation_aborted && ec != asio::error::bad_descriptor) event(who, "connection " + p.close_reason);
+        if (ec != asio::error::operation_aborted && ec != asio::error::bad_descriptor)
+          event(who, "connection " + p.close_reason);
         co_return;
       }
     }
@@ -860,8 +883,8 @@ class Run {
     p.datagrams.erase(p.datagrams.begin());
     if (!step.any_data && got != step.data) {
       PatternLine expected{PatternLine::Kind::exact, step.data, step.where};
-      fail(step, Verdict::fail, "expected the datagram below\n" + describe_mismatch(expected, got, {}) +
-                                    hint_for_line(step.data, got));
+      fail(step, Verdict::fail,
+           "expected the datagram below\n" + describe_mismatch(expected, got, {}) + hint_for_line(step.data, got));
     }
     check_not_before(step, began, "the datagram");
   }
@@ -877,7 +900,7 @@ class Run {
   std::map<std::string, std::size_t> cursors_;
   std::map<std::string, std::size_t> typed_upto_;
   std::map<std::string, std::string> received_;  // what each peer's last recv until took
-  std::set<std::string> under_test_;              // actors running an --impl command
+  std::set<std::string> under_test_;             // actors running an --impl command
   Captures captures_;
   std::string transcript_;
   std::optional<StepFailure> failure_;

@@ -19,9 +19,8 @@ bool Scenario::involves(std::string_view role) const {
 }
 
 const std::vector<std::string>& known_roles() {
-  static const std::vector<std::string> roles = {"ex1.server", "ex2.client", "ex3.server", "ex3.client",
-                                                 "ex4.server", "ex4.client", "ex5.server", "ex5.client",
-                                                 "ex6.server", "ex6.client"};
+  static const std::vector<std::string> roles = {"ex1.server", "ex2.client", "ex3.server", "ex3.client", "ex4.server",
+                                                 "ex4.client", "ex5.server", "ex5.client", "ex6.server", "ex6.client"};
   return roles;
 }
 
@@ -108,7 +107,8 @@ class LineParser {
     long port = 0;
     if (colon != std::string::npos) {
       e.host = t.substr(0, colon);
-      if (e.host.size() > 2 && e.host.front() == '[' && e.host.back() == ']') e.host = e.host.substr(1, e.host.size() - 2);
+      if (e.host.size() > 2 && e.host.front() == '[' && e.host.back() == ']')
+        e.host = e.host.substr(1, e.host.size() - 2);
       auto [p, ec] = std::from_chars(t.data() + colon + 1, t.data() + t.size(), port);
       if (ec != std::errc{} || p != t.data() + t.size()) port = 0;
     }
@@ -286,8 +286,8 @@ std::vector<Token> tokenize(std::string_view line, const Location& where) {
 }
 
 bool is_pattern_line(std::string_view trimmed) {
-  return !trimmed.empty() && (trimmed[0] == '|' || trimmed[0] == '~' || trimmed[0] == '*' || trimmed[0] == '{' ||
-                              trimmed[0] == '}');
+  return !trimmed.empty() &&
+         (trimmed[0] == '|' || trimmed[0] == '~' || trimmed[0] == '*' || trimmed[0] == '{' || trimmed[0] == '}');
 }
 
 const std::vector<std::string>& known_tags() {
@@ -417,7 +417,7 @@ class ScenarioParser {
       return;
     }
     PatternLine p;
-    p.kind = marker == '|' ? PatternLine::Kind::exact
+    p.kind = marker == '|'   ? PatternLine::Kind::exact
              : marker == '~' ? PatternLine::Kind::regex
                              : PatternLine::Kind::glob;
     std::string_view rest = trimmed.substr(1);
@@ -452,8 +452,9 @@ class ScenarioParser {
         if (std::find(roles.begin(), roles.end(), role) == roles.end()) {
           Location at = where;
           at.col = t->col;
-          throw ParseError(at, "unknown role '" + role + "' (roles: ex1.server ex2.client ex3.server ex3.client "
-                                                        "ex4.server ex4.client ex5.server ex5.client ex6.server ex6.client)");
+          throw ParseError(at, "unknown role '" + role +
+                                   "' (roles: ex1.server ex2.client ex3.server ex3.client "
+                                   "ex4.server ex4.client ex5.server ex5.client ex6.server ex6.client)");
         }
         scenario_.roles.push_back(role);
       }
@@ -486,13 +487,20 @@ class ScenarioParser {
       const long v = p.integer("a limit", 1, 1L << 40);
       p.end();
       auto& l = scenario_.limits;
-      if (what == "cpu") l.cpu_s = v;
-      else if (what == "memory") l.data_bytes = v;
-      else if (what == "processes") l.processes = v;
-      else if (what == "file-size") l.file_bytes = v;
-      else if (what == "open-files") l.open_files = v;
-      else if (what == "output") l.output_cap = static_cast<std::size_t>(v);
-      else throw ParseError(where, "unknown limit '" + what + "' (cpu, memory, processes, file-size, open-files, output)");
+      if (what == "cpu")
+        l.cpu_s = v;
+      else if (what == "memory")
+        l.data_bytes = v;
+      else if (what == "processes")
+        l.processes = v;
+      else if (what == "file-size")
+        l.file_bytes = v;
+      else if (what == "open-files")
+        l.open_files = v;
+      else if (what == "output")
+        l.output_cap = static_cast<std::size_t>(v);
+      else
+        throw ParseError(where, "unknown limit '" + what + "' (cpu, memory, processes, file-size, open-files, output)");
       return;
     }
     if (d == "points") {
@@ -626,7 +634,8 @@ class ScenarioParser {
       Location at = where;
       at.col = head.col;
       throw ParseError(at, "unknown directive '" + d +
-                               "' (directives: title roles tags points requires host limit hint repeat end start run wait type close reset "
+                               "' (directives: title roles tags points requires host limit hint repeat end start run "
+                               "wait type close reset "
                                "stop expect connect listen accept udp send sendto reply recv recvfrom sleep)");
     }
     p.end();

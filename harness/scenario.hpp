@@ -15,7 +15,7 @@ namespace socklab::harness {
 struct Limits {
   long cpu_s = 30;
   long data_bytes = 16L << 30;  // RLIMIT_DATA counts thread stacks too (8 MiB each): room for 1000 threads
-  long processes = 4096;  // RLIMIT_NPROC counts every thread of the user, not of the scenario
+  long processes = 4096;        // RLIMIT_NPROC counts every thread of the user, not of the scenario
   long file_bytes = 64L << 20;
   long open_files = 1024;
   std::size_t output_cap = 4u << 20;  // per stream
@@ -59,43 +59,43 @@ struct Endpoint {
 
 struct Step {
   enum class Kind {
-    start,         // start ACTOR ROLE
-    listening,     // wait ACTOR listening tcp|udp HOST:PORT
-    exited,        // wait ACTOR... exit N|any
-    type,          // type ACTOR [after "PROMPT"] "TEXT"
-    close_stdin,   // close ACTOR stdin
-    stop,          // stop ACTOR
-    expect_output, // expect ACTOR stdout|stderr + pattern lines
-    connect,       // connect ACTOR tcp HOST:PORT
-    send,          // send ACTOR "DATA" | send ACTOR random N
-    recv,          // recv ACTOR "DATA"
-    expect_closed, // expect ACTOR closed
-    close_peer,    // close ACTOR | reset ACTOR
-    udp_open,      // udp ACTOR
-    sendto,        // sendto ACTOR HOST:PORT "DATA"
-    recvfrom,      // recvfrom ACTOR "DATA"
-    sleep,         // sleep DURATION (a scripted pause, never a readiness wait)
-    listen,        // listen ACTOR tcp HOST:PORT (socklab plays the server)
-    accept,        // accept ACTOR
-    run_tool,      // run ACTOR -- COMMAND ARGS... (a helper such as curl, not a role)
-    recv_until,    // recv ACTOR until "DELIMITER"
+    start,            // start ACTOR ROLE
+    listening,        // wait ACTOR listening tcp|udp HOST:PORT
+    exited,           // wait ACTOR... exit N|any
+    type,             // type ACTOR [after "PROMPT"] "TEXT"
+    close_stdin,      // close ACTOR stdin
+    stop,             // stop ACTOR
+    expect_output,    // expect ACTOR stdout|stderr + pattern lines
+    connect,          // connect ACTOR tcp HOST:PORT
+    send,             // send ACTOR "DATA" | send ACTOR random N
+    recv,             // recv ACTOR "DATA"
+    expect_closed,    // expect ACTOR closed
+    close_peer,       // close ACTOR | reset ACTOR
+    udp_open,         // udp ACTOR
+    sendto,           // sendto ACTOR HOST:PORT "DATA"
+    recvfrom,         // recvfrom ACTOR "DATA"
+    sleep,            // sleep DURATION (a scripted pause, never a readiness wait)
+    listen,           // listen ACTOR tcp HOST:PORT (socklab plays the server)
+    accept,           // accept ACTOR
+    run_tool,         // run ACTOR -- COMMAND ARGS... (a helper such as curl, not a role)
+    recv_until,       // recv ACTOR until "DELIMITER"
     expect_received,  // expect ACTOR received + pattern lines (what recv until took)
-    expect_file,   // expect file "PATH" DATA
-    reply,         // reply ACTOR DATA (UDP: to whoever sent the last datagram)
-    expect_silence,  // expect ACTOR nothing for D
+    expect_file,      // expect file "PATH" DATA
+    reply,            // reply ACTOR DATA (UDP: to whoever sent the last datagram)
+    expect_silence,   // expect ACTOR nothing for D
   };
   Kind kind = Kind::start;
   Location where;
   std::vector<std::string> actors;
-  std::string role;            // start
-  std::vector<std::string> argv;  // run_tool
-  std::string path;            // expect_file: relative to the scenario's folder
-  std::optional<Endpoint> at;  // start ... at HOST:PORT ({host} {port}); udp ... bind HOST:PORT
-  std::string hint;            // advice shown when this step fails (hint "..." before it)
-  std::string proto;           // listening, connect
-  Endpoint endpoint;           // listening, connect, sendto
-  std::string stream;          // expect_output: "stdout" or "stderr"
-  std::string data;            // type, send, recv, sendto, recvfrom
+  std::string role;                   // start
+  std::vector<std::string> argv;      // run_tool
+  std::string path;                   // expect_file: relative to the scenario's folder
+  std::optional<Endpoint> at;         // start ... at HOST:PORT ({host} {port}); udp ... bind HOST:PORT
+  std::string hint;                   // advice shown when this step fails (hint "..." before it)
+  std::string proto;                  // listening, connect
+  Endpoint endpoint;                  // listening, connect, sendto
+  std::string stream;                 // expect_output: "stdout" or "stderr"
+  std::string data;                   // type, send, recv, sendto, recvfrom
   std::optional<std::string> prompt;  // type ... after "PROMPT"
   std::optional<int> exit_code;       // exited: nullopt = any
   bool reset = false;                 // close_peer: a reset instead of a FIN

@@ -180,9 +180,8 @@ std::pair<Socket, Address> Socket::accept() {
   wait_until(POLLIN, "accept");
   sockaddr_storage ss{};
   socklen_t len = sizeof ss;
-  const long fd = retrying("accept", nullptr, [&] {
-    return ::accept4(fd_, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_CLOEXEC);
-  });
+  const long fd =
+      retrying("accept", nullptr, [&] { return ::accept4(fd_, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_CLOEXEC); });
   return {Socket(static_cast<int>(fd)), Address::from_sockaddr(reinterpret_cast<sockaddr*>(&ss), len)};
 }
 
@@ -223,9 +222,8 @@ void Socket::sendall(std::string_view data) {
 
 std::size_t Socket::sendto(std::string_view data, const Address& addr) {
   wait_until(POLLOUT, "sendto");
-  return static_cast<std::size_t>(retrying("sendto", &addr, [&] {
-    return ::sendto(fd_, data.data(), data.size(), MSG_NOSIGNAL, addr.raw(), addr.size());
-  }));
+  return static_cast<std::size_t>(retrying(
+      "sendto", &addr, [&] { return ::sendto(fd_, data.data(), data.size(), MSG_NOSIGNAL, addr.raw(), addr.size()); }));
 }
 
 std::pair<std::string, Address> Socket::recvfrom(std::size_t n) {

@@ -61,8 +61,7 @@ int digit_value(char32_t c) {
 // str.isspace(), which is what int() strips.
 bool is_python_space(char32_t c) {
   return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20) || c == 0x85 || c == 0xa0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f ||
-         c == 0x3000;
+         (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000;
 }
 
 // Length of the valid UTF-8 sequence at s[i], or the number of bytes that one U+FFFD replaces
@@ -102,7 +101,8 @@ std::optional<std::vector<char32_t>> code_points(std::string_view s) {
     if (len < 0) return std::nullopt;
     auto c = static_cast<char32_t>(static_cast<unsigned char>(s[i]));
     if (len > 1) c &= (0x7fu >> len);
-    for (int k = 1; k < len; ++k) c = (c << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3fu);
+    for (int k = 1; k < len; ++k)
+      c = (c << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3fu);
     out.push_back(c);
     i += static_cast<std::size_t>(len);
   }

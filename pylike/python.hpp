@@ -3,7 +3,6 @@
 #pragma once
 
 #include <boost/multiprecision/cpp_int.hpp>
-
 #include <optional>
 #include <string>
 #include <string_view>

@@ -30,8 +30,8 @@ std::string udp_request(Socket& s, std::string_view request, const Address& serv
   }
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%g", timeout_s);
-  const std::string shown = request.size() <= 40 ? py::bytes_repr(request)
-                                                 : py::bytes_repr(request.substr(0, 40)) + "...";
+  const std::string shown =
+      request.size() <= 40 ? py::bytes_repr(request) : py::bytes_repr(request.substr(0, 40)) + "...";
   throw std::runtime_error("no reply from " + server.to_string() + " to " + shown + " after " +
                            std::to_string(retries + 1) + " tries of " + seconds + " s each");
 }

@@ -18,14 +18,14 @@
 using namespace socklab;
 
 void tcplink(Socket c, const Address& a, double delay) {  // def tcplink(c,a):
-  block_stop_signals();  // SIGINT/SIGTERM are for the accepting thread
+  block_stop_signals();                                   // SIGINT/SIGTERM are for the accepting thread
   const int family = c.family();
   const int type = c.type();
   py::print("Accept new connection from " + py::socket_repr(c) + ":" + py::address_repr(a) + "...");
   try {
     c.sendall("Welcome!");  // c.send(b'Welcome!')
     for (;;) {
-      const auto d = c.recv(1024);                                 // d = c.recv(1024)
+      const auto d = c.recv(1024);                                        // d = c.recv(1024)
       std::this_thread::sleep_for(std::chrono::duration<double>(delay));  // time.sleep(1)
       if (d.empty() || d == "exit") break;
       c.sendall("Hello," + d + "!");  // c.send(('Hello,%s!'% d.decode('utf-8')).encode('utf-8'))

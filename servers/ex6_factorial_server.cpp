@@ -24,10 +24,10 @@ std::string answer(const std::string& data) {
 
 int serve(const std::string& host, std::uint16_t port) {
   const Address addr(host, port, SOCK_DGRAM);
-  auto s = udp_socket(addr.family());   // s = socket.socket(socket.AF_INET,socket.SOCK_DGRAM)
-  s.bind(addr);                         // s.bind(('127.0.0.1',9999))
-  auto [data, a] = s.recvfrom(1024);    // data,addr = s.recvfrom(1024)
-  const auto send_data = answer(data);  // send_data = str(data)
+  auto s = udp_socket(addr.family());           // s = socket.socket(socket.AF_INET,socket.SOCK_DGRAM)
+  s.bind(addr);                                 // s.bind(('127.0.0.1',9999))
+  auto [data, a] = s.recvfrom(1024);            // data,addr = s.recvfrom(1024)
+  const auto send_data = answer(data);          // send_data = str(data)
   py::print({send_data, py::address_repr(a)});  // print(data,addr)
   s.sendto(send_data, a);                       // s.sendto(send_data.encode(),addr)
   s.close();                                    // s.close()

@@ -6,8 +6,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <thread>
 #include <sstream>
+#include <thread>
 
 using namespace socklab::harness;
 using namespace std::chrono_literals;
@@ -117,8 +117,10 @@ TEST_F(Fixture, children_of_the_program_die_with_its_process_group) {
 }
 
 TEST_F(Fixture, the_environment_makes_python_unbuffered_and_utf8) {
-  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
-           {"PYTHONUNBUFFERED", "1"}, {"PYTHONIOENCODING", "utf-8"}, {"PYTHONINTMAXSTRDIGITS", "0"}, {"LANG", "C.UTF-8"}}) {
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{{"PYTHONUNBUFFERED", "1"},
+                                                                                    {"PYTHONIOENCODING", "utf-8"},
+                                                                                    {"PYTHONINTMAXSTRDIGITS", "0"},
+                                                                                    {"LANG", "C.UTF-8"}}) {
     auto c = start({"env", name});
     ASSERT_TRUE(run_until(io, [&] { return finished(*c); }));
     EXPECT_EQ(c->out(), value + "\n") << name;

@@ -43,7 +43,10 @@ TEST(decode_utf8, replaces_each_invalid_sequence_as_python_does) {
   EXPECT_EQ(decode_utf8("héllo 你好"), "héllo 你好");
   EXPECT_EQ(decode_utf8("\xff"), "\uFFFD");
   EXPECT_EQ(decode_utf8("a\xe4\xbd"), "a\uFFFD") << "a character cut short is one U+FFFD";
-  EXPECT_EQ(decode_utf8("\xe4\xbd" "a"), "\uFFFD" "a");
+  EXPECT_EQ(decode_utf8("\xe4\xbd"
+                        "a"),
+            "\uFFFD"
+            "a");
   EXPECT_EQ(decode_utf8("\xed\xa0\x80"), "\uFFFD\uFFFD\uFFFD") << "a surrogate is three";
   EXPECT_EQ(decode_utf8("\xf0\x9f\x98"), "\uFFFD");
   EXPECT_EQ(decode_utf8("\xc0\xaf"), "\uFFFD\uFFFD") << "an overlong form";

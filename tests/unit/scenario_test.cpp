@@ -85,8 +85,10 @@ TEST(scenario, errors_say_file_line_and_column) {
       {"tags core\n", "x.scn:1:1: error: the scenario names no roles"},
       {"roles ex4.server\n", "x.scn:1:1: error: the scenario has no tags"},
       {with_header("start s ex4.server\nexpect s stdout\n  {\n  | a\n"), "unordered group not closed"},
-      {with_header("start s ex4.server\nexpect s stdout\n  {\n  {\n"), "x.scn:6:3: error: unordered groups do not nest"},
-      {with_header("start s ex4.server\nexpect s stdout\n"), "x.scn:4:1: error: 'expect ... stdout' is followed by no expected line"},
+      {with_header("start s ex4.server\nexpect s stdout\n  {\n  {\n"),
+       "x.scn:6:3: error: unordered groups do not nest"},
+      {with_header("start s ex4.server\nexpect s stdout\n"),
+       "x.scn:4:1: error: 'expect ... stdout' is followed by no expected line"},
       {with_header("connect p tcp 127.0.0.1:99999"), "x.scn:3:15: error: expected HOST:PORT"},
       {with_header("points many"), "x.scn:3:8: error: expected points"},
   };
@@ -97,9 +99,25 @@ TEST(scenario, errors_say_file_line_and_column) {
 
 TEST(scenario, never_crashes_on_any_input) {
   // Pieces of the language shuffled with random bytes: every input parses or raises ParseError.
-  const std::vector<std::string> pieces = {"roles ex4.server", "tags core", "start a ex4.server", "wait a exit",
-                                           " 0", " within 2s", "\"", "\\x", "\n", "  | x", "  {", "  }", "~ [[P:",
-                                           "]]", "expect a stdout", "connect p tcp 127.0.0.1:9", "#", "\xff\xfe", ":"};
+  const std::vector<std::string> pieces = {"roles ex4.server",
+                                           "tags core",
+                                           "start a ex4.server",
+                                           "wait a exit",
+                                           " 0",
+                                           " within 2s",
+                                           "\"",
+                                           "\\x",
+                                           "\n",
+                                           "  | x",
+                                           "  {",
+                                           "  }",
+                                           "~ [[P:",
+                                           "]]",
+                                           "expect a stdout",
+                                           "connect p tcp 127.0.0.1:9",
+                                           "#",
+                                           "\xff\xfe",
+                                           ":"};
   std::mt19937 rng(42);
   for (int i = 0; i < 3000; ++i) {
     std::string text;
