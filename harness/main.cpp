@@ -288,6 +288,14 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.1, 100.0));
   check->add_flag("-v,--verbose", verbose, "print the transcript of passing scenarios too");
   std::string out_dir = "socklab-out";
+  std::string isolation_mode = "auto";
+  for (auto* sub : {run, check}) {
+    sub->add_option("--isolation", isolation_mode,
+                    "auto: namespaces where the machine allows them; none: run on the machine's own network, "
+                    "one scenario at a time")
+        ->check(CLI::IsMember({"auto", "none"}))
+        ->capture_default_str();
+  }
   check->add_option("--out", out_dir, "folder for each scenario's transcript file")->capture_default_str();
 
   try {
@@ -318,8 +326,7 @@ int main(int argc, char** argv) {
     options.program_dirs = program_dirs();
     if (*check) options.transcript_dir = fs::absolute(out_dir).string();
     options.time_scale = time_scale;
-    const IsolationSupport support = probe_isolation();
-    const bool isolated = support.network;
+    const bool isolated = isolation_mode == "auto" && probe_isolation().network;
 
     if (*run) {
       const std::string name = example + "/" + run_scenario_name;

@@ -193,6 +193,9 @@ class Run {
     const auto drain = clock_type::now() + std::chrono::milliseconds(500);
     while (clock_type::now() < drain && !all_reaped()) io_.run_one_for(std::chrono::milliseconds(10));
     children_.clear();
+    if (shared_network()) {
+      for (auto& [name, p] : peers_) reset_now(p->tcp);
+    }
     peers_.clear();
     std::filesystem::remove_all(dir_, ec);
 
@@ -543,6 +546,17 @@ class Run {
     }
   }
 
+  // Without namespaces the tutorial's fixed ports are the machine's: a server whose side of a
+  // connection ends in TIME_WAIT could not bind again for a minute (it sets no SO_REUSEADDR), so
+  // socklab's peers answer a close with a reset.
+  [[nodiscard]] bool shared_network() const { return opt_.isolation.rfind("none", 0) == 0; }
+
+  static void reset_now(asio::ip::tcp::socket& s) {
+    boost::system::error_code ec;
+    s.set_option(asio::socket_base::linger(true, 0), ec);
+    s.close(ec);
+  }
+
   static std::string hint_buffered(const Child& c) {
     if (c.status()) return "";  // it ended: its exit and stderr say more than a guess
     return "\nhint: nothing new came on stdout. If the program printed and is waiting, its output is block-buffered "
@@ -812,6 +826,7 @@ class Run {
       if (ec) {
         p.closed = true;
         p.close_reason = ec == asio::error::eof ? "closed by the other side" : ec.message();
+        if (shared_network() && ec == asio::error::eof) reset_now(p.tcp);
         if (ec != asio::error::operation_aborted && ec != asio::error::bad_descriptor)
           event(who, "connection " + p.close_reason);
         co_return;
