@@ -397,8 +397,15 @@ int main(int argc, char** argv) {
       std::cout << to_string(r.verdict) << "  " << r.scenario << "  (" << d << " s)\n";
       if (r.verdict != Verdict::pass) std::cout << r.message << "\n";
       if (r.verdict != Verdict::pass || verbose) {
+        // A flooding program makes megabytes of transcript: the screen gets its two ends, the file all.
+        constexpr std::size_t kShown = 16384;
+        std::string shown = r.transcript;
+        if (shown.size() > 2 * kShown) {
+          shown = shown.substr(0, kShown) + "\n[... " + std::to_string(shown.size() - 2 * kShown) +
+                  " bytes of transcript left out here; the file has them ...]\n" + shown.substr(shown.size() - kShown);
+        }
         std::cout << "transcript" << (r.transcript_path.empty() ? "" : " (" + r.transcript_path + ")") << ":\n"
-                  << r.transcript << "\n";
+                  << shown << "\n";
       }
       std::cout.flush();
     });

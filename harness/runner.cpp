@@ -203,7 +203,7 @@ class Run {
     r.message = failure_ ? failure_->message : "";
     if (!failure_) {
       for (const auto& [name, status] : final_status_) {
-        if (status.signal != 0 && !status.sent_by_harness) {
+        if (status.signal != 0 && !status.sent_by_harness && !expected_kill(name, status.signal)) {
           r.verdict = Verdict::crash;
           r.message = name + " was " + status.to_string() + ", which socklab did not send";
         }
@@ -227,6 +227,14 @@ class Run {
  private:
   [[nodiscard]] double seconds_since_start() const {
     return std::chrono::duration<double>(clock_type::now() - start_).count();
+  }
+
+  // Whether the scenario waits for `name` to be killed by `sig` (wait ACTOR killed SIGNAME).
+  [[nodiscard]] bool expected_kill(const std::string& name, int sig) const {
+    return std::any_of(sc_.steps.begin(), sc_.steps.end(), [&](const Step& st) {
+      return st.kind == Step::Kind::exited && st.killed_by == sig &&
+             std::find(st.actors.begin(), st.actors.end(), name) != st.actors.end();
+    });
   }
 
   [[nodiscard]] bool all_reaped() const {
@@ -699,8 +707,19 @@ class Run {
       const auto& s = *children_.at(name)->status();
       event(name, s.to_string());
       final_status_[name] = s;
-      if (s.signal != 0 && !s.sent_by_harness)
+      if (step.killed_by != 0) {
+        if (s.signal != step.killed_by) {
+          ExitStatus want;
+          want.signal = step.killed_by;
+          fail(step, Verdict::fail,
+               "expected " + name + " to be " + want.to_string() + "; it ended with " + s.to_string() + "\n" +
+                   program_tail(name));
+        }
+        continue;  // the signal was the expected end: neither a crash nor a failure
+      }
+      if (s.signal != 0 && !s.sent_by_harness) {
         fail(step, Verdict::crash, name + " was " + s.to_string() + "\n" + program_tail(name));
+      }
       if (step.exit_code && s.code != *step.exit_code) {
         fail(step, Verdict::fail,
              "expected " + name + " to exit " + std::to_string(*step.exit_code) + "; it ended with " + s.to_string() +

@@ -526,10 +526,27 @@ class ScenarioParser {
         if (step.proto != "tcp" && step.proto != "udp") p.fail("expected tcp or udp");
         step.endpoint = p.endpoint();
       } else {
-        while (!p.done() && !p.peek()->quoted && p.peek()->text != "exit") step.actors.push_back(actor(p, true));
+        while (!p.done() && !p.peek()->quoted && p.peek()->text != "exit" && p.peek()->text != "killed") {
+          step.actors.push_back(actor(p, true));
+        }
         step.kind = Step::Kind::exited;
-        p.expect_keyword("exit");
-        if (!p.accept("any")) step.exit_code = static_cast<int>(p.integer("an exit code or 'any'", 0, 255));
+        if (p.accept("killed")) {
+          const std::string name = p.word("a signal name such as SIGSEGV");
+          static const std::vector<std::pair<std::string, int>> signals = {
+              {"SIGHUP", 1},   {"SIGINT", 2},   {"SIGQUIT", 3},  {"SIGILL", 4},   {"SIGABRT", 6},
+              {"SIGBUS", 7},   {"SIGFPE", 8},   {"SIGKILL", 9},  {"SIGSEGV", 11}, {"SIGPIPE", 13},
+              {"SIGALRM", 14}, {"SIGTERM", 15}, {"SIGXCPU", 24}, {"SIGXFSZ", 25}};
+          const auto it =
+              std::find_if(signals.begin(), signals.end(), [&](const auto& kv) { return kv.first == name; });
+          if (it == signals.end()) {
+            p.back();
+            p.fail("unknown signal '" + name + "'");
+          }
+          step.killed_by = it->second;
+        } else {
+          p.expect_keyword("exit");
+          if (!p.accept("any")) step.exit_code = static_cast<int>(p.integer("an exit code or 'any'", 0, 255));
+        }
       }
       p.bounds(step);
     } else if (d == "type") {

@@ -98,6 +98,7 @@ struct Step {
   std::string data;                   // type, send, recv, sendto, recvfrom
   std::optional<std::string> prompt;  // type ... after "PROMPT"
   std::optional<int> exit_code;       // exited: nullopt = any
+  int killed_by = 0;                  // exited: wait ACTOR killed SIGNAME (a signal number)
   bool reset = false;                 // close_peer: a reset instead of a FIN
   bool any_data = false;              // recvfrom ACTOR any: whatever datagram comes
   double within_s = 0;                // the deadline of a wait; 0 = the default

@@ -145,3 +145,13 @@ TEST(scenario, data_pieces_join_with_plus) {
   EXPECT_EQ(s.steps[1].data.substr(0, 5), "abxxx");
   EXPECT_EQ(s.steps[1].data.size(), 5u + 256u);
 }
+
+TEST(scenario, a_wait_can_expect_a_signal) {
+  const Scenario s = parse_scenario(
+      "roles ex4.server\ntags core\nstart a ex4.server\nwait a killed SIGXCPU within 40s\n", "scenarios/ex4/k.scn");
+  EXPECT_EQ(s.steps[1].killed_by, 24);
+  EXPECT_FALSE(s.steps[1].exit_code.has_value());
+  EXPECT_NE(error_of("roles ex4.server\ntags core\nstart a ex4.server\nwait a killed SIGFOO\n")
+                .find("4:15: error: unknown signal"),
+            std::string::npos);
+}
