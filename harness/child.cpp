@@ -11,6 +11,7 @@
 #include <boost/process/v2/environment.hpp>
 #include <boost/process/v2/start_dir.hpp>
 #include <boost/process/v2/stdio.hpp>
+#include <csignal>
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -82,6 +83,9 @@ std::string ExitStatus::to_string() const {
 Child::Child(asio::io_context& io, const std::vector<std::string>& argv, const std::string& dir, const Limits& limits,
              OutputHook hook)
     : io_(io), st_(std::make_shared<State>(io)) {
+  // Writing to the stdin of a program that has ended must be an error, not the harness's death.
+  static const bool sigpipe_ignored = [] { return std::signal(SIGPIPE, SIG_IGN) != SIG_ERR; }();
+  (void)sigpipe_ignored;
   st_->cap = limits.output_cap;
   st_->hook = std::move(hook);
   const bp::filesystem::path exe = argv.at(0).find('/') == std::string::npos ? bp::environment::find_executable(argv[0])
@@ -153,11 +157,33 @@ asio::awaitable<void> Child::wait_loop(std::shared_ptr<State> st) {
 
 void Child::write_stdin(const std::string& data) {
   if (!st_->in.is_open()) return;
-  boost::system::error_code ec;
-  asio::write(st_->in, asio::buffer(data), ec);  // small, and the pipe holds 64 KiB
+  // Written on the loop, never blocking it: a program that does not read its stdin fills the pipe and
+  // the rest waits (in order, one write at a time) while every other peer and timer goes on.
+  st_->pending_input.push_back(data);
+  if (st_->pending_input.size() == 1) asio::co_spawn(io_, write_loop(st_), asio::detached);
+}
+
+asio::awaitable<void> Child::write_loop(std::shared_ptr<State> st) {
+  while (!st->pending_input.empty()) {
+    auto [ec, n] = co_await asio::async_write(st->in, asio::buffer(st->pending_input.front()),
+                                              asio::as_tuple(asio::use_awaitable));
+    if (ec) {  // the program closed its stdin, or it was closed: what is left cannot be delivered
+      st->pending_input.clear();
+      co_return;
+    }
+    st->pending_input.pop_front();
+  }
+  if (st->close_when_written) {
+    boost::system::error_code ignored;
+    st->in.close(ignored);
+  }
 }
 
 void Child::close_stdin() {
+  if (!st_->pending_input.empty()) {  // what was typed goes first, then the end of input
+    st_->close_when_written = true;
+    return;
+  }
   boost::system::error_code ec;
   st_->in.close(ec);
 }

@@ -5,6 +5,7 @@
 #include <boost/asio.hpp>
 #include <boost/process/v2/process.hpp>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -63,9 +64,12 @@ class Child {
     int last_signal_sent = 0;
     int pid = -1;
     OutputHook hook;
+    std::deque<std::string> pending_input;  // stdin not yet written, in order
+    bool close_when_written = false;        // close stdin once pending_input is written
   };
   static boost::asio::awaitable<void> read_loop(std::shared_ptr<State> st, bool is_out);
   static boost::asio::awaitable<void> wait_loop(std::shared_ptr<State> st);
+  static boost::asio::awaitable<void> write_loop(std::shared_ptr<State> st);
 
   boost::asio::io_context& io_;
   std::shared_ptr<State> st_;

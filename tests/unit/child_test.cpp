@@ -138,3 +138,25 @@ TEST_F(Fixture, no_descriptor_but_0_1_2_is_inherited) {
 TEST_F(Fixture, a_missing_program_is_a_clear_error) {
   EXPECT_THROW(Child(io, {"no-such-program-socklab"}, dir, limits, nullptr), std::exception);
 }
+
+TEST_F(Fixture, a_program_that_never_reads_stdin_cannot_block_the_loop) {
+  auto c = start({"sleep", "30"});
+  c->write_stdin(std::string(1 << 20, 'x'));  // far more than a pipe holds
+  bool fired = false;
+  asio::steady_timer t(io, 50ms);
+  t.async_wait([&](boost::system::error_code) { fired = true; });
+  EXPECT_TRUE(run_until(
+      io, [&] { return fired; }, 2s))
+      << "the event loop was blocked by the write";
+  stop(*c);
+  EXPECT_TRUE(c->status().has_value());
+}
+
+TEST_F(Fixture, typed_lines_arrive_before_the_end_of_input) {
+  auto c = start({"echo"});
+  c->write_stdin("one\n");
+  c->write_stdin("two\n");
+  c->close_stdin();  // right after: the lines still come first
+  ASSERT_TRUE(run_until(io, [&] { return finished(*c); }));
+  EXPECT_EQ(c->out(), "one\ntwo\n");
+}
