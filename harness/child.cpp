@@ -34,7 +34,9 @@ struct ChildSetup {
       ::setrlimit(resource, &r);
     };
     set(RLIMIT_CPU, limits.cpu_s);
-    set(RLIMIT_DATA, limits.data_bytes);
+#ifndef SOCKLAB_SANITIZED
+    set(RLIMIT_DATA, limits.data_bytes);  // a sanitized build's programs reserve terabytes of shadow memory
+#endif
     set(RLIMIT_NPROC, limits.processes);
     set(RLIMIT_FSIZE, limits.file_bytes);
     set(RLIMIT_NOFILE, limits.open_files);

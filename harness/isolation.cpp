@@ -208,6 +208,8 @@ Worker spawn_worker(bool isolate, const std::vector<std::string>& hosts,
     ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
   }
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // A /proc of this PID namespace, so that programs (and sanitizers) that read it see their own.
+  ::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
   const pid_t runner = ::fork();
   if (runner < 0) ::_exit(1);
   if (runner == 0) {

@@ -284,7 +284,9 @@ int main(int argc, char** argv) {
   check->add_option("-j,--jobs", jobs, "scenarios run at once")->check(CLI::Range(1, 256));
   check->add_option("--json", json_path, "write the results as JSON");
   check->add_option("--junit", junit_path, "write the results as JUnit XML");
-  check->add_option("--time-scale", time_scale, "multiply every deadline (slow machines)")
+  check
+      ->add_option("--time-scale", time_scale,
+                   "multiply every deadline (slow machines; default $SOCKLAB_TIME_SCALE or 1)")
       ->check(CLI::Range(0.1, 100.0));
   check->add_flag("-v,--verbose", verbose, "print the transcript of passing scenarios too");
   std::string out_dir = "socklab-out";
@@ -298,6 +300,9 @@ int main(int argc, char** argv) {
   }
   check->add_option("--out", out_dir, "folder for each scenario's transcript file")->capture_default_str();
 
+  if (const char* scale = std::getenv("SOCKLAB_TIME_SCALE")) {  // the default for --time-scale
+    time_scale = std::atof(scale) > 0 ? std::atof(scale) : 1.0;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
