@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -39,10 +40,13 @@ double median(std::vector<double> v) {
 bool udp_bound(int port) {
   std::ifstream in("/proc/net/udp");
   std::string line;
-  char want[8];
-  std::snprintf(want, sizeof want, ":%04X", port);
+  std::getline(in, line);  // the header
   while (std::getline(in, line)) {
-    if (line.find(want) != std::string::npos && line.find(want) < 20) return true;
+    std::istringstream fields(line);
+    std::string slot, local;
+    fields >> slot >> local;
+    const auto colon = local.find(':');
+    if (colon != std::string::npos && std::stoi(local.substr(colon + 1), nullptr, 16) == port) return true;
   }
   return false;
 }

@@ -416,7 +416,9 @@ def in_own_network_namespace(argv) -> bool:
     """Re-runs this script in a fresh network namespace when possible; True if it did."""
     if os.environ.get("SOCKLAB_E2E_NETNS") or not shutil.which("unshare"):
         return False
-    for flags in (["-n"], ["-Urn"]):
+    # A PID namespace too where possible: whatever a case leaves running dies with it.
+    for flags in (["-n", "--pid", "--fork", "--kill-child"], ["-Urn", "--pid", "--fork", "--kill-child"], ["-n"],
+                  ["-Urn"]):
         if subprocess.run(["unshare", *flags, "true"], capture_output=True).returncode == 0:
             env = dict(os.environ, SOCKLAB_E2E_NETNS="1")
             script = "ip link set lo up 2>/dev/null; exec \"$@\""
