@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
