@@ -6,6 +6,9 @@
 //      exactly that. Target: socklab <= 1.5 x bare.
 //   2. 200 concurrent ex4 peers on the one event loop against the reference server (--delay 1): time
 //      against one peer's, and the worker's peak RSS. Targets: <= 1.1 x, <= 64 MiB.
+//   3. the link's relay, on loopback: the median round trip of one datagram to an echo server and back,
+//      direct and through a link (target: <= 1 ms added), and the datagrams a link relays per second with
+//      32 round trips in flight (target: >= 50,000/s).
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -13,15 +16,18 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/asio.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "isolation.hpp"
+#include "link.hpp"
 #include "runner.hpp"
 #include "scenario.hpp"
 
@@ -80,6 +86,95 @@ std::string peers_scenario(const std::string& bin, int n) {
   s += "repeat " + std::to_string(n) + "\nrecv p{n} \"Welcome!\" within 30s\nsend p{n} \"x{n}\"\nend\n";
   s += "repeat " + std::to_string(n) + "\nrecv p{n} \"Hello,x{n}!\" within 30s\nend\n";
   return s;
+}
+
+// An echo server on its own thread (the program behind the link), until `stop` is sent to it.
+struct EchoServer {
+  boost::asio::io_context io;
+  boost::asio::ip::udp::socket s{io, {boost::asio::ip::make_address("127.0.0.1"), 0}};
+  std::thread t;
+  EchoServer() {
+    t = std::thread([this] {
+      char buf[2048];
+      for (;;) {
+        boost::asio::ip::udp::endpoint from;
+        const auto n = s.receive_from(boost::asio::buffer(buf), from);
+        if (std::string_view(buf, n) == "stop") return;
+        s.send_to(boost::asio::buffer(buf, n), from);
+      }
+    });
+  }
+  ~EchoServer() {
+    boost::asio::ip::udp::socket c(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    c.send_to(boost::asio::buffer(std::string("stop")), s.local_endpoint());
+    t.join();
+  }
+};
+
+struct RelayNumbers {
+  double direct_rtt_us, link_rtt_us, per_second;
+};
+
+RelayNumbers relay_bench(int round_trips) {
+  namespace asio = boost::asio;
+  using udp = asio::ip::udp;
+  const auto lo = asio::ip::make_address("127.0.0.1");
+  EchoServer echo;
+  asio::io_context io;  // the link's loop, on a thread of its own as in socklab's process
+  LinkSpec spec;
+  spec.name = "link";
+  spec.proto = "udp";
+  spec.host = "127.0.0.1";
+  {
+    udp::socket probe(io, {lo, 0});
+    spec.port = probe.local_endpoint().port();
+  }
+  std::string transcript;  // every datagram is an event, as in a scenario's transcript
+  Link link(io, spec, 1, nullptr, echo.s.local_endpoint().port(),
+            [&](const std::string& actor, const std::string& what) { transcript += actor + " " + what + "\n"; });
+  link.start();
+  auto guard = asio::make_work_guard(io);
+  std::thread relay([&] { io.run(); });
+  asio::io_context cio;
+  udp::socket client(cio, {lo, 0});
+  client.set_option(asio::socket_base::receive_buffer_size(1 << 20));
+  char buf[64];
+  auto rtt = [&](const udp::endpoint& to) {
+    std::vector<double> t;
+    for (int i = 0; i < round_trips; ++i) {
+      const auto start = clock_type::now();
+      client.send_to(asio::buffer("ping", 4), to);
+      client.receive(asio::buffer(buf));
+      t.push_back(std::chrono::duration<double, std::micro>(clock_type::now() - start).count());
+    }
+    return median(t);
+  };
+  const udp::endpoint via_link(lo, spec.port);
+  RelayNumbers n{};
+  n.direct_rtt_us = rtt(echo.s.local_endpoint());
+  n.link_rtt_us = rtt(via_link);
+  // Throughput: 32 round trips in flight through the link, 100,000 in all.
+  const std::size_t before = link.relayed();
+  const int total = 100000, window = 32;
+  const auto start = clock_type::now();
+  int sent = 0, got = 0;
+  for (; sent < window; ++sent) client.send_to(asio::buffer("x", 1), via_link);
+  client.non_blocking(false);
+  while (got < total) {
+    client.receive(asio::buffer(buf));
+    ++got;
+    if (sent < total) {
+      client.send_to(asio::buffer("x", 1), via_link);
+      ++sent;
+    }
+  }
+  const double seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+  n.per_second = static_cast<double>(link.relayed() - before) / seconds;
+  guard.reset();
+  link.close();
+  io.stop();
+  relay.join();
+  return n;
 }
 
 }  // namespace
@@ -145,5 +240,13 @@ int main(int argc, char** argv) {
   std::printf("\n| concurrent ex4 peers | time | verdict, peak RSS (MiB) of the scenario's process |\n|---|---|---|\n");
   std::printf("| 1 | %.2f s | %s |\n| 200 | %.2f s | %s |\n", t1, out1.c_str(), t200, out200.c_str());
   std::printf("| ratio 200 / 1 | %.2f | |\n", t200 / t1);
+
+  // 3. The link's relay.
+  const RelayNumbers relay = relay_bench(2000);
+  std::printf("\n| UDP relay (a link, loopback) | value |\n|---|---|\n");
+  std::printf("| round trip direct (median of 2000) | %.0f µs |\n", relay.direct_rtt_us);
+  std::printf("| round trip through a link | %.0f µs |\n", relay.link_rtt_us);
+  std::printf("| added by the link | %.0f µs |\n", relay.link_rtt_us - relay.direct_rtt_us);
+  std::printf("| datagrams relayed per second (32 in flight) | %.0f |\n", relay.per_second);
   return 0;
 }

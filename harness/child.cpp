@@ -1,6 +1,7 @@
 #include "child.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -25,9 +26,11 @@ namespace {
 // Runs in the child between fork and exec: a process group of its own, limits, no inherited descriptor.
 struct ChildSetup {
   Limits limits;
+  int netns_fd = -1;
 
   bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&, const char* const*) {
     ::setpgid(0, 0);
+    if (netns_fd >= 0 && ::setns(netns_fd, CLONE_NEWNET) != 0) return {errno, boost::system::system_category()};
     auto set = [](int resource, long value) {
       rlimit r{static_cast<rlim_t>(value), static_cast<rlim_t>(value)};
       ::setrlimit(resource, &r);
@@ -82,7 +85,7 @@ std::string ExitStatus::to_string() const {
 }
 
 Child::Child(asio::io_context& io, const std::vector<std::string>& argv, const std::string& dir, const Limits& limits,
-             OutputHook hook)
+             OutputHook hook, int netns_fd)
     : io_(io), st_(std::make_shared<State>(io)) {
   // Writing to the stdin of a program that has ended must be an error, not the harness's death.
   static const bool sigpipe_ignored = [] { return std::signal(SIGPIPE, SIG_IGN) != SIG_ERR; }();
@@ -94,7 +97,8 @@ Child::Child(asio::io_context& io, const std::vector<std::string>& argv, const s
   if (exe.empty()) throw std::runtime_error("no program '" + argv[0] + "' on PATH");
   const std::vector<std::string> args(argv.begin() + 1, argv.end());
   st_->proc.emplace(io.get_executor(), exe, args, bp::process_stdio{st_->in, st_->out_pipe, st_->err_pipe},
-                    bp::process_start_dir{dir}, bp::process_environment{child_environment(dir)}, ChildSetup{limits});
+                    bp::process_start_dir{dir}, bp::process_environment{child_environment(dir)},
+                    ChildSetup{limits, netns_fd});
   st_->pid = st_->proc->id();
   ::setpgid(st_->pid, st_->pid);  // also from here, so the group exists before any signal is sent
   asio::co_spawn(io, read_loop(st_, true), asio::detached);

@@ -29,8 +29,9 @@ class Child {
   /// Output events: stream ("stdout"/"stderr"), the bytes that came.
   using OutputHook = std::function<void(const std::string& stream, std::string_view bytes)>;
 
+  /// `netns_fd`: a network namespace to run in (the far side of a link), or -1 for the caller's.
   Child(boost::asio::io_context& io, const std::vector<std::string>& argv, const std::string& dir, const Limits& limits,
-        OutputHook hook);
+        OutputHook hook, int netns_fd = -1);
   ~Child();
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;

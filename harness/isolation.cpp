@@ -17,6 +17,7 @@
 #include <climits>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <system_error>
 
@@ -223,6 +224,64 @@ Worker spawn_worker(bool isolate, const std::vector<std::string>& hosts,
     if (done == runner) ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
     if (done < 0 && errno == ECHILD) ::_exit(1);
   }
+}
+
+// Runs f with this thread in the namespace `fd`, then back in the one it was in.
+template <class F>
+auto NetNamespace::inside(F f) const {
+  const int home = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (home < 0) throw std::system_error(errno, std::generic_category(), "open /proc/thread-self/ns/net");
+  if (::setns(fd_, CLONE_NEWNET) != 0) {
+    const int e = errno;
+    ::close(home);
+    throw std::system_error(e, std::generic_category(), "setns (the link's far side)");
+  }
+  struct Back {
+    int home;
+    ~Back() {
+      ::setns(home, CLONE_NEWNET);
+      ::close(home);
+    }
+  } back{home};
+  return f();
+}
+
+NetNamespace::NetNamespace() {
+  const int home = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (home < 0) throw std::system_error(errno, std::generic_category(), "open /proc/thread-self/ns/net");
+  if (::unshare(CLONE_NEWNET) != 0) {
+    const int e = errno;
+    ::close(home);
+    throw std::system_error(e, std::generic_category(), "unshare(CLONE_NEWNET) for a link's far side");
+  }
+  const bool up = loopback_up();
+  fd_ = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  const int e = errno;
+  ::setns(home, CLONE_NEWNET);
+  ::close(home);
+  if (fd_ < 0) throw std::system_error(e, std::generic_category(), "open the new network namespace");
+  if (!up) {
+    ::close(fd_);
+    throw std::system_error(EPERM, std::generic_category(), "loopback of a link's far side");
+  }
+}
+
+NetNamespace::~NetNamespace() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+int NetNamespace::socket(int domain, int type) const {
+  const int s = inside([&] { return ::socket(domain, type | SOCK_CLOEXEC, 0); });
+  if (s < 0) throw std::system_error(errno, std::generic_category(), "socket (the link's far side)");
+  return s;
+}
+
+std::string NetNamespace::read_proc_net(const std::string& name) const {
+  return inside([&] {
+    std::ifstream in("/proc/thread-self/net/" + name);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return text;
+  });
 }
 
 std::string finish_worker(Worker& w) {

@@ -31,6 +31,28 @@ struct Worker {
 Worker spawn_worker(bool isolate, const std::vector<std::string>& hosts,
                     const std::function<std::string(const std::string& isolation)>& body);
 
+/// A network namespace of its own beside the caller's, with loopback up: the far side of a link, where a
+/// server binds the tutorial's address while the link holds that address on the near side. Made by a
+/// single-threaded process that may create namespaces (inside the worker).
+class NetNamespace {
+ public:
+  NetNamespace();  // throws std::system_error
+  ~NetNamespace();
+  NetNamespace(const NetNamespace&) = delete;
+  NetNamespace& operator=(const NetNamespace&) = delete;
+  /// A descriptor of the namespace (setns(fd, CLONE_NEWNET) enters it).
+  [[nodiscard]] int fd() const { return fd_; }
+  /// A socket(domain, type | SOCK_CLOEXEC) in the namespace: its binds and connects happen there.
+  [[nodiscard]] int socket(int domain, int type) const;
+  /// Reads a file of /proc/net (tcp, udp, ...) as the namespace sees it.
+  [[nodiscard]] std::string read_proc_net(const std::string& name) const;
+
+ private:
+  template <class F>
+  auto inside(F f) const;
+  int fd_ = -1;
+};
+
 /// Reads everything the worker writes and reaps it.
 std::string finish_worker(Worker& w);
 

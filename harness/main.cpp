@@ -12,6 +12,7 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "isolation.hpp"
 #include "runner.hpp"
@@ -102,7 +103,8 @@ json to_json(const Result& r) {
           {"points", r.points},
           {"isolation", r.isolation},
           {"transcript", r.transcript},
-          {"transcript_path", r.transcript_path}};
+          {"transcript_path", r.transcript_path},
+          {"seed", r.seed}};
 }
 
 Result from_json(const json& j) {
@@ -121,6 +123,7 @@ Result from_json(const json& j) {
   r.isolation = j.at("isolation");
   r.transcript = j.at("transcript");
   r.transcript_path = j.at("transcript_path");
+  r.seed = j.at("seed");
   return r;
 }
 
@@ -269,6 +272,11 @@ int main(int argc, char** argv) {
   std::string run_scenario_name = "tutorial-run";
   run->add_option("example", example, "ex1 … ex6")->required();
   run->add_option("--scenario", run_scenario_name, "scenario of that example")->capture_default_str();
+  std::optional<double> loss;
+  run->add_option("--loss", loss,
+                  "lose this share of datagrams both ways (0 to 1) on a lossy network (the example's lossy-run "
+                  "scenario unless --scenario names another with a link)")
+      ->check(CLI::Range(0.0, 1.0));
 
   auto* check = app.add_subcommand("check", "run scenarios; exit 0 all passed, 1 some did not, 2 usage error");
   std::vector<std::string> impl_specs;
@@ -291,7 +299,11 @@ int main(int argc, char** argv) {
   check->add_flag("-v,--verbose", verbose, "print the transcript of passing scenarios too");
   std::string out_dir = "socklab-out";
   std::string isolation_mode = "auto";
+  std::optional<std::uint64_t> seed;
   for (auto* sub : {run, check}) {
+    sub->add_option("--seed", seed,
+                    "the seed of the links' loss generator (every report prints the one used; give it back to "
+                    "replay a run)");
     sub->add_option("--isolation", isolation_mode,
                     "auto: namespaces where the machine allows them; none: run on the machine's own network, "
                     "one scenario at a time")
@@ -331,9 +343,12 @@ int main(int argc, char** argv) {
     options.program_dirs = program_dirs();
     if (*check) options.transcript_dir = fs::absolute(out_dir).string();
     options.time_scale = time_scale;
+    options.seed = seed;
+    options.loss = loss;
     const bool isolated = isolation_mode == "auto" && probe_isolation().network;
 
     if (*run) {
+      if (loss && run->count("--scenario") == 0) run_scenario_name = "lossy-run";
       const std::string name = example + "/" + run_scenario_name;
       const auto it = std::find_if(loaded.scenarios.begin(), loaded.scenarios.end(),
                                    [&](const Scenario& s) { return s.name == name; });
@@ -341,11 +356,17 @@ int main(int argc, char** argv) {
         std::cerr << "socklab: no scenario " << name << " (socklab list shows them)\n";
         return 2;
       }
+      if (loss &&
+          std::none_of(it->links.begin(), it->links.end(), [](const LinkSpec& l) { return l.proto == "udp"; })) {
+        std::cerr << "socklab: " << name << " has no UDP link to lose datagrams on (ex5 and ex6 have lossy-run)\n";
+        return 2;
+      }
       options.live = true;
       std::cout << "socklab run " << name << ": " << it->title << "\n";
       const auto results = run_all({*it}, options, 1, isolated, [](const Result&) {});
       const auto& r = results.front();
-      std::cout << to_string(r.verdict) << " (" << r.isolation << ")\n";
+      std::cout << to_string(r.verdict) << " (" << r.isolation
+                << (it->links.empty() ? std::string() : ", seed " + std::to_string(r.seed)) << ")\n";
       if (!r.message.empty()) std::cout << r.message << "\n";
       return r.verdict == Verdict::pass ? 0 : 1;
     }
@@ -423,6 +444,7 @@ int main(int argc, char** argv) {
     }
     out["summary"] = summary;
     out["isolation"] = results.front().isolation;
+    if (seed) out["seed"] = *seed;  // otherwise each result has its scenario's own
     if (!json_path.empty()) {
       std::ofstream(json_path) << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     }
@@ -430,7 +452,12 @@ int main(int argc, char** argv) {
     std::cout << summary["pass"] << " passed, "
               << (results.size() - static_cast<std::size_t>(summary["pass"]) -
                   static_cast<std::size_t>(summary["skip"]))
-              << " failed, " << summary["skip"] << " skipped (isolation: " << results.front().isolation << ")\n";
+              << " failed, " << summary["skip"] << " skipped (isolation: " << results.front().isolation
+              << (seed ? "; seed: " + std::to_string(*seed)
+                  : std::any_of(selected.begin(), selected.end(), [](const Scenario& s) { return !s.links.empty(); })
+                      ? std::string("; seeds: each scenario's own, in its report")
+                      : std::string())
+              << ")\n";
     if (!loaded.errors.empty()) return 2;
     return summary["pass"] + summary["skip"] == static_cast<int>(results.size()) ? 0 : 1;
   } catch (const std::exception& e) {

@@ -6,9 +6,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 
+#include "isolation.hpp"
+#include "link.hpp"
 #include "matcher.hpp"
 #include "socket.hpp"
 
@@ -56,19 +59,24 @@ Endpoint tutorial_address(const std::string& role) {
   return {"127.0.0.1", 9999};
 }
 
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 struct Listener {
   std::string proto;
   std::string host;
   std::uint16_t port;
 };
 
-// Sockets bound (UDP) or listening (TCP) in this network namespace, from /proc/net; `only` limits
-// the reading to "tcp" or "udp".
-std::vector<Listener> bound_sockets(std::string_view only = {}) {
+// Sockets bound (UDP) or listening (TCP) in this network namespace (or `ns`, a link's far side), from
+// /proc/net; `only` limits the reading to "tcp" or "udp".
+std::vector<Listener> bound_sockets(std::string_view only = {}, const NetNamespace* ns = nullptr) {
   std::vector<Listener> out;
   for (const char* proto : {"tcp", "udp", "tcp6", "udp6"}) {
     if (!only.empty() && std::string_view(proto).substr(0, 3) != only) continue;
-    std::ifstream in(std::string("/proc/net/") + proto);
+    std::istringstream in(ns != nullptr ? ns->read_proc_net(proto) : read_file(std::string("/proc/net/") + proto));
     std::string line;
     std::getline(in, line);
     while (std::getline(in, line)) {
@@ -98,17 +106,17 @@ std::vector<Listener> bound_sockets(std::string_view only = {}) {
 
 // "127.0.0.1:9998, 0.0.0.0:8080": what is bound, for messages about a wrong address ("" when nothing).
 // With no `proto`, each entry names its protocol.
-std::string bound_summary(std::string_view proto = {}) {
+std::string bound_summary(std::string_view proto = {}, const NetNamespace* ns = nullptr) {
   std::string out;
-  for (const auto& l : bound_sockets(proto)) {
+  for (const auto& l : bound_sockets(proto, ns)) {
     out += (out.empty() ? "" : ", ") + (proto.empty() ? l.proto + " " : std::string()) + l.host + ":" +
            std::to_string(l.port);
   }
   return out;
 }
 
-bool is_bound(const std::string& proto, const Endpoint& e) {
-  for (const auto& l : bound_sockets(proto)) {
+bool is_bound(const std::string& proto, const Endpoint& e, const NetNamespace* ns = nullptr) {
+  for (const auto& l : bound_sockets(proto, ns)) {
     if (l.proto == proto && l.port == e.port &&
         (l.host == e.host || l.host == "0.0.0.0" || l.host == "::" || e.host == "localhost")) {
       return true;
@@ -171,6 +179,17 @@ class Run {
       r.message = "this scenario needs network namespaces (fixed host names or ports), unavailable here";
       return r;
     }
+    seed_ = opt_.seed ? *opt_.seed : sc_.seed ? *sc_.seed : 1;
+    r.seed = seed_;
+    try {
+      open_links();
+    } catch (const std::exception& e) {
+      r.verdict = Verdict::error;
+      r.message = std::string("socklab could not set up the scenario's link: ") + e.what();
+      links_.clear();
+      std::filesystem::remove_all(dir_, ec);
+      return r;
+    }
     asio::co_spawn(io_, body(), [&](std::exception_ptr e) {
       if (!e) return;
       try {
@@ -215,7 +234,7 @@ class Run {
       std::filesystem::create_directories(path.parent_path(), ec);
       std::ofstream f(path, std::ios::binary);
       f << "scenario " << sc_.name << " (" << sc_.path << ")\nverdict " << to_string(r.verdict) << "\nisolation "
-        << r.isolation << "\n\n"
+        << r.isolation << "\nseed " << r.seed << "\n\n"
         << transcript_;
       if (!r.message.empty()) f << "\n" << r.message << "\n";
       if (f) r.transcript_path = path.string();
@@ -224,6 +243,88 @@ class Run {
   }
 
  private:
+  // Each link's far side and relay, before the first step: the server started behind it binds the
+  // tutorial's address there while the link holds it here.
+  void open_links() {
+    for (LinkSpec spec : sc_.links) {
+      if (opt_.loss && spec.proto == "udp") {
+        LossRule rule = spec.loss.value_or(LossRule{});
+        rule.rate = *opt_.loss;
+        spec.loss = rule;
+      }
+      if (spec.loss)
+        event("harness",
+              "seed " + std::to_string(seed_) + " (--seed " + std::to_string(seed_) + " replays this run's losses)");
+      auto far = std::make_unique<NetNamespace>();
+      auto link =
+          std::make_unique<Link>(io_, spec, seed_, far.get(), spec.port,
+                                 [this](const std::string& actor, const std::string& what) { event(actor, what); });
+      link->start();
+      far_[spec.name] = std::move(far);
+      links_[spec.name] = std::move(link);
+    }
+  }
+
+  // The far side `who` runs on, or nullptr when it runs here.
+  [[nodiscard]] const NetNamespace* side_of(const std::string& who) const {
+    const auto it = behind_.find(who);
+    return it == behind_.end() ? nullptr : far_.at(it->second).get();
+  }
+
+  // Whether a link lost or held back a datagram: then silence is the network's doing, not buffering.
+  [[nodiscard]] bool network_lost() const {
+    return std::any_of(links_.begin(), links_.end(), [](const auto& kv) {
+      return std::any_of(kv.second->fired().begin(), kv.second->fired().end(),
+                         [](const Link::Fired& f) { return f.what == "dropped" || f.what == "held back"; });
+    });
+  }
+
+  // What the links did, when a step fails with faults fired: the faults, and a hint when the failure
+  // is what a fault shows (waiting for ever after a loss; taking a duplicate or a late reply for a new one).
+  [[nodiscard]] std::string network_story(Verdict v, const std::optional<std::string>& actual_line = {}) const {
+    std::string out, facts;
+    const Link::Fired* lost = nullptr;
+    const Link::Fired* extra = nullptr;
+    int shown = 0;
+    for (const auto& [name, link] : links_) {
+      for (const auto& f : link->fired()) {
+        if (f.what == "released") continue;
+        if (++shown <= 8) {
+          facts +=
+              "  " + f.what + " " +
+              (f.index > 0 ? std::string(to_string(f.dir)) + " #" + std::to_string(f.index) + " " + preview(f.payload)
+                           : std::string(f.dir == Direction::request ? "client→server" : "server→client")) +
+              "\n";
+        }
+        if (!lost && (f.what == "dropped" || f.what == "held back")) lost = &f;
+        if (actual_line && !extra && (f.what == "duplicated" || f.what == "held back") &&
+            (f.payload == *actual_line || f.payload == *actual_line + "\n")) {
+          extra = &f;
+        }
+      }
+    }
+    if (shown == 0) return "";
+    out = "the network (socklab's link, seed " + std::to_string(seed_) + "):\n" + facts;
+    if (shown > 8) out += "  ... " + std::to_string(shown - 8) + " more in the transcript\n";
+    std::string waiting;
+    for (const auto& name : under_test_) {
+      const auto it = children_.find(name);
+      if (it != children_.end() && !it->second->status()) waiting = name;
+    }
+    if (extra != nullptr) {
+      out += "hint: " + preview(extra->payload) + " is " +
+             (extra->what == "duplicated" ? "the second copy of " : "a late copy of ") +
+             std::string(to_string(extra->dir)) + " #" + std::to_string(extra->index) +
+             ", not an answer to the message just sent: UDP can deliver a datagram twice or late, so check "
+             "that a reply answers the request you sent and skip it if not\n";
+    } else if (v == Verdict::timeout && lost != nullptr && !waiting.empty()) {
+      out += "hint: " + waiting + " waited in recv after the link " + lost->what + " " + to_string(lost->dir) + " #" +
+             std::to_string(lost->index) + " " + preview(lost->payload) +
+             "; UDP does not resend a lost datagram: use settimeout() and send the request again when no reply comes\n";
+    }
+    return out;
+  }
+
   [[nodiscard]] double seconds_since_start() const {
     return std::chrono::duration<double>(clock_type::now() - start_).count();
   }
@@ -284,6 +385,7 @@ class Run {
         text += program_tail(name);
       }
     }
+    if (text.find("the network (socklab's link") == std::string::npos) text += network_story(v);
     if (!step.hint.empty()) text += "hint: " + step.hint + "\n";
     throw StepFailure{v, text};
   }
@@ -332,6 +434,7 @@ class Run {
       }
       if (c->status()) final_status_[name] = *c->status();
     }
+    for (auto& [name, link] : links_) link->close();
     // A program under test that ended by itself, reaped only after the failing step: say so too.
     if (failure_) {
       for (const auto& name : under_test_) {
@@ -351,15 +454,16 @@ class Run {
       case Step::Kind::start: co_await start(step, who); break;
       case Step::Kind::listening: {
         event(who, "waiting until " + step.proto + " " + step.endpoint.to_string() + " is bound");
+        const NetNamespace* side = side_of(who);
         const bool ok = co_await until(
-            [&] { return is_bound(step.proto, step.endpoint) || children_.at(who)->status().has_value(); },
+            [&] { return is_bound(step.proto, step.endpoint, side) || children_.at(who)->status().has_value(); },
             deadline_for(step));
-        if (ok && is_bound(step.proto, step.endpoint)) {
+        if (ok && is_bound(step.proto, step.endpoint, side)) {
           event(who, "ready: " + step.proto + " " + step.endpoint.to_string());
           break;
         }
         std::string msg = "nothing listens on " + step.proto + " " + step.endpoint.to_string();
-        const std::string others = bound_summary(step.proto);
+        const std::string others = bound_summary(step.proto, side);
         if (!others.empty()) msg += "; the server listens on " + others + " (check the address and port it binds)";
         msg += "\n" + program_tail(who);
         fail(step, children_.at(who)->status() ? Verdict::fail : Verdict::timeout, msg);
@@ -383,8 +487,8 @@ class Run {
             fail(step, ok ? Verdict::fail : Verdict::timeout,
                  "waited for the prompt " + visible(*step.prompt) + " on " + who + "'s stdout; it printed " +
                      visible(c.out().substr(seen)) +
-                     (c.out().size() == seen && under_test_.count(who) ? hint_buffered(c) : "") + "\n" +
-                     program_tail(who));
+                     (c.out().size() == seen && under_test_.count(who) && !network_lost() ? hint_buffered(c) : "") +
+                     "\n" + program_tail(who));
           }
           seen = at + step.prompt->size();
         }
@@ -421,10 +525,26 @@ class Run {
       }
       case Step::Kind::send: {
         Peer& p = *co_await ready_peer(step, who);
+        const std::size_t piece = step.slice > 0 ? step.slice : step.data.size();
         event(who, "send " + std::to_string(step.data.size()) + " bytes " + visible(step.data.substr(0, 80)) +
-                       (step.data.size() > 80 ? "..." : ""));
-        auto [ec, n] = co_await asio::async_write(p.tcp, asio::buffer(step.data), asio::as_tuple(use_awaitable));
-        if (ec) event(who, "send failed after " + std::to_string(n) + " bytes: " + ec.message());
+                       (step.data.size() > 80 ? "..." : "") +
+                       (step.slice > 0 ? " in writes of " + std::to_string(piece) + " bytes" : std::string()));
+        boost::system::error_code ignored;
+        if (step.slice > 0) p.tcp.set_option(asio::ip::tcp::no_delay(true), ignored);  // one segment per write
+        asio::steady_timer pause(io_);
+        for (std::size_t off = 0; off < step.data.size() || off == 0; off += piece) {
+          if (off > 0 && step.slice_pause_s > 0) {
+            pause.expires_after(std::chrono::microseconds(static_cast<long>(step.slice_pause_s * 1e6)));
+            co_await pause.async_wait(asio::as_tuple(use_awaitable));
+          }
+          auto [ec, n] = co_await asio::async_write(p.tcp, asio::buffer(std::string_view(step.data).substr(off, piece)),
+                                                    asio::as_tuple(use_awaitable));
+          if (ec) {
+            event(who, "send failed after " + std::to_string(off + n) + " bytes: " + ec.message());
+            break;
+          }
+          if (step.data.empty()) break;
+        }
         break;
       }
       case Step::Kind::sendto: {
@@ -646,10 +766,13 @@ class Run {
     for (const auto& a : argv) shown += (shown.empty() ? "" : " ") + a;
     event(who, "start (" + (step.role.empty() ? std::string("tool") : step.role) + "): " + shown);
     try {
-      children_[who] = std::make_unique<Child>(io_, argv, dir_.string(), sc_.limits,
-                                               [this, who](const std::string& stream, std::string_view bytes) {
-                                                 event(who, stream + " > " + visible(bytes));
-                                               });
+      if (!step.behind.empty()) behind_[who] = step.behind;
+      children_[who] = std::make_unique<Child>(
+          io_, argv, dir_.string(), sc_.limits,
+          [this, who](const std::string& stream, std::string_view bytes) {
+            event(who, stream + " > " + visible(bytes));
+          },
+          step.behind.empty() ? -1 : far_.at(step.behind)->fd());
     } catch (const std::exception& e) {
       fail(step, Verdict::error, "cannot start " + shown + ": " + e.what());
     }
@@ -695,7 +818,7 @@ class Run {
         msg += "\n" + running[k] + " has printed " + visible(children_.at(running[k])->out());
       }
       for (const auto& n : running) {  // a guess about buffering is for the program under test only, once
-        if (done.empty() && under_test_.count(n) && children_.at(n)->out().empty()) {
+        if (done.empty() && under_test_.count(n) && children_.at(n)->out().empty() && !network_lost()) {
           msg += hint_buffered(*children_.at(n));
           break;
         }
@@ -759,10 +882,11 @@ class Run {
       msg += m.failed->where.to_string() + ": note: expected line\n";
       msg += who + " " + step.stream + ":" + std::to_string(m.actual_index + 1) + ": note: scanning from here\n";
       if (m.actual && m.failed->kind == PatternLine::Kind::exact) msg += hint_for_line(m.failed->text, *m.actual);
+      if (m.actual) msg += network_story(Verdict::fail, *m.actual);
     } else {
       msg = "the output did not match in time\n";
     }
-    if (timed_out && under_test_.count(who) && (is_out ? c.out() : c.err()).empty()) {
+    if (timed_out && under_test_.count(who) && (is_out ? c.out() : c.err()).empty() && !network_lost()) {
       msg += hint_buffered(c);
     }
     msg += program_tail(who);
@@ -936,6 +1060,10 @@ class Run {
   std::set<std::string> under_test_;             // actors running an --impl command
   Captures captures_;
   std::string transcript_;
+  std::uint64_t seed_ = 1;
+  std::map<std::string, std::unique_ptr<NetNamespace>> far_;  // each link's far side
+  std::map<std::string, std::unique_ptr<Link>> links_;
+  std::map<std::string, std::string> behind_;  // actor -> the link it runs behind
   std::optional<StepFailure> failure_;
   bool finished_ = false;
 };

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,10 @@ struct RunOptions {
   std::string transcript_dir;
   /// How the scenario is isolated, for the report.
   std::string isolation = "none";
+  /// The links' loss generator's seed (--seed); otherwise the scenario's `seed`, otherwise 1.
+  std::optional<std::uint64_t> seed;
+  /// A loss rate for every UDP link, in place of the scenario's (socklab run --loss).
+  std::optional<double> loss;
 };
 
 /// The closed set of verdicts (SPEC §2).
@@ -40,6 +45,7 @@ struct Result {
   std::string transcript;
   std::string transcript_path;  // the file it was written to, if any
   std::string isolation;
+  std::uint64_t seed = 1;  // the seed the links used (reported, and given back to --seed to replay a run)
 };
 
 /// Where the reference program for `role` is, or "" when none is found.

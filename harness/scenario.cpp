@@ -503,6 +503,19 @@ class ScenarioParser {
         throw ParseError(where, "unknown limit '" + what + "' (cpu, memory, processes, file-size, open-files, output)");
       return;
     }
+    if (d == "seed") {
+      scenario_.seed = static_cast<std::uint64_t>(p.integer("a seed", 0, 1L << 62));
+      p.end();
+      return;
+    }
+    if (d == "link") {
+      link_directive(p, where);
+      return;
+    }
+    if (d == "fault") {
+      fault_directive(p);
+      return;
+    }
     if (d == "points") {
       scenario_.points = static_cast<int>(p.integer("points", 0, 1000));
       p.end();
@@ -517,6 +530,12 @@ class ScenarioParser {
       const auto& roles = known_roles();
       if (std::find(roles.begin(), roles.end(), step.role) == roles.end()) p.fail("unknown role '" + step.role + "'");
       if (p.accept("at")) step.at = p.endpoint();
+      if (p.accept("behind")) {
+        step.behind = p.word("a link's name");
+        p.back();
+        if (find_link(step.behind) == nullptr) p.fail("no link '" + step.behind + "' was declared before this line");
+        p.word("a link's name");
+      }
       processes_.push_back(step.actors.back());
     } else if (d == "wait") {
       step.actors.push_back(actor(p, true));
@@ -620,6 +639,12 @@ class ScenarioParser {
       step.kind = Step::Kind::send;
       step.actors.push_back(actor(p, true));
       step.data = p.data("the bytes to send");
+      if (p.accept("in")) {
+        p.expect_keyword("slices");
+        p.expect_keyword("of");
+        step.slice = static_cast<std::size_t>(p.integer("a slice size in bytes", 1, 1L << 20));
+        if (p.accept("pause")) step.slice_pause_s = p.duration();
+      }
     } else if (d == "sendto") {
       step.kind = Step::Kind::sendto;
       step.actors.push_back(actor(p, true));
@@ -650,14 +675,185 @@ class ScenarioParser {
     } else {
       Location at = where;
       at.col = head.col;
-      throw ParseError(at, "unknown directive '" + d +
-                               "' (directives: title roles tags points requires host limit hint repeat end start run "
-                               "wait type close reset "
-                               "stop expect connect listen accept udp send sendto reply recv recvfrom sleep)");
+      throw ParseError(
+          at,
+          "unknown directive '" + d +
+              "' (directives: title roles tags points requires host limit seed link fault hint repeat end start run "
+              "wait type close reset "
+              "stop expect connect listen accept udp send sendto reply recv recvfrom sleep)");
     }
     p.end();
     step.hint = std::exchange(pending_hint_, {});
     scenario_.steps.push_back(std::move(step));
+  }
+
+  LinkSpec* find_link(const std::string& name) {
+    for (auto& l : scenario_.links) {
+      if (l.name == name) return &l;
+    }
+    return nullptr;
+  }
+
+  // link NAME udp|tcp HOST:PORT
+  void link_directive(LineParser& p, const Location& where) {
+    LinkSpec l;
+    l.name = p.word("the link's name");
+    p.back();
+    if (!valid_actor(l.name)) p.fail("'" + l.name + "' is not a name (letters, digits, '_' and '-')");
+    if (find_link(l.name) != nullptr) p.fail("link '" + l.name + "' is already declared");
+    p.word("the link's name");
+    l.proto = p.word("udp or tcp");
+    if (l.proto != "udp" && l.proto != "tcp") {
+      p.back();
+      p.fail("expected udp or tcp");
+    }
+    const Endpoint e = p.endpoint();
+    p.end();
+    l.host = e.host;
+    l.port = e.port;
+    for (const auto& other : scenario_.links) {
+      if (other.proto == l.proto && other.port == l.port) {
+        throw ParseError(where, "two links on " + l.proto + " port " + std::to_string(l.port));
+      }
+    }
+    scenario_.links.push_back(std::move(l));
+    scenario_.needs_namespaces = true;  // the server binds the same address on the far side
+  }
+
+  static Direction direction(LineParser& p, bool plural) {
+    if (p.accept(plural ? "requests" : "request")) return Direction::request;
+    if (p.accept(plural ? "replies" : "reply")) return Direction::reply;
+    p.fail(plural ? "expected requests or replies" : "expected request or reply");
+  }
+
+  static double rate(LineParser& p) {
+    std::string t = p.word("a loss rate such as 0.3 or 30%");
+    double scale = 1;
+    if (!t.empty() && t.back() == '%') {
+      t.pop_back();
+      scale = 0.01;
+    }
+    double v = -1;
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    v *= scale;
+    if (ec != std::errc{} || end != t.data() + t.size() || v < 0 || v > 1) {
+      p.back();
+      p.fail("expected a loss rate from 0 to 1 (or 0% to 100%)");
+    }
+    return v;
+  }
+
+  // fault LINK ...: what the link does (the language is in scenarios/README.md).
+  void fault_directive(LineParser& p) {
+    const std::string name = p.word("a link's name");
+    LinkSpec* l = find_link(name);
+    if (l == nullptr) {
+      p.back();
+      p.fail("no link '" + name + "' was declared before this line ('link NAME udp|tcp HOST:PORT')");
+    }
+    const std::string what = p.word("a fault");
+    const bool is_udp = l->proto == "udp";
+    auto only = [&](bool udp_fault) {
+      if (udp_fault != is_udp) {
+        p.back();
+        p.fail("'" + what + "' is a fault of " + (udp_fault ? "udp" : "tcp") + " links; '" + name + "' is " + l->proto);
+      }
+    };
+    auto index = [&](const char* which) { return static_cast<int>(p.integer(which, 1, 1000000)); };
+    auto add = [&](UdpFault f) {
+      for (const auto& g : l->udp) {
+        if (g.dir == f.dir && g.index == f.index) p.fail("that datagram already has a fault");
+      }
+      l->udp.push_back(f);
+    };
+    if (what == "drop" || what == "duplicate" || what == "hold" || (what == "delay" && is_udp)) {
+      only(true);
+      UdpFault f;
+      f.kind = what == "drop"        ? UdpFault::Kind::drop
+               : what == "duplicate" ? UdpFault::Kind::duplicate
+               : what == "hold"      ? UdpFault::Kind::hold
+                                     : UdpFault::Kind::delay;
+      f.dir = direction(p, false);
+      f.index = index("the datagram's number (1 for the first)");
+      if (f.kind == UdpFault::Kind::hold) {
+        p.expect_keyword("until");
+        direction(p, false) == f.dir ? void() : p.fail("a datagram is held until a later one of the same direction");
+        f.until = index("the later datagram's number");
+        if (f.until <= f.index) p.fail("a datagram is held until a later one");
+      }
+      if (f.kind == UdpFault::Kind::delay) {
+        p.expect_keyword("by");
+        f.delay_s = p.duration();
+      }
+      add(f);
+    } else if (what == "swap") {
+      only(true);
+      UdpFault f;
+      f.kind = UdpFault::Kind::hold;
+      f.dir = direction(p, true);
+      f.index = index("the first datagram's number");
+      p.expect_keyword("and");
+      f.until = index("the second datagram's number");
+      if (f.until <= f.index) p.fail("swap N and M needs N < M");
+      add(f);
+    } else if (what == "loss") {
+      only(true);
+      if (l->loss) p.fail("the link already has a loss rule");
+      LossRule r;
+      r.rate = rate(p);
+      if (p.accept("requests")) {
+        r.replies = false;
+      } else if (p.accept("replies")) {
+        r.requests = false;
+      }
+      if (p.accept("max")) {
+        r.max_in_a_row = static_cast<int>(p.integer("how many drops in a row at most", 1, 1000));
+        p.expect_keyword("in");
+        p.expect_keyword("a");
+        p.expect_keyword("row");
+      }
+      l->loss = r;
+    } else if (what == "slice" || what == "delay" || what == "reset" || what == "half-close") {
+      only(false);
+      TcpFault f;
+      if (what == "slice") {
+        f.kind = TcpFault::Kind::slice;
+        f.dir = direction(p, true);
+        f.size = static_cast<std::size_t>(p.integer("the bytes per write", 1, 1L << 20));
+        if (p.accept("pause")) f.pause_s = p.duration();
+      } else if (what == "delay") {
+        f.kind = TcpFault::Kind::delay;
+        f.dir = direction(p, true);
+        p.expect_keyword("by");
+        f.delay_s = p.duration();
+      } else if (what == "reset") {
+        f.kind = TcpFault::Kind::reset;
+        p.expect_keyword("after");
+        f.after_bytes = static_cast<std::size_t>(p.integer("a byte count", 0, 1L << 40));
+        p.expect_keyword("bytes");
+        p.expect_keyword("of");
+        f.dir = direction(p, true);
+      } else {
+        f.kind = TcpFault::Kind::half_close;
+        f.dir = direction(p, true);
+        p.expect_keyword("after");
+        f.after_bytes = static_cast<std::size_t>(p.integer("a byte count", 0, 1L << 40));
+        p.expect_keyword("bytes");
+      }
+      if (p.accept("on")) {
+        p.expect_keyword("connection");
+        f.connection = static_cast<int>(p.integer("the connection's number (1 for the first)", 1, 1000000));
+      }
+      for (const auto& g : l->tcp) {
+        if (g.kind == f.kind && g.dir == f.dir) p.fail("that direction already has this fault");
+      }
+      l->tcp.push_back(f);
+    } else {
+      p.back();
+      p.fail("unknown fault '" + what +
+             "' (udp: drop duplicate hold swap delay loss; tcp: slice delay reset half-close)");
+    }
+    p.end();
   }
 
   // An actor name; `known` ones must have been started or connected before.

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "faults.hpp"
+
 namespace socklab::harness {
 
 /// What a program under test may use (setrlimit), and how much of its output is kept.
@@ -104,6 +106,9 @@ struct Step {
   double within_s = 0;                // the deadline of a wait; 0 = the default
   std::optional<double> not_before_s;
   std::vector<PatternGroup> patterns;  // expect_output
+  std::string behind;                  // start ... behind LINK: the program runs on the link's far side
+  std::size_t slice = 0;               // send ... in slices of N [pause D]: writes of N bytes
+  double slice_pause_s = 0;
 };
 
 struct Scenario {
@@ -114,9 +119,11 @@ struct Scenario {
   std::vector<std::string> roles;
   std::vector<std::string> tags;
   int points = 1;
-  std::vector<std::string> hosts;  // names that resolve to 127.0.0.1 inside the scenario (host NAME)
-  Limits limits;                   // limit NAME VALUE
-  bool needs_namespaces = false;   // requires namespaces: skipped where they are unavailable
+  std::vector<std::string> hosts;     // names that resolve to 127.0.0.1 inside the scenario (host NAME)
+  Limits limits;                      // limit NAME VALUE
+  bool needs_namespaces = false;      // requires namespaces (or a link): skipped where they are unavailable
+  std::vector<LinkSpec> links;        // link NAME udp|tcp HOST:PORT, with its fault lines
+  std::optional<std::uint64_t> seed;  // seed N: the loss generator's seed unless --seed gives another
   std::vector<Step> steps;
   /// Whether the scenario puts `role` to the test.
   [[nodiscard]] bool involves(std::string_view role) const;

@@ -155,3 +155,44 @@ TEST(scenario, a_wait_can_expect_a_signal) {
                 .find("4:15: error: unknown signal"),
             std::string::npos);
 }
+
+TEST(scenario, links_and_their_faults) {
+  const auto s = parse_scenario(
+      "roles ex5.client\ntags robustness\nseed 7\n"
+      "link net udp 127.0.0.1:9999\n"
+      "fault net drop request 1\nfault net duplicate reply 2\nfault net swap replies 3 and 4\n"
+      "fault net delay request 5 by 200ms\nfault net loss 30% requests max 3 in a row\n"
+      "link web tcp 127.0.0.1:80\nfault web slice replies 100 pause 5ms\n"
+      "fault web reset after 5 bytes of requests on connection 2\nfault web half-close requests after 7 bytes\n"
+      "start server ex5.server behind net\n",
+      "x/y.scn");
+  ASSERT_EQ(s.links.size(), 2u);
+  EXPECT_TRUE(s.needs_namespaces);
+  EXPECT_EQ(s.seed, 7u);
+  const auto& net = s.links[0];
+  ASSERT_EQ(net.udp.size(), 4u);
+  EXPECT_EQ(net.udp[2].kind, UdpFault::Kind::hold);
+  EXPECT_EQ(net.udp[2].until, 4);
+  EXPECT_DOUBLE_EQ(net.udp[3].delay_s, 0.2);
+  ASSERT_TRUE(net.loss);
+  EXPECT_DOUBLE_EQ(net.loss->rate, 0.3);
+  EXPECT_FALSE(net.loss->replies);
+  EXPECT_EQ(net.loss->max_in_a_row, 3);
+  const auto& web = s.links[1];
+  ASSERT_EQ(web.tcp.size(), 3u);
+  EXPECT_EQ(web.tcp[0].size, 100u);
+  EXPECT_EQ(web.tcp[1].after_bytes, 5u);
+  EXPECT_EQ(web.tcp[1].connection, 2);
+  EXPECT_EQ(s.steps[0].behind, "net");
+}
+
+TEST(scenario, fault_lines_that_make_no_sense_are_errors) {
+  const std::string head = "roles ex5.client\ntags robustness\nlink net udp 127.0.0.1:9999\n";
+  for (const char* bad :
+       {"fault nope drop request 1", "fault net slice replies 1", "fault net drop request 0",
+        "fault net swap replies 2 and 1", "fault net loss 1.5", "fault net hold reply 1 until request 2",
+        "fault net drop request 1\nfault net duplicate request 1", "start s ex5.server behind other",
+        "link net udp 127.0.0.1:9998", "fault net explode"}) {
+    EXPECT_THROW(parse_scenario(head + bad + "\n", "x/y.scn"), ParseError) << bad;
+  }
+}

@@ -1,6 +1,8 @@
 # socklab sample: broken -- one recv(1024) is taken for the whole page
-# expect: fail ex2/big-page
-# expect-message: one recv(1024) is not the whole page
+# expect: fail ex2/big-page ex2/sliced-1 ex2/sliced-100
+# expect-message: ex2/big-page: one recv(1024) is not the whole page
+# expect-message: ex2/sliced-1: one recv() returns only what has come so far
+# expect-message: ex2/sliced-100: one recv(1024) is not the whole page
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.connect(('www.baidu.com.cn', 80))

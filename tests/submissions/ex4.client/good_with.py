@@ -1,5 +1,6 @@
-# socklab sample: correct -- a with block and a list of names
-# expect: pass core
+# socklab sample: correct on a network that delivers each message whole -- a with block, one recv per message
+# expect: fail ex4/replies-sliced
+# expect-message: TCP is a byte stream
 import socket
 
 names = ['Michael', 'Tracy', 'Sarah']

@@ -1,5 +1,7 @@
-# socklab sample: correct -- the tutorial's client, reading the whole reply, refusing what is not an integer
-# expect: pass all
+# socklab sample: correct on a perfect network -- the tutorial's client, reading the whole reply, refusing
+# what is not an integer; without a timeout, a lost datagram leaves it waiting in recv for ever
+# expect: fail ex6/request-dropped ex6/reply-dropped ex6/thousand-lossy
+# expect-message: UDP does not resend a lost datagram
 import socket
 import sys
 

@@ -1,0 +1,369 @@
+#include "link.hpp"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "isolation.hpp"
+#include "matcher.hpp"
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::use_awaitable;
+using udp = asio::ip::udp;
+using tcp = asio::ip::tcp;
+
+namespace socklab::harness {
+
+std::string preview(std::string_view bytes) {
+  if (bytes.size() <= 60) return visible(bytes);
+  return visible(bytes.substr(0, 60)) + "... (" + std::to_string(bytes.size()) + " bytes)";
+}
+
+// One client seen on the near side, and the socket that speaks for it on the far side: the server
+// sees one address per client, as it would without the link.
+struct Link::UdpClient {
+  explicit UdpClient(asio::io_context& io) : far(io) {}
+  udp::endpoint from;
+  udp::socket far;
+  int number = 0;  // 1 for the first client seen, 2 for the next ...
+};
+
+struct Link::TcpPair {
+  TcpPair(asio::io_context& io, tcp::socket n) : near(std::move(n)), far(io) {}
+  tcp::socket near;
+  tcp::socket far;
+  int number = 0;
+  bool reset = false;
+};
+
+namespace {
+
+asio::ip::address loopback_of(const std::string& host) {
+  boost::system::error_code ec;
+  const auto a = asio::ip::make_address(host, ec);
+  return ec ? asio::ip::make_address("127.0.0.1") : a;
+}
+
+void reset_socket(tcp::socket& s) {
+  boost::system::error_code ec;
+  s.set_option(asio::socket_base::linger(true, 0), ec);
+  s.close(ec);
+}
+
+std::chrono::microseconds micros(double s) { return std::chrono::microseconds(static_cast<long>(s * 1e6)); }
+
+}  // namespace
+
+Link::Link(asio::io_context& io, LinkSpec spec, std::uint64_t seed, const NetNamespace* far, std::uint16_t far_port,
+           EventHook hook)
+    : io_(io),
+      spec_(std::move(spec)),
+      far_(far),
+      far_port_(far_port),
+      hook_(std::move(hook)),
+      schedule_(spec_.udp, spec_.loss, seed),
+      udp_(io),
+      acceptor_(io),
+      alive_(std::make_shared<bool>(true)) {}
+
+Link::~Link() { close(); }
+
+void Link::close() {
+  *alive_ = false;
+  boost::system::error_code ec;
+  udp_.close(ec);
+  acceptor_.close(ec);
+  for (auto& c : clients_) c->far.close(ec);
+  for (auto& w : pairs_) {
+    if (auto p = w.lock()) {
+      p->near.close(ec);
+      p->far.close(ec);
+    }
+  }
+}
+
+void Link::start() {
+  const auto address = loopback_of(spec_.host);
+  if (spec_.proto == "udp") {
+    udp_.open(address.is_v6() ? udp::v6() : udp::v4());
+    udp_.bind(udp::endpoint(address, spec_.port));
+    asio::co_spawn(io_, udp_near_loop(), asio::detached);
+  } else {
+    const tcp::endpoint at(address, spec_.port);
+    acceptor_.open(at.protocol());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind(at);
+    acceptor_.listen(64);
+    asio::co_spawn(io_, tcp_accept_loop(), asio::detached);
+  }
+  std::string faults;
+  for (const auto& f : describe_faults(spec_)) faults += (faults.empty() ? "" : "; ") + f;
+  note("relays " + spec_.proto + " " + spec_.host + ":" + std::to_string(spec_.port) + " to the server's side" +
+       (faults.empty() ? std::string(" (no faults)") : ": " + faults));
+}
+
+void Link::note(const std::string& what) {
+  if (hook_) hook_(spec_.name, what);
+}
+
+void Link::fire(Fired f, const std::string& what) {
+  fired_.push_back(std::move(f));
+  note(what);
+}
+
+std::string Link::way(Direction d, const UdpClient* c) const {
+  const std::string client = c == nullptr || c->number <= 1 ? "client" : "client " + std::to_string(c->number);
+  return d == Direction::request ? client + "→server" : "server→" + client;
+}
+
+// ---------------------------------------------------------------------------------------------- UDP
+
+awaitable<void> Link::udp_near_loop() {
+  std::string buf(65536, '\0');
+  auto alive = alive_;
+  for (;;) {
+    udp::endpoint from;
+    auto [ec, n] = co_await udp_.async_receive_from(asio::buffer(buf), from, asio::as_tuple(use_awaitable));
+    if (!*alive || ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor) co_return;
+    if (ec) continue;  // an ICMP error from an earlier send: not a datagram
+    auto it = std::find_if(clients_.begin(), clients_.end(), [&](const auto& c) { return c->from == from; });
+    std::shared_ptr<UdpClient> c;
+    if (it != clients_.end()) {
+      c = *it;
+    } else {
+      c = std::make_shared<UdpClient>(io_);
+      c->from = from;
+      c->number = static_cast<int>(clients_.size()) + 1;
+      const int family = from.address().is_v6() ? AF_INET6 : AF_INET;
+      const int fd =
+          far_ != nullptr ? far_->socket(family, SOCK_DGRAM) : ::socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+      if (fd < 0) throw std::system_error(errno, std::generic_category(), "socket");
+      c->far.assign(from.address().is_v6() ? udp::v6() : udp::v4(), fd);
+      c->far.bind(udp::endpoint(from.address().is_v6() ? asio::ip::address(asio::ip::address_v6::loopback())
+                                                       : asio::ip::address(asio::ip::address_v4::loopback()),
+                                0));
+      clients_.push_back(c);
+      asio::co_spawn(io_, udp_far_loop(c), asio::detached);
+    }
+    udp_deliver(Direction::request, c, std::string(buf.data(), n));
+  }
+}
+
+awaitable<void> Link::udp_far_loop(std::shared_ptr<UdpClient> c) {
+  std::string buf(65536, '\0');
+  auto alive = alive_;
+  for (;;) {
+    udp::endpoint from;
+    auto [ec, n] = co_await c->far.async_receive_from(asio::buffer(buf), from, asio::as_tuple(use_awaitable));
+    if (!*alive || ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor) co_return;
+    if (ec) continue;
+    udp_deliver(Direction::reply, c, std::string(buf.data(), n));
+  }
+}
+
+void Link::udp_send(Direction d, UdpClient& c, const std::string& payload) {
+  boost::system::error_code ec;
+  if (d == Direction::request) {
+    c.far.send_to(asio::buffer(payload), udp::endpoint(loopback_of(spec_.host), far_port_), 0, ec);
+  } else {
+    udp_.send_to(asio::buffer(payload), c.from, 0, ec);
+  }
+  if (!ec) ++relayed_;
+}
+
+void Link::udp_deliver(Direction d, const std::shared_ptr<UdpClient>& c, std::string payload) {
+  const auto decision = schedule_.next(d);
+  const std::string what = std::string(to_string(d)) + " #" + std::to_string(decision.index) + " " + preview(payload) +
+                           " " + way(d, c.get());
+  using Action = FaultSchedule::Decision::Action;
+  Fired f{"", d, decision.index, payload, decision.seeded};
+  switch (decision.action) {
+    case Action::pass:
+      note(what);
+      udp_send(d, *c, payload);
+      break;
+    case Action::drop:
+      f.what = "dropped";
+      fire(f, std::string("dropped ") + what + (decision.seeded ? " (seeded loss)" : ""));
+      break;
+    case Action::duplicate:
+      f.what = "duplicated";
+      fire(f, "duplicated " + what + ": delivered twice");
+      udp_send(d, *c, payload);
+      udp_send(d, *c, payload);
+      break;
+    case Action::hold:
+      f.what = "held back";
+      fire(f, "held back " + what);
+      held_[{static_cast<int>(d), decision.index}] = {c, payload};
+      break;
+    case Action::delay: {
+      f.what = "delayed";
+      fire(f, "delayed " + what + " by " + std::to_string(static_cast<long>(decision.delay_s * 1000)) + " ms");
+      auto timer = std::make_shared<asio::steady_timer>(io_, micros(decision.delay_s));
+      timer->async_wait([this, timer, d, c, payload, alive = alive_](boost::system::error_code ec) {
+        if (ec || !*alive) return;
+        udp_send(d, *c, payload);
+      });
+      break;
+    }
+  }
+  for (const int index : decision.release) {
+    const auto it = held_.find({static_cast<int>(d), index});
+    if (it == held_.end()) continue;
+    const auto [client, bytes] = it->second;
+    held_.erase(it);
+    fire(Fired{"released", d, index, bytes, false},
+         "released " + std::string(to_string(d)) + " #" + std::to_string(index) + " " + preview(bytes) + " " +
+             way(d, client.get()) + ", after #" + std::to_string(decision.index));
+    udp_send(d, *client, bytes);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- TCP
+
+awaitable<void> Link::tcp_accept_loop() {
+  auto alive = alive_;
+  int number = 0;
+  for (;;) {
+    auto [ec, sock] = co_await acceptor_.async_accept(asio::as_tuple(use_awaitable));
+    if (!*alive || ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor) co_return;
+    if (ec) continue;
+    auto pair = std::make_shared<TcpPair>(io_, std::move(sock));
+    pair->number = ++number;
+    pairs_.push_back(pair);
+    asio::co_spawn(io_, tcp_connection(pair), asio::detached);
+  }
+}
+
+awaitable<void> Link::tcp_connection(std::shared_ptr<TcpPair> pair) {
+  auto alive = alive_;
+  const std::string name = "connection " + std::to_string(pair->number);
+  const auto address = loopback_of(spec_.host);
+  const int fd = far_ != nullptr ? far_->socket(address.is_v6() ? AF_INET6 : AF_INET, SOCK_STREAM)
+                                 : ::socket(address.is_v6() ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  boost::system::error_code ec;
+  pair->far.assign(address.is_v6() ? tcp::v6() : tcp::v4(), fd, ec);
+  if (!ec) {
+    std::tie(ec) = co_await pair->far.async_connect(tcp::endpoint(address, far_port_), asio::as_tuple(use_awaitable));
+  }
+  if (!*alive) co_return;
+  if (ec) {
+    note(name + ": the server's side refused (" + ec.message() + "): the client's connection is reset");
+    reset_socket(pair->near);
+    co_return;
+  }
+  boost::system::error_code ignored;
+  pair->near.set_option(tcp::no_delay(true), ignored);
+  pair->far.set_option(tcp::no_delay(true), ignored);
+  note(name + " opened: client→server");
+  asio::co_spawn(io_, tcp_pump(pair, Direction::request), asio::detached);
+  asio::co_spawn(io_, tcp_pump(pair, Direction::reply), asio::detached);
+}
+
+awaitable<void> Link::tcp_pump(std::shared_ptr<TcpPair> pair, Direction d) {
+  auto alive = alive_;
+  tcp::socket& src = d == Direction::request ? pair->near : pair->far;
+  tcp::socket& dst = d == Direction::request ? pair->far : pair->near;
+  const std::string way_text = d == Direction::request ? "client→server" : "server→client";
+  const std::string name = "connection " + std::to_string(pair->number) + " " + way_text;
+  auto find = [&](TcpFault::Kind k) -> const TcpFault* {
+    const auto it = std::find_if(spec_.tcp.begin(), spec_.tcp.end(), [&](const TcpFault& f) {
+      return f.kind == k && f.dir == d && (f.connection == 0 || f.connection == pair->number);
+    });
+    return it == spec_.tcp.end() ? nullptr : &*it;
+  };
+  const TcpFault* slice = find(TcpFault::Kind::slice);
+  const TcpFault* delay = find(TcpFault::Kind::delay);
+  const TcpFault* reset = find(TcpFault::Kind::reset);
+  const TcpFault* half = find(TcpFault::Kind::half_close);
+  std::size_t total = 0;
+  bool first = true;
+  bool writing = true;  // false once half-closed
+  asio::steady_timer timer(io_);
+  std::string buf(65536, '\0');
+  for (;;) {
+    auto [ec, n] = co_await src.async_read_some(asio::buffer(buf), asio::as_tuple(use_awaitable));
+    if (!*alive || pair->reset) co_return;
+    if (ec) {
+      boost::system::error_code ignored;
+      if (ec == asio::error::eof) {
+        note(name + ": closed (FIN passed on)");
+        if (writing) dst.shutdown(tcp::socket::shutdown_send, ignored);
+      } else if (ec != asio::error::operation_aborted && ec != asio::error::bad_descriptor) {
+        note(name + ": " + ec.message() + " (reset passed on)");
+        pair->reset = true;
+        reset_socket(dst);
+        reset_socket(src);
+      }
+      co_return;
+    }
+    std::string_view data(buf.data(), n);
+    if (first && delay != nullptr) {
+      fire(Fired{"delayed", d, 0, {}, false},
+           "delayed " + name + " by " + std::to_string(static_cast<long>(delay->delay_s * 1000)) + " ms");
+      timer.expires_after(micros(delay->delay_s));
+      co_await timer.async_wait(asio::as_tuple(use_awaitable));
+      if (!*alive || pair->reset) co_return;
+    }
+    first = false;
+    bool reset_now = false, half_now = false;
+    if (reset != nullptr && total + data.size() >= reset->after_bytes) {
+      data = data.substr(0, reset->after_bytes - total);
+      reset_now = true;
+    }
+    if (writing && half != nullptr && total + data.size() >= half->after_bytes) {
+      data = data.substr(0, half->after_bytes - total);
+      half_now = true;
+    }
+    if (!writing) {
+      note(name + ": " + std::to_string(data.size()) + " bytes not passed on (that side is closed)");
+      data = {};
+    }
+    if (!data.empty()) {
+      const std::size_t piece = slice != nullptr ? std::max<std::size_t>(slice->size, 1) : data.size();
+      note(name + " " + preview(data) +
+           (slice != nullptr && data.size() > piece ? " in " + std::to_string((data.size() + piece - 1) / piece) +
+                                                          " writes of " + std::to_string(piece) + " bytes"
+                                                    : std::string()));
+      for (std::size_t off = 0; off < data.size(); off += piece) {
+        if (off > 0 && slice != nullptr && slice->pause_s > 0) {
+          timer.expires_after(micros(slice->pause_s));
+          co_await timer.async_wait(asio::as_tuple(use_awaitable));
+          if (!*alive || pair->reset) co_return;
+        }
+        auto [wec, written] =
+            co_await asio::async_write(dst, asio::buffer(data.substr(off, piece)), asio::as_tuple(use_awaitable));
+        if (wec) {
+          if (!*alive || pair->reset) co_return;
+          note(name + ": writing failed (" + wec.message() + "): both sides reset");
+          pair->reset = true;
+          reset_socket(dst);
+          reset_socket(src);
+          co_return;
+        }
+        relayed_ += written;
+      }
+    }
+    total += data.size();
+    if (reset_now) {
+      fire(Fired{"reset", d, 0, {}, false}, "reset both sides of connection " + std::to_string(pair->number) +
+                                                " after " + std::to_string(total) + " bytes " + way_text);
+      pair->reset = true;
+      reset_socket(dst);
+      reset_socket(src);
+      co_return;
+    }
+    if (half_now) {
+      fire(Fired{"half-closed", d, 0, {}, false},
+           "closed " + name + " after " + std::to_string(total) + " bytes (the other way stays open)");
+      boost::system::error_code ignored;
+      dst.shutdown(tcp::socket::shutdown_send, ignored);
+      writing = false;
+    }
+  }
+}
+
+}  // namespace socklab::harness

@@ -1,0 +1,83 @@
+// A link: socklab between a client and a server, relaying their traffic and injecting the scenario's
+// faults. The link holds the server's address (say udp 127.0.0.1:9999) on the near side, where clients
+// and socklab's peers are; the server binds the same address on the far side, a network namespace of
+// its own; the link relays between the two, so both programs keep the tutorial's fixed addresses.
+#pragma once
+
+#include <boost/asio.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "faults.hpp"
+
+namespace socklab::harness {
+
+class NetNamespace;
+
+class Link {
+ public:
+  /// Each relayed datagram or chunk and each fault: (link name, what happened).
+  using EventHook = std::function<void(const std::string& actor, const std::string& what)>;
+
+  /// A fault that fired, for the hints of a failing step.
+  struct Fired {
+    std::string what;  // "dropped", "duplicated", "held back", "delayed", "reset", ...
+    Direction dir = Direction::request;
+    int index = 0;        // the datagram's number in its direction (UDP)
+    std::string payload;  // the datagram (UDP)
+    bool seeded = false;
+  };
+
+  /// `far`: the server's side (nullptr: this namespace, the server at `far_port`, for tests and benchmarks).
+  Link(boost::asio::io_context& io, LinkSpec spec, std::uint64_t seed, const NetNamespace* far, std::uint16_t far_port,
+       EventHook hook);
+  ~Link();
+  Link(const Link&) = delete;
+  Link& operator=(const Link&) = delete;
+
+  /// Binds the near side and starts relaying. Throws std::system_error when the address is taken.
+  void start();
+  /// Stops relaying and closes every socket.
+  void close();
+
+  [[nodiscard]] const LinkSpec& spec() const { return spec_; }
+  [[nodiscard]] const std::vector<Fired>& fired() const { return fired_; }
+  [[nodiscard]] std::size_t relayed() const { return relayed_; }
+
+ private:
+  struct UdpClient;
+  struct TcpPair;
+  boost::asio::awaitable<void> udp_near_loop();
+  boost::asio::awaitable<void> udp_far_loop(std::shared_ptr<UdpClient> c);
+  void udp_deliver(Direction d, const std::shared_ptr<UdpClient>& c, std::string payload);
+  void udp_send(Direction d, UdpClient& c, const std::string& payload);
+  boost::asio::awaitable<void> tcp_accept_loop();
+  boost::asio::awaitable<void> tcp_connection(std::shared_ptr<TcpPair> pair);
+  boost::asio::awaitable<void> tcp_pump(std::shared_ptr<TcpPair> pair, Direction d);
+  [[nodiscard]] std::string way(Direction d, const UdpClient* c) const;
+  void note(const std::string& what);
+  void fire(Fired f, const std::string& what);
+
+  boost::asio::io_context& io_;
+  LinkSpec spec_;
+  const NetNamespace* far_;
+  std::uint16_t far_port_;
+  EventHook hook_;
+  FaultSchedule schedule_;
+  boost::asio::ip::udp::socket udp_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::vector<std::shared_ptr<UdpClient>> clients_;
+  std::vector<std::weak_ptr<TcpPair>> pairs_;
+  std::map<std::pair<int, int>, std::pair<std::shared_ptr<UdpClient>, std::string>> held_;
+  std::vector<Fired> fired_;
+  std::size_t relayed_ = 0;
+  std::shared_ptr<bool> alive_;
+};
+
+/// The bytes as a transcript shows them: quoted, escaped, cut after 60 bytes with the full size.
+std::string preview(std::string_view bytes);
+
+}  // namespace socklab::harness
