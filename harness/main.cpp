@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "isolation.hpp"
+#include "pool.hpp"
 #include "runner.hpp"
 #include "scenario.hpp"
 
@@ -91,110 +92,6 @@ std::vector<std::string> split_command(const std::string& s) {
   if (quote != 0) throw CLI::ValidationError("--impl", "unclosed quote in '" + s + "'");
   if (have || !w.empty()) words.push_back(w);
   return words;
-}
-
-json to_json(const Result& r) {
-  return {{"scenario", r.scenario},
-          {"role", r.role},
-          {"tags", r.tags},
-          {"verdict", to_string(r.verdict)},
-          {"message", r.message},
-          {"duration_s", r.duration_s},
-          {"points", r.points},
-          {"isolation", r.isolation},
-          {"transcript", r.transcript},
-          {"transcript_path", r.transcript_path},
-          {"seed", r.seed}};
-}
-
-Result from_json(const json& j) {
-  Result r;
-  r.scenario = j.at("scenario");
-  r.role = j.at("role");
-  r.tags = j.at("tags").get<std::vector<std::string>>();
-  const std::string v = j.at("verdict");
-  for (auto candidate :
-       {Verdict::pass, Verdict::fail, Verdict::timeout, Verdict::crash, Verdict::error, Verdict::skip}) {
-    if (v == to_string(candidate)) r.verdict = candidate;
-  }
-  r.message = j.at("message");
-  r.duration_s = j.at("duration_s");
-  r.points = j.at("points");
-  r.isolation = j.at("isolation");
-  r.transcript = j.at("transcript");
-  r.transcript_path = j.at("transcript_path");
-  r.seed = j.at("seed");
-  return r;
-}
-
-struct Job {
-  Scenario scenario;
-  pid_t pid = -1;
-  int fd = -1;
-  std::string output;
-};
-
-// Runs each scenario in a worker process of its own (namespaces need a single-threaded process),
-// at most `jobs` at once; results come back as JSON over a pipe.
-std::vector<Result> run_all(std::vector<Scenario> scenarios, RunOptions options, int jobs, bool isolated,
-                            const std::function<void(const Result&)>& done) {
-  std::vector<Result> results(scenarios.size());
-  std::vector<Job> running;
-  std::map<int, std::size_t> index_of;
-  std::size_t next = 0;
-  std::size_t finished = 0;
-  while (finished < scenarios.size()) {
-    while (static_cast<int>(running.size()) < jobs && next < scenarios.size()) {
-      const Scenario& sc = scenarios[next];
-      const Worker w = spawn_worker(isolated, sc.hosts, [&](const std::string& isolation) {
-        RunOptions o = options;
-        o.isolation = isolation;
-        return to_json(run_scenario(sc, o)).dump(-1, ' ', false, json::error_handler_t::replace);
-      });
-      index_of[w.fd] = next;
-      running.push_back({sc, w.pid, w.fd, {}});
-      ++next;
-    }
-    std::vector<pollfd> fds;
-    for (const auto& j : running) fds.push_back({j.fd, POLLIN, 0});
-    if (::poll(fds.data(), fds.size(), 1000) < 0 && errno != EINTR)
-      throw std::system_error(errno, std::generic_category(), "poll");
-    for (std::size_t k = 0; k < running.size();) {
-      Job& j = running[k];
-      char buf[65536];
-      const ssize_t n = (fds.size() > k && fds[k].revents) ? ::read(j.fd, buf, sizeof buf) : -2;
-      if (n > 0) {
-        j.output.append(buf, static_cast<std::size_t>(n));
-        ++k;
-        continue;
-      }
-      if (n == -2 || (n < 0 && errno == EINTR)) {
-        ++k;
-        continue;
-      }
-      // End of the pipe: the worker is done.
-      int status = 0;
-      ::waitpid(j.pid, &status, 0);
-      ::close(j.fd);
-      const std::size_t i = index_of[j.fd];
-      Result r;
-      try {
-        r = from_json(json::parse(j.output));
-      } catch (const std::exception&) {
-        r.scenario = j.scenario.name;
-        r.tags = j.scenario.tags;
-        r.points = j.scenario.points;
-        r.verdict = Verdict::error;
-        r.message = "the worker running this scenario died (status " + std::to_string(status) + ")";
-      }
-      results[i] = r;
-      done(r);
-      ++finished;
-      fds.erase(fds.begin() + static_cast<long>(k));
-      running.erase(running.begin() + static_cast<long>(k));
-    }
-  }
-  return results;
 }
 
 std::string xml_escape(const std::string& s) {
@@ -363,7 +260,7 @@ int main(int argc, char** argv) {
       }
       options.live = true;
       std::cout << "socklab run " << name << ": " << it->title << "\n";
-      const auto results = run_all({*it}, options, 1, isolated, [](const Result&) {});
+      const auto results = run_tasks({{*it, options}}, 1, isolated, [](std::size_t, const Result&) {});
       const auto& r = results.front();
       std::cout << to_string(r.verdict) << " (" << r.isolation
                 << (it->links.empty() ? std::string() : ", seed " + std::to_string(r.seed)) << ")\n";
@@ -416,7 +313,9 @@ int main(int argc, char** argv) {
     }
     std::map<std::string, int> summary = {{"pass", 0},  {"fail", 0},  {"timeout", 0},
                                           {"crash", 0}, {"error", 0}, {"skip", 0}};
-    const auto results = run_all(selected, options, jobs, isolated, [&](const Result& r) {
+    std::vector<Task> tasks;
+    for (const auto& sc : selected) tasks.push_back({sc, options});
+    const auto results = run_tasks(tasks, jobs, isolated, [&](std::size_t, const Result& r) {
       ++summary[to_string(r.verdict)];
       char d[32];
       std::snprintf(d, sizeof d, "%.2f", r.duration_s);

@@ -1,0 +1,120 @@
+#include "pool.hpp"
+
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <map>
+#include <system_error>
+
+#include "isolation.hpp"
+
+using json = nlohmann::json;
+
+namespace socklab::harness {
+
+json to_json(const Result& r) {
+  return {{"scenario", r.scenario},
+          {"role", r.role},
+          {"tags", r.tags},
+          {"verdict", to_string(r.verdict)},
+          {"message", r.message},
+          {"duration_s", r.duration_s},
+          {"points", r.points},
+          {"isolation", r.isolation},
+          {"transcript", r.transcript},
+          {"transcript_path", r.transcript_path},
+          {"seed", r.seed}};
+}
+
+Result result_from_json(const json& j) {
+  Result r;
+  r.scenario = j.at("scenario");
+  r.role = j.at("role");
+  r.tags = j.at("tags").get<std::vector<std::string>>();
+  const std::string v = j.at("verdict");
+  for (auto candidate :
+       {Verdict::pass, Verdict::fail, Verdict::timeout, Verdict::crash, Verdict::error, Verdict::skip}) {
+    if (v == to_string(candidate)) r.verdict = candidate;
+  }
+  r.message = j.at("message");
+  r.duration_s = j.at("duration_s");
+  r.points = j.at("points");
+  r.isolation = j.at("isolation");
+  r.transcript = j.at("transcript");
+  r.transcript_path = j.at("transcript_path");
+  r.seed = j.at("seed");
+  return r;
+}
+
+namespace {
+
+struct Job {
+  std::size_t index = 0;
+  pid_t pid = -1;
+  int fd = -1;
+  std::string output;
+};
+
+}  // namespace
+
+std::vector<Result> run_tasks(const std::vector<Task>& tasks, int jobs, bool isolated,
+                              const std::function<void(std::size_t, const Result&)>& done) {
+  std::vector<Result> results(tasks.size());
+  std::vector<Job> running;
+  std::size_t next = 0;
+  std::size_t finished = 0;
+  while (finished < tasks.size()) {
+    while (static_cast<int>(running.size()) < jobs && next < tasks.size()) {
+      const Task& t = tasks[next];
+      const Worker w = spawn_worker(isolated, t.scenario.hosts, [&](const std::string& isolation) {
+        RunOptions o = t.options;
+        o.isolation = isolation;
+        return to_json(run_scenario(t.scenario, o)).dump(-1, ' ', false, json::error_handler_t::replace);
+      });
+      running.push_back({next, w.pid, w.fd, {}});
+      ++next;
+    }
+    std::vector<pollfd> fds;
+    for (const auto& j : running) fds.push_back({j.fd, POLLIN, 0});
+    if (::poll(fds.data(), fds.size(), 1000) < 0 && errno != EINTR)
+      throw std::system_error(errno, std::generic_category(), "poll");
+    for (std::size_t k = 0; k < running.size();) {
+      Job& j = running[k];
+      char buf[65536];
+      const ssize_t n = (fds.size() > k && fds[k].revents) ? ::read(j.fd, buf, sizeof buf) : -2;
+      if (n > 0) {
+        j.output.append(buf, static_cast<std::size_t>(n));
+        ++k;
+        continue;
+      }
+      if (n == -2 || (n < 0 && errno == EINTR)) {
+        ++k;
+        continue;
+      }
+      // End of the pipe: the worker is done.
+      int status = 0;
+      ::waitpid(j.pid, &status, 0);
+      ::close(j.fd);
+      const Scenario& sc = tasks[j.index].scenario;
+      Result r;
+      try {
+        r = result_from_json(json::parse(j.output));
+      } catch (const std::exception&) {
+        r.scenario = sc.name;
+        r.tags = sc.tags;
+        r.points = sc.points;
+        r.verdict = Verdict::error;
+        r.message = "the worker running this scenario died (status " + std::to_string(status) + ")";
+      }
+      results[j.index] = r;
+      done(j.index, r);
+      ++finished;
+      fds.erase(fds.begin() + static_cast<long>(k));
+      running.erase(running.begin() + static_cast<long>(k));
+    }
+  }
+  return results;
+}
+
+}  // namespace socklab::harness

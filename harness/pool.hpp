@@ -1,0 +1,27 @@
+// Runs scenarios, each in a worker process of its own (namespaces need a single-threaded process), at
+// most `jobs` at once; results come back as JSON over a pipe. `check` runs one task per scenario,
+// `grade` one per scenario, role and submission.
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "runner.hpp"
+#include "scenario.hpp"
+
+namespace socklab::harness {
+
+struct Task {
+  Scenario scenario;
+  RunOptions options;
+};
+
+/// Runs every task; done(index, result) is called as each finishes, in the order they finish.
+std::vector<Result> run_tasks(const std::vector<Task>& tasks, int jobs, bool isolated,
+                              const std::function<void(std::size_t, const Result&)>& done);
+
+nlohmann::json to_json(const Result& r);
+Result result_from_json(const nlohmann::json& j);
+
+}  // namespace socklab::harness
