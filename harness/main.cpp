@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "grade.hpp"
 #include "isolation.hpp"
 #include "pool.hpp"
 #include "runner.hpp"
@@ -53,45 +55,6 @@ std::vector<fs::path> scenario_files(const fs::path& dir) {
   }
   std::sort(files.begin(), files.end());
   return files;
-}
-
-// Words split as a shell splits them ('…', "…", \), without running a shell.
-std::vector<std::string> split_command(const std::string& s) {
-  std::vector<std::string> words;
-  std::string w;
-  bool have = false;
-  char quote = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (quote == '\'') {
-      if (c == '\'')
-        quote = 0;
-      else
-        w += c;
-    } else if (quote == '"') {
-      if (c == '"')
-        quote = 0;
-      else if (c == '\\' && i + 1 < s.size() && std::string("\"\\$`").find(s[i + 1]) != std::string::npos)
-        w += s[++i];
-      else
-        w += c;
-    } else if (c == '\'' || c == '"') {
-      quote = c;
-      have = true;
-    } else if (c == '\\' && i + 1 < s.size()) {
-      w += s[++i];
-      have = true;
-    } else if (c == ' ' || c == '\t' || c == '\n') {
-      if (have || !w.empty()) words.push_back(w);
-      w.clear();
-      have = false;
-    } else {
-      w += c;
-    }
-  }
-  if (quote != 0) throw CLI::ValidationError("--impl", "unclosed quote in '" + s + "'");
-  if (have || !w.empty()) words.push_back(w);
-  return words;
 }
 
 std::string xml_escape(const std::string& s) {
@@ -139,18 +102,136 @@ void write_junit(const std::string& path, const std::vector<Result>& results) {
 struct Loaded {
   std::vector<Scenario> scenarios;
   std::vector<std::string> errors;
+  std::string version;  // the suite's: its number of scenarios and a hash of the files
 };
 
 Loaded load_all(const fs::path& dir) {
   Loaded l;
+  std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a over every file's name and bytes
+  auto mix = [&](const std::string& bytes) {
+    for (const unsigned char c : bytes) hash = (hash ^ c) * 1099511628211ULL;
+  };
   for (const auto& f : scenario_files(dir)) {
+    std::ifstream in(f, std::ios::binary);
+    mix(fs::relative(f, dir).string());
+    mix(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
     try {
       l.scenarios.push_back(load_scenario(f.string()));
     } catch (const ParseError& e) {
       l.errors.push_back(e.what());
     }
   }
+  char v[64];
+  std::snprintf(v, sizeof v, "%zu scenarios, %012llx", l.scenarios.size(),
+                static_cast<unsigned long long>(hash & 0xffffffffffffULL));
+  l.version = v;
   return l;
+}
+
+// "Python 3.11.2" for python3: what the reports say ran the submissions.
+std::string interpreter_version(const std::string& program) {
+  const std::string cmd = program + " --version 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (p == nullptr) return "";
+  char buf[512] = {};
+  std::string out;
+  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  ::pclose(p);
+  if (program == "perl") {  // "This is perl 5, version 36, subversion 0 (v5.36.0) ..."
+    const auto v = out.find("(v");
+    return v == std::string::npos ? "perl" : "perl " + out.substr(v + 2, out.find(')', v) - v - 2);
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out.substr(0, out.find('\n'));
+}
+
+bool write_text(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+  return static_cast<bool>(f);
+}
+
+bool selected_by(const Scenario& s, const std::string& glob, const std::vector<std::string>& tags) {
+  if (::fnmatch(glob.c_str(), s.name.c_str(), 0) != 0) return false;
+  return tags.empty() || std::any_of(tags.begin(), tags.end(), [&](const std::string& t) {
+           return std::find(s.tags.begin(), s.tags.end(), t) != s.tags.end();
+         });
+}
+
+int grade_main(const std::vector<std::string>& dirs, const Loaded& loaded, const std::string& glob,
+               const std::vector<std::string>& tags, const RunOptions& options, int jobs, bool isolated,
+               const std::string& out_dir, const std::string& json_path, const std::string& junit_path,
+               const std::string& csv_path, const std::string& gradescope_path, const std::string& html_path,
+               const std::string& course_path, const std::string& lang_name, std::optional<std::uint64_t> seed) {
+  GradeOptions g;
+  g.dirs = dirs;
+  g.lang = lang_name.empty() ? lang_from_environment() : lang_name == "zh" ? Lang::zh : Lang::en;
+  if (!course_path.empty()) g.course = load_course(course_path);
+  for (const auto& s : loaded.scenarios) {
+    if (selected_by(s, glob, tags)) g.scenarios.push_back(s);
+  }
+  if (g.scenarios.empty()) {
+    std::cerr << "socklab: no scenario selected; a grade that checks nothing is not a grade\n";
+    return 2;
+  }
+  if (!gradescope_path.empty() && dirs.size() != 1) {
+    std::cerr << "socklab: --gradescope writes one submission's results: give one folder\n";
+    return 2;
+  }
+  g.base = options;
+  g.jobs = isolated ? jobs : 1;
+  g.isolated = isolated;
+  g.out_dir = out_dir;
+  g.live_progress = ::isatty(STDOUT_FILENO) != 0;
+  const auto started = std::chrono::steady_clock::now();
+  const auto scores = grade(g, std::cout);
+  ReportContext ctx;
+  ctx.socklab_version = SOCKLAB_VERSION;
+  ctx.suite_version = loaded.version;
+  ctx.isolation = IsolationSupport{isolated, isolated}.describe();
+  ctx.seed = seed;
+  ctx.lang = g.lang;
+  ctx.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  for (const auto& s : scores) {
+    for (const auto& [role, p] : s.submission.roles) {
+      if (p.argv[0] == "python3" || p.argv[0] == "perl") {
+        if (!ctx.interpreters.count(p.argv[0])) ctx.interpreters[p.argv[0]] = interpreter_version(p.argv[0]);
+      }
+    }
+  }
+  for (const auto& s : scores) std::cout << failures_text(s, g.lang);
+  std::cout << "\n" << grade_table(scores, g.lang);
+  std::cout << "socklab " << ctx.socklab_version << ", suite " << ctx.suite_version << ", isolation: " << ctx.isolation;
+  for (const auto& [name, v] : ctx.interpreters) std::cout << ", " << v;
+  if (seed) std::cout << ", seed " << *seed;
+  std::cout << "\n";
+  bool ok = true;
+  auto write = [&](const std::string& path, const std::string& text) {
+    if (!path.empty() && !write_text(path, text)) {
+      std::cerr << "socklab: cannot write " << path << "\n";
+      ok = false;
+    }
+  };
+  write(json_path, grade_json(scores, ctx).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+  write(csv_path, grade_csv(scores));
+  write(junit_path, grade_junit(scores));
+  if (!gradescope_path.empty()) {
+    write(gradescope_path,
+          gradescope_json(scores.front(), ctx).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+  }
+  if (!html_path.empty()) {
+    if (scores.size() == 1 && !fs::is_directory(html_path)) {
+      write(html_path, grade_html(scores.front(), ctx));
+    } else {
+      std::error_code ec;
+      fs::create_directories(html_path, ec);
+      for (const auto& s : scores)
+        write((fs::path(html_path) / (s.submission.name + ".html")).string(), grade_html(s, ctx));
+    }
+  }
+  if (!ok) return 2;
+  return std::all_of(scores.begin(), scores.end(), [](const SubmissionScore& s) { return s.points() >= s.max(); }) ? 0
+                                                                                                                   : 1;
 }
 
 }  // namespace
@@ -194,10 +275,29 @@ int main(int argc, char** argv) {
                    "multiply every deadline (slow machines; default $SOCKLAB_TIME_SCALE or 1)")
       ->check(CLI::Range(0.1, 100.0));
   check->add_flag("-v,--verbose", verbose, "print the transcript of passing scenarios too");
+  auto* grade_cmd =
+      app.add_subcommand("grade", "grade submission folders: every role found, every scenario of its role, points");
+  std::vector<std::string> grade_dirs;
+  std::string csv_path, gradescope_path, html_path, course_path, lang_name;
+  grade_cmd->add_option("dirs", grade_dirs, "submission folders (server1.py ... client6.py, or a socklab.toml)")
+      ->required();
+  grade_cmd->add_option("-j,--jobs", jobs, "scenarios run at once (they mostly wait: more than the cores)")
+      ->check(CLI::Range(1, 256));
+  grade_cmd->add_option("--json", json_path, "write every result and score as JSON");
+  grade_cmd->add_option("--junit", junit_path, "write JUnit XML (a test suite per submission)");
+  grade_cmd->add_option("--csv", csv_path, "write the score table as CSV");
+  grade_cmd->add_option("--gradescope", gradescope_path, "write Gradescope's results.json (one submission)");
+  grade_cmd->add_option("--html", html_path,
+                        "write an HTML page per submission: FILE for one submission, a folder for several");
+  grade_cmd->add_option("--course", course_path, "a course file (TOML): [weights] core, robustness; [points]");
+  grade_cmd->add_option("--lang", lang_name, "en or zh (default: from LANG)")->check(CLI::IsMember({"en", "zh"}));
+  grade_cmd->add_option("--scenario", glob, "only scenarios whose name matches this glob");
+  grade_cmd->add_option("--tag", tags, "only scenarios with this tag");
+  grade_cmd->add_option("--time-scale", time_scale, "multiply every deadline")->check(CLI::Range(0.1, 100.0));
   std::string out_dir = "socklab-out";
   std::string isolation_mode = "auto";
   std::optional<std::uint64_t> seed;
-  for (auto* sub : {run, check}) {
+  for (auto* sub : {run, check, grade_cmd}) {
     sub->add_option("--seed", seed,
                     "the seed of the links' loss generator (every report prints the one used; give it back to "
                     "replay a run)");
@@ -208,6 +308,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
   }
   check->add_option("--out", out_dir, "folder for each scenario's transcript file")->capture_default_str();
+  grade_cmd->add_option("--out", out_dir, "folder for the transcripts (<out>/<submission>/<role>/...) and builds")
+      ->capture_default_str();
 
   if (const char* scale = std::getenv("SOCKLAB_TIME_SCALE")) {  // the default for --time-scale
     time_scale = std::atof(scale) > 0 ? std::atof(scale) : 1.0;
@@ -268,6 +370,11 @@ int main(int argc, char** argv) {
       return r.verdict == Verdict::pass ? 0 : 1;
     }
 
+    if (*grade_cmd) {
+      return grade_main(grade_dirs, loaded, glob, tags, options, jobs, isolated, out_dir, json_path, junit_path,
+                        csv_path, gradescope_path, html_path, course_path, lang_name, seed);
+    }
+
     // check
     for (const auto& spec : impl_specs) {
       const auto eq = spec.find('=');
@@ -278,7 +385,13 @@ int main(int argc, char** argv) {
                   << "'\n";
         return 2;
       }
-      auto words = split_command(spec.substr(eq + 1));
+      std::vector<std::string> words;
+      try {
+        words = split_command(spec.substr(eq + 1));
+      } catch (const std::invalid_argument& e) {
+        std::cerr << "socklab: --impl " << role << ": " << e.what() << "\n";
+        return 2;
+      }
       if (words.empty()) {
         std::cerr << "socklab: --impl " << role << "= has no command\n";
         return 2;

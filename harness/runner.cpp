@@ -174,6 +174,17 @@ class Run {
     dir_ = std::filesystem::temp_directory_path() / ("socklab-" + std::to_string(::getpid()) + "-" +
                                                      std::to_string(clock_type::now().time_since_epoch().count()));
     std::filesystem::create_directories(dir_, ec);
+    if (!opt_.submission_dir.empty()) {
+      std::filesystem::copy(opt_.submission_dir, dir_,
+                            std::filesystem::copy_options::recursive | std::filesystem::copy_options::copy_symlinks,
+                            ec);
+      if (ec) {
+        r.verdict = Verdict::error;
+        r.message = "socklab could not copy the submission into the scenario's folder: " + ec.message();
+        std::filesystem::remove_all(dir_, ec);
+        return r;
+      }
+    }
     if (sc_.needs_namespaces && opt_.isolation.rfind("none", 0) == 0) {
       r.verdict = Verdict::skip;
       r.message = "this scenario needs network namespaces (fixed host names or ports), unavailable here";
@@ -306,10 +317,12 @@ class Run {
     if (shown == 0) return "";
     out = "the network (socklab's link, seed " + std::to_string(seed_) + "):\n" + facts;
     if (shown > 8) out += "  ... " + std::to_string(shown - 8) + " more in the transcript\n";
-    std::string waiting;
+    std::string waiting;  // a client under test still running: it waits for the reply that was lost
     for (const auto& name : under_test_) {
       const auto it = children_.find(name);
-      if (it != children_.end() && !it->second->status()) waiting = name;
+      const auto role = roles_.find(name);
+      const bool client = role != roles_.end() && role->second.ends_with(".client");
+      if (it != children_.end() && !it->second->status() && client) waiting = name;
     }
     if (extra != nullptr) {
       out += "hint: " + preview(extra->payload) + " is " +
@@ -767,6 +780,7 @@ class Run {
     event(who, "start (" + (step.role.empty() ? std::string("tool") : step.role) + "): " + shown);
     try {
       if (!step.behind.empty()) behind_[who] = step.behind;
+      roles_[who] = step.role;
       children_[who] = std::make_unique<Child>(
           io_, argv, dir_.string(), sc_.limits,
           [this, who](const std::string& stream, std::string_view bytes) {
@@ -1064,6 +1078,7 @@ class Run {
   std::map<std::string, std::unique_ptr<NetNamespace>> far_;  // each link's far side
   std::map<std::string, std::unique_ptr<Link>> links_;
   std::map<std::string, std::string> behind_;  // actor -> the link it runs behind
+  std::map<std::string, std::string> roles_;   // actor -> the role it plays
   std::optional<StepFailure> failure_;
   bool finished_ = false;
 };

@@ -26,6 +26,8 @@ struct RunOptions {
   std::string isolation = "none";
   /// The links' loss generator's seed (--seed); otherwise the scenario's `seed`, otherwise 1.
   std::optional<std::uint64_t> seed;
+  /// A folder copied into each scenario's own folder before it starts (grade: the built submission).
+  std::string submission_dir;
   /// A loss rate for every UDP link, in place of the scenario's (socklab run --loss).
   std::optional<double> loss;
 };

@@ -9,6 +9,8 @@ packages=(
   libboost1.81-dev libboost-filesystem1.81-dev
   libfmt-dev libgtest-dev googletest libcli11-dev nlohmann-json3-dev
   python3 curl iproute2 util-linux
+  libtomlplusplus-dev
+  chromium fonts-noto-cjk python3-jsonschema python3-pil
 )
 
 missing=()

@@ -1,0 +1,766 @@
+#include "grade.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <toml++/toml.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "matcher.hpp"
+#include "pool.hpp"
+
+extern char** environ;
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace socklab::harness {
+
+std::vector<std::string> split_command(const std::string& s) {
+  std::vector<std::string> words;
+  std::string w;
+  bool have = false;
+  char quote = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (quote == '\'') {
+      if (c == '\'')
+        quote = 0;
+      else
+        w += c;
+    } else if (quote == '"') {
+      if (c == '"')
+        quote = 0;
+      else if (c == '\\' && i + 1 < s.size() && std::string("\"\\$`").find(s[i + 1]) != std::string::npos)
+        w += s[++i];
+      else
+        w += c;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      have = true;
+    } else if (c == '\\' && i + 1 < s.size()) {
+      w += s[++i];
+      have = true;
+    } else if (c == ' ' || c == '\t' || c == '\n') {
+      if (have || !w.empty()) words.push_back(w);
+      w.clear();
+      have = false;
+    } else {
+      w += c;
+    }
+  }
+  if (quote != 0) throw std::invalid_argument("unclosed quote in '" + s + "'");
+  if (have || !w.empty()) words.push_back(w);
+  return words;
+}
+
+std::string tutorial_stem(const std::string& role) {
+  const auto dot = role.find('.');
+  return role.substr(dot + 1) + role.substr(2, dot - 2);  // ex4.server -> server4
+}
+
+std::string tr(const std::string& english, Lang lang) {
+  if (lang == Lang::en) return english;
+  static const std::map<std::string, std::string> zh = {
+      {"not submitted", "未提交"},
+      {"submission", "提交"},
+      {"total", "总分"},
+      {"passed", "通过"},
+      {"failed", "未通过"},
+      {"skipped", "跳过"},
+      {"points", "分"},
+      {"advice", "建议"},
+      {"transcript", "完整记录"},
+      {"expected and actual", "期望与实际"},
+      {"pass", "通过"},
+      {"fail", "失败"},
+      {"timeout", "超时"},
+      {"crash", "崩溃"},
+      {"error", "错误"},
+      {"skip", "跳过"},
+      {"the build failed", "构建失败"},
+      {"score", "得分"},
+      {"scenario", "场景"},
+      {"role", "角色"},
+      {"verdict", "结果"},
+      {"sequence of the run", "运行时序图"},
+      {"no failures", "没有失败"},
+      {"failures", "失败的场景"},
+  };
+  const auto it = zh.find(english);
+  return it == zh.end() ? english : it->second;
+}
+
+// ------------------------------------------------------------------------------------ finding, building
+
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// The file in `dir` whose name is `name`, ignoring case ("" when none).
+std::string find_file(const fs::path& dir, const std::string& name) {
+  std::error_code ec;
+  std::string found;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (!e.is_regular_file(ec)) continue;
+    const std::string f = e.path().filename().string();
+    if (f == name) return f;
+    if (lower(f) == lower(name) && found.empty()) found = f;
+  }
+  return found;
+}
+
+bool holds_a_program(const fs::path& dir) {
+  if (fs::exists(dir / "socklab.toml")) return true;
+  for (const auto& role : known_roles()) {
+    const std::string stem = tutorial_stem(role);
+    for (const char* ext : {".py", ".pl", ".c", ".cpp", ".cc", ""}) {
+      if (!find_file(dir, stem + ext).empty()) return true;
+    }
+  }
+  return false;
+}
+
+std::uintmax_t folder_size(const fs::path& dir) {
+  std::uintmax_t total = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (it->is_regular_file(ec)) total += it->file_size(ec);
+  }
+  return total;
+}
+
+// Runs a build command in `cwd` with a time limit; its output (the last 2000 bytes) goes to `output`.
+bool run_build(const std::vector<std::string>& argv, const fs::path& cwd, int seconds, std::string& output) {
+  const fs::path log = cwd / ".socklab-build.log";
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc = ::posix_spawnp(&pid, args[0], &fa, &attr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) {
+    output = "cannot run " + argv[0] + ": " + std::strerror(rc);
+    return false;
+  }
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  bool timed_out = false;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(-pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      timed_out = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::ifstream in(log, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::error_code ec;
+  fs::remove(log, ec);
+  output = text.size() > 2000 ? text.substr(text.size() - 2000) : text;
+  if (timed_out) output += "\n(stopped after " + std::to_string(seconds) + " s)";
+  return !timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+std::string joined(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+void read_manifest(Submission& s, const fs::path& staged) {
+  toml::table t;
+  try {
+    t = toml::parse_file((staged / "socklab.toml").string());
+  } catch (const toml::parse_error& e) {
+    std::ostringstream msg;
+    msg << "socklab.toml: line " << e.source().begin.line << ": " << e.description();
+    s.error = msg.str();
+    return;
+  }
+  if (const auto build = t["build"].value<std::string>()) {
+    std::string out;
+    std::vector<std::string> words;
+    try {
+      words = split_command(*build);
+    } catch (const std::exception& e) {
+      s.error = std::string("socklab.toml: build: ") + e.what();
+      return;
+    }
+    if (!words.empty() && !run_build(words, staged, 120, out)) {
+      s.error = tr("the build failed", Lang::en) + " (" + *build + "):\n" + out;
+      return;
+    }
+    s.notes.push_back("built with: " + *build);
+  }
+  for (const auto& role : known_roles()) {
+    const auto dot = role.find('.');
+    auto value = t["roles"][role].value<std::string>();
+    if (!value) value = t[role.substr(0, dot)][role.substr(dot + 1)].value<std::string>();
+    if (!value) continue;
+    try {
+      auto argv = split_command(*value);
+      if (argv.empty()) throw std::invalid_argument("an empty command");
+      s.roles[role] = {argv, "socklab.toml"};
+    } catch (const std::exception& e) {
+      s.notes.push_back("socklab.toml: " + role + ": " + e.what());
+    }
+  }
+  if (s.roles.empty()) s.notes.push_back("socklab.toml names no role ([roles] \"ex4.server\" = \"python3 srv.py\")");
+}
+
+void find_tutorial_files(Submission& s, const fs::path& staged, Lang lang) {
+  // Sources: a Makefile builds them all; a lone source is compiled the usual way.
+  bool sources = false;
+  for (const auto& role : known_roles()) {
+    for (const char* ext : {".c", ".cpp", ".cc"}) sources |= !find_file(staged, tutorial_stem(role) + ext).empty();
+  }
+  if (sources) {
+    const std::string makefile = !find_file(staged, "Makefile").empty() ? "Makefile" : find_file(staged, "makefile");
+    if (!makefile.empty()) {
+      std::string out;
+      if (!run_build({"make", "-j2"}, staged, 180, out)) {
+        s.error = tr("the build failed", lang) + " (make):\n" + out;
+        return;
+      }
+      s.notes.push_back("built with make");
+    } else {
+      for (const auto& role : known_roles()) {
+        const std::string stem = tutorial_stem(role);
+        for (const char* ext : {".c", ".cpp", ".cc"}) {
+          const std::string src = find_file(staged, stem + ext);
+          if (src.empty() || !find_file(staged, stem).empty()) continue;
+          const bool c = std::string(ext) == ".c";
+          std::string out;
+          if (!run_build({c ? "cc" : "c++", c ? "-std=c11" : "-std=c++17", "-O2", "-pthread", src, "-o", stem}, staged,
+                         120, out)) {
+            s.notes.push_back(src + ": " + tr("the build failed", lang) + ":\n" + out);
+          }
+        }
+      }
+    }
+  }
+  for (const auto& role : known_roles()) {
+    const std::string stem = tutorial_stem(role);
+    if (const auto f = find_file(staged, stem + ".py"); !f.empty()) {
+      s.roles[role] = {{"python3", f}, f};
+    } else if (const auto pl = find_file(staged, stem + ".pl"); !pl.empty()) {
+      s.roles[role] = {{"perl", pl}, pl};
+    } else if (const auto exe = find_file(staged, stem); !exe.empty() && ::access((staged / exe).c_str(), X_OK) == 0) {
+      s.roles[role] = {{"./" + exe}, exe};
+    }
+  }
+}
+
+}  // namespace
+
+Submission prepare_submission(const std::string& dir, const std::string& staging_root, Lang lang) {
+  Submission s;
+  fs::path given = fs::absolute(dir).lexically_normal();
+  if (given.filename().empty()) given = given.parent_path();
+  s.dir = given.string();
+  s.name = given.filename().string();
+  std::error_code ec;
+  if (!fs::is_directory(given, ec)) {
+    s.error = "no folder " + s.dir;
+    return s;
+  }
+  fs::path root = given;
+  if (!holds_a_program(root)) {  // an unpacked archive: one folder inside
+    std::vector<fs::path> inner;
+    for (const auto& e : fs::directory_iterator(root, ec)) {
+      if (e.is_directory(ec) && e.path().filename().string()[0] != '.') inner.push_back(e.path());
+    }
+    if (inner.size() == 1 && holds_a_program(inner[0])) {
+      root = inner[0];
+      s.notes.push_back("the programs are in " + root.filename().string() + "/");
+    }
+  }
+  if (folder_size(root) > (64u << 20)) {
+    s.error = "the folder holds more than 64 MiB: hand in the programs only";
+    return s;
+  }
+  const fs::path staged = fs::path(staging_root) / s.name;
+  fs::remove_all(staged, ec);
+  fs::create_directories(staged.parent_path(), ec);
+  fs::copy(root, staged, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+  if (ec) {
+    s.error = "cannot copy " + root.string() + ": " + ec.message();
+    return s;
+  }
+  s.staged = staged.string();
+  if (fs::exists(staged / "socklab.toml")) {
+    read_manifest(s, staged);
+  } else {
+    find_tutorial_files(s, staged, lang);
+  }
+  for (const auto& [role, p] : s.roles) {
+    for (auto a : advice_for_source((staged / p.file).string(), lang)) {
+      a.text = p.file + ": " + a.text;
+      if (std::none_of(s.source_advice.begin(), s.source_advice.end(),
+                       [&](const Advice& b) { return b.text == a.text; })) {
+        s.source_advice.push_back(a);
+      }
+    }
+  }
+  return s;
+}
+
+// ------------------------------------------------------------------------------------------- course
+
+double Course::max_points(const Scenario& s) const {
+  const auto it = points.find(s.name);
+  const double base = it != points.end() ? it->second : s.points;
+  const bool robustness = std::find(s.tags.begin(), s.tags.end(), "robustness") != s.tags.end();
+  return base * (robustness ? robustness_weight : core_weight);
+}
+
+Course load_course(const std::string& path) {
+  Course c;
+  toml::table t;
+  try {
+    t = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream msg;
+    msg << path << ":" << e.source().begin.line << ": " << e.description();
+    throw std::runtime_error(msg.str());
+  }
+  auto weight = [&](const char* key, double& into) {
+    const auto node = t["weights"][key];
+    if (!node) return;
+    const auto v = node.value<double>();
+    if (!v || *v < 0) throw std::runtime_error(path + ": weights." + key + " must be a number >= 0");
+    into = *v;
+  };
+  weight("core", c.core_weight);
+  weight("robustness", c.robustness_weight);
+  if (const auto* points = t["points"].as_table()) {
+    for (const auto& [k, v] : *points) {
+      const auto p = v.value<double>();
+      if (!p || *p < 0)
+        throw std::runtime_error(path + ": points.\"" + std::string(k.str()) + "\" must be a number >= 0");
+      c.points[std::string(k.str())] = *p;
+    }
+  }
+  return c;
+}
+
+// ------------------------------------------------------------------------------------------- scores
+
+int RoleScore::count(Verdict v) const {
+  return static_cast<int>(
+      std::count_if(scenarios.begin(), scenarios.end(), [&](const ScenarioScore& s) { return s.result.verdict == v; }));
+}
+
+double SubmissionScore::points() const {
+  double p = 0;
+  for (const auto& r : roles) p += r.points;
+  return p;
+}
+
+double SubmissionScore::max() const {
+  double p = 0;
+  for (const auto& r : roles) p += r.max;
+  return p;
+}
+
+std::pair<double, double> SubmissionScore::example(const std::string& ex) const {
+  std::pair<double, double> out{0, 0};
+  for (const auto& r : roles) {
+    if (r.role.rfind(ex + ".", 0) == 0) {
+      out.first += r.points;
+      out.second += r.max;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::string number(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%g", std::round(v * 100) / 100);
+  return b;
+}
+
+const std::vector<std::string>& examples() {
+  static const std::vector<std::string> ex = {"ex1", "ex2", "ex3", "ex4", "ex5", "ex6"};
+  return ex;
+}
+
+}  // namespace
+
+std::vector<SubmissionScore> grade(const GradeOptions& options, std::ostream& console) {
+  const fs::path out = fs::absolute(options.out_dir);
+  std::vector<SubmissionScore> scores;
+  std::map<std::string, int> names;  // two folders of the same name get distinct ones
+  for (const auto& d : options.dirs) {
+    SubmissionScore s;
+    s.submission = prepare_submission(d, (out / ".staged").string(), options.lang);
+    if (++names[s.submission.name] > 1) s.submission.name += "-" + std::to_string(names[s.submission.name]);
+    scores.push_back(std::move(s));
+  }
+  struct Where {
+    std::size_t sub, role, scenario;
+  };
+  std::vector<Task> tasks;
+  std::vector<Where> where;
+  std::vector<std::vector<int>> remaining(scores.size());
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    auto& s = scores[i];
+    remaining[i].assign(known_roles().size(), 0);
+    for (std::size_t j = 0; j < known_roles().size(); ++j) {
+      const std::string& role = known_roles()[j];
+      RoleScore r;
+      r.role = role;
+      const auto found = s.submission.roles.find(role);
+      r.submitted = found != s.submission.roles.end() && s.submission.error.empty();
+      if (found != s.submission.roles.end()) r.command = joined(found->second.argv);
+      if (!s.submission.error.empty()) {
+        r.reason = s.submission.error;
+      } else if (!r.submitted) {
+        r.reason = tr("not submitted", options.lang) + " (" + tutorial_stem(role) + ".py)";
+      }
+      for (const auto& sc : options.scenarios) {
+        if (!sc.involves(role)) continue;
+        ScenarioScore ss;
+        ss.title = sc.title;
+        ss.max = options.course.max_points(sc);
+        ss.result.scenario = sc.name;
+        ss.result.role = role;
+        ss.result.tags = sc.tags;
+        ss.result.points = sc.points;
+        r.max += ss.max;
+        if (r.submitted) {
+          RunOptions o = options.base;
+          o.impls = {{role, found->second.argv}};
+          o.submission_dir = s.submission.staged;
+          o.transcript_dir = (out / s.submission.name / role).string();
+          tasks.push_back({sc, o});
+          where.push_back({i, j, r.scenarios.size()});
+          ++remaining[i][j];
+        } else {
+          ss.result.verdict = Verdict::skip;
+          ss.result.message = r.reason;
+        }
+        r.scenarios.push_back(std::move(ss));
+      }
+      s.roles.push_back(std::move(r));
+    }
+  }
+  // Roles that cannot run are reported at once.
+  for (const auto& s : scores) {
+    for (const auto& r : s.roles) {
+      if (!r.submitted && r.max > 0) console << role_line(s, r, options.lang) << "\n";
+    }
+  }
+  const auto started = std::chrono::steady_clock::now();
+  std::size_t done_count = 0;
+  std::string progress_shown;
+  run_tasks(tasks, options.jobs, options.isolated, [&](std::size_t k, const Result& result) {
+    const Where w = where[k];
+    auto& s = scores[w.sub];
+    auto& r = s.roles[w.role];
+    auto& ss = r.scenarios[w.scenario];
+    ss.result = result;
+    ss.result.role = r.role;
+    ss.points = result.verdict == Verdict::pass ? ss.max : 0;
+    if (result.verdict == Verdict::skip) {  // not applicable here (another address, no namespaces): not counted
+      r.max -= ss.max;
+      ss.max = 0;
+    }
+    ss.advice = advice_for(result, options.lang);
+    r.points += ss.points;
+    ++done_count;
+    if (options.live_progress && !progress_shown.empty()) console << "\r\033[K";
+    if (--remaining[w.sub][w.role] == 0) console << role_line(s, r, options.lang) << "\n";
+    if (options.live_progress) {
+      const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      char head[64];
+      std::snprintf(head, sizeof head, "[%zu/%zu %.0f s] ", done_count, tasks.size(), t);
+      progress_shown = head + s.submission.name + " " + r.role + " " + result.scenario + ": " +
+                       tr(to_string(result.verdict), options.lang);
+      console << progress_shown << std::flush;
+    }
+  });
+  if (options.live_progress && !progress_shown.empty()) console << "\r\033[K" << std::flush;
+  return scores;
+}
+
+// ------------------------------------------------------------------------------------------- reports
+
+std::string role_line(const SubmissionScore& s, const RoleScore& r, Lang lang) {
+  std::ostringstream o;
+  o << s.submission.name << "  " << r.role << "  " << number(r.points) << "/" << number(r.max);
+  if (!r.submitted) {
+    o << "  (" << r.reason.substr(0, r.reason.find('\n')) << ")";
+    return o.str();
+  }
+  const int skipped = r.count(Verdict::skip);
+  const int passed = r.count(Verdict::pass);
+  o << "  (" << passed << " " << tr("passed", lang) << ", " << static_cast<int>(r.scenarios.size()) - passed - skipped
+    << " " << tr("failed", lang);
+  if (skipped > 0) o << ", " << skipped << " " << tr("skipped", lang);
+  o << ")";
+  return o.str();
+}
+
+std::string failures_text(const SubmissionScore& s, Lang lang) {
+  std::ostringstream o;
+  for (const auto& a : s.submission.source_advice)
+    o << s.submission.name << ": " << tr("advice", lang) << ": " << a.text << "\n";
+  for (const auto& n : s.submission.notes) o << s.submission.name << ": " << n << "\n";
+  for (const auto& r : s.roles) {
+    if (!r.submitted) continue;
+    for (const auto& ss : r.scenarios) {
+      const auto v = ss.result.verdict;
+      if (v == Verdict::pass || v == Verdict::skip) continue;
+      o << "\n"
+        << tr(to_string(v), lang) << "  " << s.submission.name << "  " << r.role << "  " << ss.result.scenario << "  ("
+        << number(ss.points) << "/" << number(ss.max) << ")\n";
+      o << ss.result.message;
+      if (!ss.result.message.empty() && ss.result.message.back() != '\n') o << "\n";
+      for (const auto& a : ss.advice) o << tr("advice", lang) << ": " << a.text << "\n";
+      if (!ss.result.transcript_path.empty()) o << tr("transcript", lang) << ": " << ss.result.transcript_path << "\n";
+    }
+  }
+  return o.str();
+}
+
+std::string grade_table(const std::vector<SubmissionScore>& scores, Lang lang) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> head = {tr("submission", lang)};
+  for (const auto& ex : examples()) head.push_back(ex);
+  head.push_back(tr("total", lang));
+  rows.push_back(head);
+  for (const auto& s : scores) {
+    std::vector<std::string> row = {s.submission.name};
+    for (const auto& ex : examples()) {
+      const auto [p, m] = s.example(ex);
+      row.push_back(m > 0 ? number(p) + "/" + number(m) : "-");
+    }
+    row.push_back(number(s.points()) + "/" + number(s.max()));
+    rows.push_back(row);
+  }
+  std::vector<std::size_t> width(head.size(), 0);
+  auto display_width = [](const std::string& t) {
+    std::size_t w = 0;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      const auto c = static_cast<unsigned char>(t[i]);
+      if ((c & 0xC0) == 0x80) continue;
+      w += c >= 0xE0 ? 2 : 1;  // CJK takes two columns
+    }
+    return w;
+  };
+  for (const auto& row : rows) {
+    for (std::size_t k = 0; k < row.size(); ++k) width[k] = std::max(width[k], display_width(row[k]));
+  }
+  std::ostringstream o;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    for (std::size_t k = 0; k < rows[i].size(); ++k) {
+      o << rows[i][k] << std::string(width[k] - display_width(rows[i][k]) + 2, ' ');
+    }
+    o << "\n";
+    if (i == 0) {
+      for (std::size_t k = 0; k < width.size(); ++k) o << std::string(width[k], '-') << "  ";
+      o << "\n";
+    }
+  }
+  return o.str();
+}
+
+std::string grade_csv(const std::vector<SubmissionScore>& scores) {
+  auto field = [](const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  };
+  std::ostringstream o;
+  o << "submission";
+  for (const auto& ex : examples()) o << "," << ex << "," << ex << "_max";
+  o << ",total,max\n";
+  for (const auto& s : scores) {
+    o << field(s.submission.name);
+    for (const auto& ex : examples()) {
+      const auto [p, m] = s.example(ex);
+      o << "," << number(p) << "," << number(m);
+    }
+    o << "," << number(s.points()) << "," << number(s.max()) << "\n";
+  }
+  return o.str();
+}
+
+namespace {
+
+json context_json(const ReportContext& ctx) {
+  json j = {{"socklab_version", ctx.socklab_version},
+            {"suite_version", ctx.suite_version},
+            {"isolation", ctx.isolation},
+            {"interpreters", ctx.interpreters},
+            {"lang", ctx.lang == Lang::zh ? "zh" : "en"},
+            {"duration_s", ctx.seconds}};
+  if (ctx.seed) j["seed"] = *ctx.seed;
+  return j;
+}
+
+}  // namespace
+
+json grade_json(const std::vector<SubmissionScore>& scores, const ReportContext& ctx) {
+  json out = context_json(ctx);
+  out["results"] = json::array();
+  out["submissions"] = json::array();
+  std::map<std::string, int> summary = {{"pass", 0},  {"fail", 0},  {"timeout", 0},
+                                        {"crash", 0}, {"error", 0}, {"skip", 0}};
+  for (const auto& s : scores) {
+    json sub = {{"name", s.submission.name},  {"dir", s.submission.dir},     {"points", s.points()},
+                {"max_points", s.max()},      {"error", s.submission.error}, {"notes", s.submission.notes},
+                {"examples", json::object()}, {"roles", json::array()},      {"advice", json::array()}};
+    for (const auto& a : s.submission.source_advice) sub["advice"].push_back({{"id", a.id}, {"text", a.text}});
+    for (const auto& ex : examples()) {
+      const auto [p, m] = s.example(ex);
+      sub["examples"][ex] = {{"points", p}, {"max_points", m}};
+    }
+    for (const auto& r : s.roles) {
+      json role = {{"role", r.role},     {"submitted", r.submitted}, {"command", r.command},      {"reason", r.reason},
+                   {"points", r.points}, {"max_points", r.max},      {"scenarios", json::array()}};
+      for (const auto& ss : r.scenarios) {
+        json res = to_json(ss.result);
+        res.erase("transcript");
+        res["submission"] = s.submission.name;
+        res["title"] = ss.title;
+        res["score"] = ss.points;
+        res["max_score"] = ss.max;
+        res["advice"] = json::array();
+        for (const auto& a : ss.advice) res["advice"].push_back({{"id", a.id}, {"text", a.text}});
+        role["scenarios"].push_back(res);
+        out["results"].push_back(res);
+        if (r.submitted) ++summary[to_string(ss.result.verdict)];
+      }
+      sub["roles"].push_back(role);
+    }
+    out["submissions"].push_back(sub);
+  }
+  out["summary"] = summary;
+  return out;
+}
+
+json gradescope_json(const SubmissionScore& s, const ReportContext& ctx) {
+  json tests = json::array();
+  int n = 0;
+  for (const auto& r : s.roles) {
+    ++n;
+    int k = 0;
+    if (!r.submitted) {
+      tests.push_back({{"name", r.role + ": " + r.reason.substr(0, r.reason.find('\n'))},
+                       {"number", std::to_string(n) + ".0"},
+                       {"score", 0},
+                       {"max_score", r.max},
+                       {"status", "failed"},
+                       {"output", r.reason},
+                       {"visibility", "visible"},
+                       {"tags", json::array({r.role})}});
+      continue;
+    }
+    for (const auto& ss : r.scenarios) {
+      std::string output = ss.result.verdict == Verdict::pass ? tr("pass", ctx.lang) : ss.result.message;
+      for (const auto& a : ss.advice) output += "\n" + tr("advice", ctx.lang) + ": " + a.text;
+      json tags = json::array({r.role});
+      for (const auto& t : ss.result.tags) tags.push_back(t);
+      tests.push_back({{"name", r.role + ": " + ss.result.scenario + " — " + ss.title},
+                       {"number", std::to_string(n) + "." + std::to_string(++k)},
+                       {"score", ss.points},
+                       {"max_score", ss.max},
+                       {"status", ss.result.verdict == Verdict::pass ? "passed" : "failed"},
+                       {"output", output},
+                       {"visibility", "visible"},
+                       {"tags", tags}});
+    }
+  }
+  std::string output;
+  for (const auto& r : s.roles) output += role_line(s, r, ctx.lang) + "\n";
+  for (const auto& a : s.submission.source_advice) output += tr("advice", ctx.lang) + ": " + a.text + "\n";
+  output += "socklab " + ctx.socklab_version + ", suite " + ctx.suite_version + ", isolation: " + ctx.isolation;
+  return {{"score", s.points()},
+          {"execution_time", static_cast<long>(ctx.seconds + 0.5)},
+          {"output", output},
+          {"tests", tests}};
+}
+
+std::string grade_junit(const std::vector<SubmissionScore>& scores) {
+  auto esc = [](const std::string& s) {
+    std::string out;
+    for (char c : s) {
+      switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        default: out += (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') ? '?' : c;
+      }
+    }
+    return out;
+  };
+  std::ostringstream o;
+  o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"socklab grade\">\n";
+  for (const auto& s : scores) {
+    int tests = 0, failures = 0, skipped = 0;
+    for (const auto& r : s.roles) {
+      for (const auto& ss : r.scenarios) {
+        ++tests;
+        failures += ss.result.verdict != Verdict::pass && ss.result.verdict != Verdict::skip;
+        skipped += ss.result.verdict == Verdict::skip;
+      }
+    }
+    o << "  <testsuite name=\"" << esc(s.submission.name) << "\" tests=\"" << tests << "\" failures=\"" << failures
+      << "\" skipped=\"" << skipped << "\">\n";
+    for (const auto& r : s.roles) {
+      for (const auto& ss : r.scenarios) {
+        o << "    <testcase classname=\"" << esc(s.submission.name + "." + r.role) << "\" name=\""
+          << esc(ss.result.scenario) << "\" time=\"" << ss.result.duration_s << "\">";
+        if (ss.result.verdict == Verdict::skip) {
+          o << "<skipped message=\"" << esc(ss.result.message) << "\"/>";
+        } else if (ss.result.verdict != Verdict::pass) {
+          o << "<failure message=\"" << to_string(ss.result.verdict) << "\">" << esc(ss.result.message) << "</failure>";
+        }
+        o << "</testcase>\n";
+      }
+    }
+    o << "  </testsuite>\n";
+  }
+  o << "</testsuites>\n";
+  return o.str();
+}
+
+}  // namespace socklab::harness

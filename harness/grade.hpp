@@ -1,0 +1,130 @@
+// socklab grade: find each submission's programs (the tutorial's file names, sources a Makefile builds,
+// executables, or a socklab.toml manifest), run every scenario of each role found with that program in
+// the role, and score them: per role, per example, in total.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hints.hpp"
+#include "runner.hpp"
+#include "scenario.hpp"
+
+namespace socklab::harness {
+
+/// Words split as a shell splits them ('…', "…", \), without running a shell. Throws std::invalid_argument
+/// on an unclosed quote.
+std::vector<std::string> split_command(const std::string& s);
+
+/// The tutorial's file name for a role, without extension: ex4.server -> server4.
+std::string tutorial_stem(const std::string& role);
+
+struct RoleProgram {
+  std::vector<std::string> argv;  // run in the scenario's folder, which holds a copy of the submission
+  std::string file;               // the file found (relative to the submission), or the manifest
+};
+
+/// One submission folder, as found and built.
+struct Submission {
+  std::string name;    // shown in reports: the folder's name
+  std::string dir;     // the folder as given (absolute)
+  std::string staged;  // the copy that was built, copied into each scenario's folder
+  std::map<std::string, RoleProgram> roles;
+  std::vector<Advice> source_advice;  // per file: GBK, BOM, CRLF, Python 2
+  std::vector<std::string> notes;     // what happened while finding and building (manifest, make)
+  std::string error;                  // why nothing can run (bad manifest, failed build): every role scores 0
+};
+
+/// Finds the programs in `dir` and builds them in a copy under `staging_root` (make, or c++/cc for a
+/// lone source), with a time limit. Never throws for a bad submission: `error` and `notes` say what is wrong.
+Submission prepare_submission(const std::string& dir, const std::string& staging_root, Lang lang);
+
+/// Points per tag (a course file's [weights]) and per scenario ([points]).
+struct Course {
+  double core_weight = 1.0;
+  double robustness_weight = 1.0;
+  std::map<std::string, double> points;  // scenario name -> points, instead of the file's
+  [[nodiscard]] double max_points(const Scenario& s) const;
+};
+/// Reads a course file (TOML). Throws std::runtime_error naming the file and the problem.
+Course load_course(const std::string& path);
+
+struct ScenarioScore {
+  Result result;
+  std::string title;
+  double points = 0;
+  double max = 0;
+  std::vector<Advice> advice;
+};
+
+struct RoleScore {
+  std::string role;
+  bool submitted = false;
+  std::string command;
+  std::string reason;  // why it scores nothing without running ("not submitted", a build error)
+  double points = 0;
+  double max = 0;
+  std::vector<ScenarioScore> scenarios;
+  [[nodiscard]] int count(Verdict v) const;
+};
+
+struct SubmissionScore {
+  Submission submission;
+  std::vector<RoleScore> roles;  // in the order of known_roles()
+  [[nodiscard]] double points() const;
+  [[nodiscard]] double max() const;
+  [[nodiscard]] std::pair<double, double> example(const std::string& ex) const;
+};
+
+/// What every report carries.
+struct ReportContext {
+  std::string socklab_version;
+  std::string suite_version;
+  std::string isolation;
+  std::map<std::string, std::string> interpreters;  // "python3" -> "Python 3.11.2"
+  std::optional<std::uint64_t> seed;
+  Lang lang = Lang::en;
+  double seconds = 0;
+};
+
+nlohmann::json grade_json(const std::vector<SubmissionScore>& scores, const ReportContext& ctx);
+std::string grade_csv(const std::vector<SubmissionScore>& scores);
+std::string grade_junit(const std::vector<SubmissionScore>& scores);
+/// Gradescope's results.json for one submission.
+nlohmann::json gradescope_json(const SubmissionScore& s, const ReportContext& ctx);
+/// The final table, one row per submission.
+std::string grade_table(const std::vector<SubmissionScore>& scores, Lang lang);
+/// One line for a role once its scenarios are done.
+std::string role_line(const SubmissionScore& s, const RoleScore& r, Lang lang);
+/// Every failure of a submission: scenario, what was expected and what happened, advice, transcript path.
+std::string failures_text(const SubmissionScore& s, Lang lang);
+/// One self-contained HTML page for a submission: the score table and, per scenario, a sequence diagram
+/// of the run with the expected-against-actual diff under a failure.
+std::string grade_html(const SubmissionScore& s, const ReportContext& ctx);
+
+/// Words of the reports in the language asked for.
+std::string tr(const std::string& english, Lang lang);
+
+}  // namespace socklab::harness
+
+namespace socklab::harness {
+
+struct GradeOptions {
+  std::vector<std::string> dirs;
+  std::vector<Scenario> scenarios;  // the suite, filtered by --scenario / --tag
+  Course course;
+  RunOptions base;  // program folders, time scale, seed
+  int jobs = 1;
+  bool isolated = false;
+  std::string out_dir;  // <out>/<submission>/<role>/<example>/<name>.log; the builds in <out>/.staged
+  Lang lang = Lang::en;
+  bool live_progress = false;  // rewrite one progress line (a terminal)
+};
+
+/// Prepares every submission, runs every task in one pool, prints a line per role as it completes.
+std::vector<SubmissionScore> grade(const GradeOptions& options, std::ostream& console);
+
+}  // namespace socklab::harness

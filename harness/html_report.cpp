@@ -1,0 +1,342 @@
+// The HTML page of one graded submission: the score table, then each scenario as a sequence diagram
+// drawn from its transcript (an SVG in the page: nothing to fetch), failures first and open, with the
+// expected-against-actual report under them.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include "grade.hpp"
+
+namespace socklab::harness {
+namespace {
+
+std::string esc(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// At most n characters of UTF-8 text, cut on a character boundary.
+std::string cut(const std::string& s, std::size_t n) {
+  std::size_t chars = 0, i = 0;
+  for (; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && ++chars > n) break;
+  }
+  return i < s.size() ? s.substr(0, i) + "…" : s;
+}
+
+struct Event {
+  double t = 0;
+  std::string actor, what;
+};
+
+std::vector<Event> parse_transcript(const std::string& transcript) {
+  static const std::regex line(R"(^\[\s*([\d.]+)\] (\S+) (.*)$)");
+  std::vector<Event> out;
+  std::istringstream in(transcript);
+  std::string l;
+  std::smatch m;
+  while (std::getline(in, l)) {
+    if (std::regex_match(l, m, line)) out.push_back({std::stod(m[1]), m[2], m[3]});
+  }
+  return out;
+}
+
+enum class Side { harness, client, link, server };
+
+// What an arrow or a note on the diagram is.
+struct Mark {
+  enum class Kind { arrow, note, drop } kind = Kind::note;
+  std::size_t from = 0, to = 0;  // columns
+  std::string text;
+  std::string css;  // arrow, drop, dup, out, in, info
+  double t = 0;
+};
+
+struct Diagram {
+  std::vector<std::string> columns;
+  std::vector<Mark> marks;
+};
+
+Diagram build_diagram(const std::vector<Event>& events) {
+  std::map<std::string, Side> side;
+  for (const auto& e : events) {
+    if (side.count(e.actor)) continue;
+    Side s = Side::client;
+    if (e.actor == "harness") {
+      s = Side::harness;
+    } else if (e.what.rfind("relays ", 0) == 0) {
+      s = Side::link;
+    } else if (e.what.find(".server)") != std::string::npos || e.what.rfind("listening on", 0) == 0) {
+      s = Side::server;
+    }
+    side[e.actor] = s;
+  }
+  for (const auto& e : events) {  // a UDP peer bound to a fixed address plays the server
+    if (e.what.rfind("recvfrom ", 0) == 0 && side[e.actor] == Side::client) {
+      bool sent_first = false;
+      for (const auto& f : events) {
+        if (f.actor != e.actor) continue;
+        if (f.what.rfind("sendto ", 0) == 0) sent_first = true;
+        if (&f == &e) break;
+      }
+      if (!sent_first) side[e.actor] = Side::server;
+    }
+  }
+  Diagram d;
+  for (const Side s : {Side::harness, Side::client, Side::link, Side::server}) {
+    for (const auto& e : events) {
+      if (side[e.actor] == s && std::find(d.columns.begin(), d.columns.end(), e.actor) == d.columns.end())
+        d.columns.push_back(e.actor);
+    }
+  }
+  auto col = [&](const std::string& a) {
+    return static_cast<std::size_t>(std::find(d.columns.begin(), d.columns.end(), a) - d.columns.begin());
+  };
+  auto first_of = [&](Side s, const std::string& not_this = {}) {
+    for (const auto& c : d.columns) {
+      if (side[c] == s && c != not_this) return col(c);
+    }
+    return std::string::npos;
+  };
+  const std::size_t server = first_of(Side::server), link = first_of(Side::link);
+  std::vector<std::size_t> clients;  // the link numbers clients (client 2, connection 2) in the order they come
+  for (const auto& c : d.columns) {
+    if (side[c] == Side::client) clients.push_back(col(c));
+  }
+  static const std::regex numbered(R"((?:client|connection) (\d+))");
+  auto client_for = [&](const std::string& what) {
+    std::smatch m;
+    std::size_t k = 1;
+    if (std::regex_search(what, m, numbered)) k = std::stoul(m[1]);
+    if (clients.empty()) return std::string::npos;
+    return clients[std::min(k, clients.size()) - 1];
+  };
+  for (const auto& e : events) {
+    const std::size_t me = col(e.actor);
+    const Side s = side[e.actor];
+    Mark m;
+    m.t = e.t;
+    m.from = m.to = me;
+    const std::string& w = e.what;
+    auto other = [&] {
+      if (s == Side::server) {
+        const auto c = first_of(Side::client);
+        return link != std::string::npos ? link : c;
+      }
+      return link != std::string::npos ? link : server;
+    };
+    if (s == Side::link) {
+      // "request #1 "a" client→server", "dropped reply #2 ...", "duplicated ...", "held back ...", "released ..."
+      const bool reply = w.find("server→client") != std::string::npos || w.find("reply #") != std::string::npos ||
+                         w.find("server→") != std::string::npos;
+      const std::size_t client = client_for(w);
+      const std::size_t src = reply ? server : client, dst = reply ? client : server;
+      if (src == std::string::npos || dst == std::string::npos) continue;
+      m.kind = Mark::Kind::arrow;
+      m.from = src;
+      m.to = dst;
+      m.text = cut(w, 60);
+      m.css = "arrow";
+      if (w.rfind("dropped", 0) == 0) {
+        m.kind = Mark::Kind::drop;
+        m.to = me;
+        m.css = "drop";
+      } else if (w.rfind("duplicated", 0) == 0) {
+        m.css = "dup";
+      } else if (w.rfind("held back", 0) == 0) {
+        m.kind = Mark::Kind::drop;
+        m.to = me;
+        m.css = "held";
+      } else if (w.rfind("released", 0) == 0) {
+        m.from = me;
+        m.css = "dup";
+      } else if (w.rfind("request #", 0) != 0 && w.rfind("reply #", 0) != 0 && w.rfind("connection", 0) != 0) {
+        m.kind = Mark::Kind::note;
+        m.from = m.to = me;
+        m.css = w.rfind("reset", 0) == 0 || w.rfind("delayed", 0) == 0 ? "drop" : "info";
+      }
+      d.marks.push_back(m);
+      if (w.rfind("duplicated", 0) == 0) d.marks.push_back(m);
+      continue;
+    }
+    if (w.rfind("stdout > ", 0) == 0 || w.rfind("stderr > ", 0) == 0) {
+      m.text = cut(w, 50);
+      m.css = w[3] == 'o' ? "out" : "err";
+    } else if (w.rfind("stdin < ", 0) == 0) {
+      m.text = cut(w, 50);
+      m.css = "in";
+    } else if (w.rfind("send ", 0) == 0 || w.rfind("sendto ", 0) == 0) {
+      const auto to = other();
+      if (to == std::string::npos) continue;
+      m.kind = Mark::Kind::arrow;
+      m.to = to;
+      m.text = cut(w, 60);
+      m.css = "arrow";
+    } else if (w.rfind("recv ", 0) == 0 || w.rfind("recvfrom ", 0) == 0) {
+      const auto from = other();
+      if (from == std::string::npos) continue;
+      m.kind = Mark::Kind::arrow;
+      m.from = from;
+      m.to = me;
+      m.text = cut(w, 60);
+      m.css = "arrow";
+    } else if (w.rfind("connect", 0) == 0 || w.rfind("accepted", 0) == 0 || w.rfind("exit", 0) == 0 ||
+               w.rfind("killed", 0) == 0 || w.rfind("reset", 0) == 0 || w.rfind("close", 0) == 0 ||
+               w.rfind("connection", 0) == 0 || w.rfind("start", 0) == 0 || w.rfind("ready", 0) == 0 ||
+               w.rfind("stop", 0) == 0) {
+      m.text = cut(w.rfind("start", 0) == 0 ? w.substr(0, w.find(')') + 1) : w, 50);
+      m.css = "info";
+    } else {
+      continue;
+    }
+    d.marks.push_back(m);
+  }
+  return d;
+}
+
+std::string svg(const Diagram& d) {
+  if (d.columns.empty()) return "<p>(no events)</p>";
+  constexpr int colw = 230, top = 40, row = 24, left = 20;
+  const int width = left * 2 + static_cast<int>(d.columns.size()) * colw + 260;  // room for the last column's notes
+  const std::size_t shown = std::min<std::size_t>(d.marks.size(), 400);
+  const int height = top + static_cast<int>(shown) * row + 30;
+  auto x = [&](std::size_t c) { return left + static_cast<int>(c) * colw + colw / 2; };
+  std::ostringstream o;
+  o << "<svg class=\"seq\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
+    << "\" viewBox=\"0 0 " << width << " " << height << "\">\n"
+    << "<defs><marker id=\"head\" markerWidth=\"10\" markerHeight=\"8\" refX=\"9\" refY=\"4\" orient=\"auto\">"
+       "<path d=\"M0,0 L10,4 L0,8 z\" fill=\"#1f6feb\"/></marker>"
+       "<marker id=\"headdup\" markerWidth=\"10\" markerHeight=\"8\" refX=\"9\" refY=\"4\" orient=\"auto\">"
+       "<path d=\"M0,0 L10,4 L0,8 z\" fill=\"#bf8700\"/></marker></defs>\n";
+  for (std::size_t c = 0; c < d.columns.size(); ++c) {
+    o << "<rect class=\"actor\" x=\"" << x(c) - 80 << "\" y=\"4\" width=\"160\" height=\"26\" rx=\"4\"/>"
+      << "<text class=\"actor\" x=\"" << x(c) << "\" y=\"22\" text-anchor=\"middle\">" << esc(d.columns[c]) << "</text>"
+      << "<line class=\"life\" x1=\"" << x(c) << "\" y1=\"30\" x2=\"" << x(c) << "\" y2=\"" << height - 10 << "\"/>\n";
+  }
+  for (std::size_t i = 0; i < shown; ++i) {
+    const Mark& m = d.marks[i];
+    const int y = top + static_cast<int>(i) * row + 12;
+    char stamp[32];
+    std::snprintf(stamp, sizeof stamp, "%.3f", m.t);
+    o << "<g class=\"" << m.css << "\"><title>" << stamp << " s</title>";
+    if (m.kind == Mark::Kind::note) {
+      o << "<text class=\"note " << m.css << "\" x=\"" << x(m.from) + 6 << "\" y=\"" << y + 4 << "\">" << esc(m.text)
+        << "</text>";
+    } else {
+      const int x1 = x(m.from), x2 = x(m.to);
+      const bool dup = m.css == "dup";
+      o << "<line class=\"msg " << m.css << "\" x1=\"" << x1 << "\" y1=\"" << y << "\" x2=\"" << x2 << "\" y2=\"" << y
+        << "\""
+        << (m.kind == Mark::Kind::arrow ? (dup ? " marker-end=\"url(#headdup)\"" : " marker-end=\"url(#head)\"") : "")
+        << "/>";
+      if (m.kind == Mark::Kind::drop) {
+        o << "<path class=\"cross " << m.css << "\" d=\"M" << x2 - 7 << "," << y - 7 << " L" << x2 + 7 << "," << y + 7
+          << " M" << x2 - 7 << "," << y + 7 << " L" << x2 + 7 << "," << y - 7 << "\"/>";
+      }
+      o << "<text class=\"label\" x=\"" << (x1 + x2) / 2 << "\" y=\"" << y - 4 << "\" text-anchor=\"middle\">"
+        << esc(m.text) << "</text>";
+    }
+    o << "</g>\n";
+  }
+  if (d.marks.size() > shown) {
+    o << "<text x=\"" << left << "\" y=\"" << height - 8 << "\">… " << d.marks.size() - shown
+      << " more events in the transcript</text>";
+  }
+  o << "</svg>";
+  return o.str();
+}
+
+const char* kStyle = R"(
+body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;margin:24px;color:#1f2328;background:#fff}
+h1{font-size:22px} h2{font-size:18px;margin-top:28px} table.score{border-collapse:collapse}
+table.score td,table.score th{border:1px solid #d0d7de;padding:4px 10px;text-align:right}
+table.score td:first-child,table.score th:first-child{text-align:left}
+.pass{color:#1a7f37} .fail,.timeout,.crash,.error{color:#d1242f} .skip{color:#656d76}
+details{border:1px solid #d0d7de;border-radius:6px;margin:10px 0;padding:6px 10px}
+summary{cursor:pointer;font-weight:600}
+pre.report{background:#fff8f0;border-left:4px solid #d1242f;padding:8px;white-space:pre-wrap;font-size:13px}
+p.advice{background:#ddf4ff;border-left:4px solid #1f6feb;padding:6px 8px}
+svg.seq{display:block;margin:8px 0;font-size:11px;font-family:"Noto Sans Mono CJK SC",monospace}
+svg.seq rect.actor{fill:#f6f8fa;stroke:#57606a} svg.seq text.actor{font-weight:700;font-size:12px}
+svg.seq line.life{stroke:#8c959f;stroke-dasharray:4 3}
+svg.seq line.msg{stroke:#1f6feb;stroke-width:2.5} svg.seq line.msg.dup{stroke:#bf8700}
+svg.seq line.msg.drop,svg.seq line.msg.held{stroke:#d1242f;stroke-dasharray:6 3}
+svg.seq path.cross{stroke:#d1242f;stroke-width:3}
+svg.seq text.label{fill:#24292f} svg.seq text.note.out{fill:#1a7f37} svg.seq text.note.err{fill:#d1242f}
+svg.seq text.note.in{fill:#8250df} svg.seq text.note.info{fill:#656d76} svg.seq text.note.drop{fill:#d1242f}
+)";
+
+}  // namespace
+
+std::string grade_html(const SubmissionScore& s, const ReportContext& ctx) {
+  const Lang lang = ctx.lang;
+  std::ostringstream o;
+  char num[64];
+  auto n = [&](double v) {
+    std::snprintf(num, sizeof num, "%g", static_cast<double>(static_cast<long>(v * 100 + 0.5)) / 100);
+    return std::string(num);
+  };
+  o << "<!DOCTYPE html>\n<html lang=\"" << (lang == Lang::zh ? "zh" : "en") << "\"><head><meta charset=\"utf-8\">"
+    << "<title>socklab: " << esc(s.submission.name) << "</title><style>" << kStyle << "</style></head><body>\n";
+  o << "<h1>socklab — " << esc(s.submission.name) << ": " << n(s.points()) << "/" << n(s.max()) << " "
+    << tr("points", lang) << "</h1>\n";
+  o << "<table class=\"score\"><tr><th>" << tr("role", lang) << "</th><th>" << tr("score", lang) << "</th><th>"
+    << tr("passed", lang) << "</th><th>" << tr("failed", lang) << "</th></tr>\n";
+  for (const auto& r : s.roles) {
+    const int passed = r.count(Verdict::pass), skipped = r.count(Verdict::skip);
+    o << "<tr><td>" << r.role << "</td><td>" << n(r.points) << "/" << n(r.max) << "</td>";
+    if (r.submitted) {
+      o << "<td class=\"pass\">" << passed << "</td><td class=\"fail\">"
+        << static_cast<int>(r.scenarios.size()) - passed - skipped << "</td></tr>\n";
+    } else {
+      o << "<td colspan=\"2\" class=\"skip\">" << esc(r.reason.substr(0, r.reason.find('\n'))) << "</td></tr>\n";
+    }
+  }
+  o << "</table>\n";
+  for (const auto& a : s.submission.source_advice) o << "<p class=\"advice\">" << esc(a.text) << "</p>\n";
+  auto scenario_block = [&](const RoleScore& r, const ScenarioScore& ss, bool open) {
+    const std::string v = to_string(ss.result.verdict);
+    o << "<details" << (open ? " open" : "") << "><summary><span class=\"" << v << "\">" << tr(v, lang) << "</span> "
+      << esc(r.role) << " · " << esc(ss.result.scenario) << " — " << esc(ss.title) << " (" << n(ss.points) << "/"
+      << n(ss.max) << ")</summary>\n";
+    if (ss.result.verdict != Verdict::pass) {
+      for (const auto& a : ss.advice) o << "<p class=\"advice\">" << esc(a.text) << "</p>\n";
+      o << "<pre class=\"report\">" << esc(ss.result.message) << "</pre>\n";
+    }
+    o << "<p>" << tr("sequence of the run", lang) << ":</p>\n"
+      << svg(build_diagram(parse_transcript(ss.result.transcript)));
+    o << "</details>\n";
+  };
+  o << "<h2>" << tr("failures", lang) << "</h2>\n";
+  bool any = false;
+  for (const auto& r : s.roles) {
+    for (const auto& ss : r.scenarios) {
+      if (!r.submitted || ss.result.verdict == Verdict::pass || ss.result.verdict == Verdict::skip) continue;
+      scenario_block(r, ss, !any);  // the first failure open, the rest a click away
+      any = true;
+    }
+  }
+  if (!any) o << "<p class=\"pass\">" << tr("no failures", lang) << "</p>\n";
+  o << "<h2>" << tr("pass", lang) << "</h2>\n";
+  for (const auto& r : s.roles) {
+    for (const auto& ss : r.scenarios) {
+      if (r.submitted && ss.result.verdict == Verdict::pass) scenario_block(r, ss, false);
+    }
+  }
+  o << "<p class=\"skip\">socklab " << esc(ctx.socklab_version) << " · suite " << esc(ctx.suite_version) << " · "
+    << esc(ctx.isolation) << "</p>\n</body></html>\n";
+  return o.str();
+}
+
+}  // namespace socklab::harness

@@ -1,0 +1,224 @@
+#!/usr/bin/python3
+"""socklab grade on a class made of the sample submissions (tests/submissions), in a temporary folder:
+
+- "tutorial": the tutorial's ten Python files under their tutorial names: full core points, and the
+  robustness failures each explained (a hint or advice);
+- one folder per broken sample, under its tutorial name: the score is what its passing scenarios are
+  worth, and the advice names the known mistake;
+- source hints: Python 2 with CRLF line ends, a GBK file, a BOM;
+- a socklab.toml manifest, and a C++ source socklab compiles itself (block-buffered output);
+- the JSON and Gradescope reports validated against their schemas (tests/grade/*.schema.json), the CSV
+  against the JSON;
+- the Gradescope autograder folder (gradescope/run_autograder) in a simulated /autograder layout;
+- the HTML page opened in headless Chromium: the screenshot must show the sequence diagram (its arrows'
+  blue, the red of a drop) and the page's layout (a white page, the score table at the top left).
+
+Runs with Debian's python3 (python3-jsonschema, python3-pil)."""
+import argparse
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import jsonschema
+from PIL import Image
+
+ROLES = ["ex1.server", "ex2.client", "ex3.server", "ex3.client", "ex4.server",
+         "ex4.client", "ex5.server", "ex5.client", "ex6.server", "ex6.client"]
+TUTORIAL = {r: "good_plain.py" for r in ROLES} | {"ex4.server": "good_threads.py"}
+# broken sample -> the advice it must get
+BROKEN = {
+    ("ex4.server", "bad_no_threads.py"): "serial-server",
+    ("ex4.server", "bad_space.py"): "hello-space",
+    ("ex4.server", "bad_no_banner.py"): "missing-banner",
+    ("ex2.client", "bad_one_recv.py"): "one-recv",
+    ("ex2.client", "bad_header_in_file.py"): "header-in-file",
+    ("ex6.client", "bad_no_prompt.py"): "no-prompt",
+    ("ex5.client", "bad_wrong_port.py"): "wrong-port",
+    ("ex5.client", "bad_takes_stale.py"): "stale-reply",
+}
+GOOD = [("ex5.client", "good_retry.py"), ("ex6.client", "good_retry.py")]
+
+problems = []
+
+
+def check(cond, what):
+    if not cond:
+        problems.append(what)
+
+
+def stem(role):
+    n, side = role.split(".")
+    return side + n[2:]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--socklab", required=True)
+    ap.add_argument("--source", required=True, help="the repository")
+    ap.add_argument("--chromium", default="chromium")
+    ap.add_argument("--keep", help="keep the class and reports in this folder")
+    args = ap.parse_args()
+    src = Path(args.source)
+    samples = src / "tests" / "submissions"
+    tmp = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="socklab-grade-test-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    cls = tmp / "class"
+    shutil.rmtree(cls, ignore_errors=True)
+    dirs = []
+
+    def folder(name):
+        d = cls / name
+        d.mkdir(parents=True)
+        dirs.append(d)
+        return d
+
+    tut = folder("tutorial")
+    for role, f in TUTORIAL.items():
+        shutil.copy(samples / role / f, tut / (stem(role) + ".py"))
+    for (role, f) in list(BROKEN) + GOOD:
+        shutil.copy(samples / role / f, folder(f"{role}-{f[:-3]}") / (stem(role) + ".py"))
+    py2 = folder("py2-crlf")
+    (py2 / "client6.py").write_bytes(b"import socket\r\nn = int(raw_input('n:'))\r\nprint 'result', n\r\n")
+    gbk = folder("gbk")
+    (gbk / "client5.py").write_bytes((samples / "ex5.client" / "good_plain.py").read_bytes().replace(
+        b"import socket", "import socket\nprint('开始')".encode("gbk")))
+    bom = folder("bom")
+    (bom / "server5.py").write_bytes(b"\xef\xbb\xbf" + (samples / "ex5.server" / "good_plain.py").read_bytes())
+    man = folder("manifest")
+    shutil.copy(samples / "ex5.server" / "good_plain.py", man / "my_echo.py")
+    (man / "socklab.toml").write_text('[roles]\n"ex5.server" = "python3 my_echo.py"\n')
+    cpp = folder("cpp")
+    shutil.copy(samples / "ex5.server" / "cpp" / "server5.cpp", cpp / "server5.cpp")
+
+    out = tmp / "out"
+    reports = {k: tmp / f"grade.{k}" for k in ("json", "csv", "xml")}
+    html = tmp / "html"
+    cmd = [args.socklab, "grade", *map(str, dirs), "-j", "8", "--out", str(out), "--json", str(reports["json"]),
+           "--csv", str(reports["csv"]), "--junit", str(reports["xml"]), "--html", str(html), "--lang", "en"]
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=1500)
+    print(run.stdout[-3000:])
+    check(run.returncode == 1, f"grade exits 1 when points were lost, got {run.returncode}: {run.stderr}")
+    report = json.loads(reports["json"].read_text())
+    jsonschema.validate(report, json.loads((src / "tests/grade/grade.schema.json").read_text()))
+    subs = {s["name"]: s for s in report["submissions"]}
+    check(len(subs) == len(dirs), f"{len(dirs)} submissions graded, report has {len(subs)}")
+    check("python3" in report["interpreters"], "the report names the Python that ran the submissions")
+
+    def role(sub, r):
+        return next(x for x in subs[sub]["roles"] if x["role"] == r)
+
+    def failed(x):
+        return [s for s in x["scenarios"] if s["verdict"] not in ("pass", "skip")]
+
+    # The tutorial's files: every core point, every robustness failure explained.
+    for r in ROLES:
+        x = role("tutorial", r)
+        for s in x["scenarios"]:
+            if "core" in s["tags"]:  # skip: not applicable (ex2/other-address needs {host} {port}), not counted
+                check(s["verdict"] in ("pass", "skip"),
+                      f"tutorial {r} {s['scenario']}: a core scenario, got {s['verdict']}")
+                check(s["verdict"] == "pass" or s["max_score"] == 0, f"tutorial {r} {s['scenario']}: a skip counts 0")
+        for s in failed(x):
+            check("hint:" in s["message"] or s["advice"], f"tutorial {r} {s['scenario']} fails unexplained")
+        check(abs(x["points"] - sum(s["score"] for s in x["scenarios"])) < 1e-9, f"tutorial {r}: points add up")
+    ids = {a["id"] for s in failed(role("tutorial", "ex5.client")) for a in s["advice"]}
+    check({"hang-after-loss", "stale-reply"} <= ids, f"the tutorial's ex5 client: advice {ids}")
+
+    # Broken samples: the mistake named, the score what the passing scenarios are worth.
+    for (r, f), advice in BROKEN.items():
+        name = f"{r}-{f[:-3]}"
+        x = role(name, r)
+        got = {a["id"] for s in failed(x) for a in s["advice"]}
+        check(advice in got, f"{name}: expected advice '{advice}', got {sorted(got)}")
+        worth = sum(s["max_score"] for s in x["scenarios"] if s["verdict"] == "pass")
+        check(x["points"] == worth and x["points"] < x["max_points"], f"{name}: {x['points']} of {x['max_points']}")
+        others = [y for y in subs[name]["roles"] if y["role"] != r]
+        check(all(not y["submitted"] and y["points"] == 0 and "not submitted" in y["reason"] for y in others),
+              f"{name}: the roles it lacks score 0, 'not submitted'")
+    for r, f in GOOD:
+        x = role(f"{r}-{f[:-3]}", r)
+        check(x["points"] == x["max_points"] > 0, f"{r} {f}: full points, got {x['points']}/{x['max_points']}")
+
+    # Source hints, the manifest, a compiled source.
+    advice_ids = lambda n: {a["id"] for a in subs[n]["advice"]}
+    check({"python2", "crlf"} <= advice_ids("py2-crlf"), f"py2-crlf: {advice_ids('py2-crlf')}")
+    check("not-utf8" in advice_ids("gbk"), f"gbk: {advice_ids('gbk')}")
+    check("bom" in advice_ids("bom"), f"bom: {advice_ids('bom')}")
+    check(role("bom", "ex5.server")["points"] == role("bom", "ex5.server")["max_points"], "a BOM does not stop Python")
+    m = role("manifest", "ex5.server")
+    check(m["submitted"] and m["points"] == m["max_points"], f"manifest: {m['points']}/{m['max_points']} {m['reason']}")
+    c = role("cpp", "ex5.server")
+    cids = {a["id"] for s in failed(c) for a in s["advice"]}
+    check(c["submitted"] and "block-buffered" in cids, f"cpp: submitted {c['submitted']}, advice {cids}, {c['reason']}")
+
+    # CSV = JSON.
+    rows = list(csv.DictReader(reports["csv"].open()))
+    check(len(rows) == len(subs), "one CSV row per submission")
+    for row in rows:
+        s = subs[row["submission"]]
+        check(abs(float(row["total"]) - round(s["points"], 2)) < 0.01, f"CSV total of {row['submission']}")
+        check(abs(float(row["ex5"]) - s["examples"]["ex5"]["points"]) < 0.01, f"CSV ex5 of {row['submission']}")
+    check("<testsuites" in reports["xml"].read_text(), "JUnit XML written")
+
+    # The Gradescope autograder folder, in a simulated /autograder.
+    ag = tmp / "autograder"
+    shutil.rmtree(ag, ignore_errors=True)
+    (ag / "source").mkdir(parents=True)
+    shutil.copytree(tut, ag / "submission")
+    for f in ("setup.sh", "run_autograder"):
+        shutil.copy(src / "gradescope" / f, ag / "source" / f)
+    env = dict(os.environ, AUTOGRADER_ROOT=str(ag), SOCKLAB=args.socklab)
+    gs = subprocess.run(["bash", str(ag / "source" / "run_autograder")], env=env, capture_output=True, text=True,
+                        timeout=1500)
+    check(gs.returncode == 0, f"run_autograder exits 0 (Gradescope reads results.json): {gs.returncode}")
+    results = json.loads((ag / "results" / "results.json").read_text())
+    jsonschema.validate(results, json.loads((src / "tests/grade/gradescope.schema.json").read_text()))
+    check(abs(results["score"] - subs["tutorial"]["points"]) < 1e-6,
+          f"Gradescope score {results['score']} = grade's {subs['tutorial']['points']}")
+    check(abs(sum(t["score"] for t in results["tests"]) - results["score"]) < 1e-6, "the tests' scores add up")
+    check((ag / "results" / "report.html").exists(), "the autograder keeps the HTML page beside results.json")
+    check(subprocess.run(["bash", "-n", str(src / "gradescope" / "setup.sh")]).returncode == 0, "setup.sh parses")
+
+    # The HTML page in Chromium: a screenshot, judged by its layout and colours.
+    page = html / "ex5.client-bad_takes_stale.html"
+    shot = tmp / "page.png"
+    subprocess.run([args.chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                    "--window-size=1280,1800", f"--screenshot={shot}", page.as_uri()],
+                   capture_output=True, timeout=120)
+    check(shot.exists(), "Chromium made a screenshot")
+    if shot.exists():
+        img = Image.open(shot).convert("RGB")
+        w, h = img.size
+        px = img.load()
+
+        def count(rgb, box, tol=40):
+            x0, y0, x1, y1 = box
+            return sum(1 for x in range(x0, x1, 2) for y in range(y0, y1, 2)
+                       if all(abs(px[x, y][k] - rgb[k]) <= tol for k in range(3)))
+
+        check(px[5, 5] == (255, 255, 255), f"a white page, got {px[5, 5]}")
+        check(count((0, 0, 0), (0, 0, 700, 60), 90) > 50, "the title at the top left")
+        check(count((208, 215, 222), (0, 40, 400, 500), 12) > 100, "the score table's borders near the top left")
+        blue = count((31, 111, 235), (0, 0, w, h))
+        red = count((209, 36, 47), (0, 0, w, h))
+        amber = count((191, 135, 0), (0, 0, w, h))
+        check(blue > 150, f"the diagram's arrows (blue): {blue} pixels")
+        check(red > 30, f"the failure in red: {red} pixels")
+        check(amber > 30, f"the duplicated reply's arrow (amber): {amber} pixels")
+    if problems:
+        print("\n".join(problems))
+        print(f"(the class and reports are in {tmp})")
+        sys.exit(1)
+    print(f"grade: {len(subs)} submissions graded as expected; reports valid; Gradescope folder works; "
+          f"the HTML page renders its diagram")
+    if not args.keep:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

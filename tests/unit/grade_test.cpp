@@ -1,0 +1,141 @@
+#include "grade.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+using namespace socklab::harness;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Folder {
+  fs::path root = fs::temp_directory_path() /
+                  ("socklab-grade-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  Folder() { fs::create_directories(root / "sub"); }
+  ~Folder() { fs::remove_all(root); }
+  void write(const std::string& name, const std::string& text) const {
+    fs::create_directories((root / "sub" / name).parent_path());
+    std::ofstream(root / "sub" / name, std::ios::binary) << text;
+  }
+  Submission prepare() const {
+    return prepare_submission((root / "sub").string(), (root / "staged").string(), Lang::en);
+  }
+  static inline int counter = 0;
+};
+
+}  // namespace
+
+TEST(grade, tutorial_file_names) {
+  EXPECT_EQ(tutorial_stem("ex4.server"), "server4");
+  EXPECT_EQ(tutorial_stem("ex2.client"), "client2");
+}
+
+TEST(grade, commands_split_like_a_shell) {
+  EXPECT_EQ(split_command("python3 'my server.py' {port}"),
+            (std::vector<std::string>{"python3", "my server.py", "{port}"}));
+  EXPECT_THROW(split_command("python3 'open"), std::invalid_argument);
+}
+
+TEST(grade, finds_the_tutorial_names_in_any_case_and_inside_one_folder) {
+  Folder f;
+  f.write("hw/Server4.py", "print('x')\n");
+  f.write("hw/client5.pl", "print 1;\n");
+  const auto s = f.prepare();
+  ASSERT_TRUE(s.error.empty()) << s.error;
+  ASSERT_EQ(s.roles.count("ex4.server"), 1u);
+  EXPECT_EQ(s.roles.at("ex4.server").argv, (std::vector<std::string>{"python3", "Server4.py"}));
+  EXPECT_EQ(s.roles.at("ex5.client").argv, (std::vector<std::string>{"perl", "client5.pl"}));
+  EXPECT_EQ(s.roles.count("ex1.server"), 0u);
+  EXPECT_TRUE(fs::exists(fs::path(s.staged) / "Server4.py"));  // the copy that scenarios get
+}
+
+TEST(grade, a_manifest_names_the_commands) {
+  Folder f;
+  f.write("socklab.toml", "[roles]\n\"ex5.server\" = \"python3 echo.py --port {port}\"\n[ex6]\nclient = \"./fact\"\n");
+  const auto s = f.prepare();
+  ASSERT_TRUE(s.error.empty()) << s.error;
+  EXPECT_EQ(s.roles.at("ex5.server").argv, (std::vector<std::string>{"python3", "echo.py", "--port", "{port}"}));
+  EXPECT_EQ(s.roles.at("ex6.client").argv, (std::vector<std::string>{"./fact"}));
+}
+
+TEST(grade, a_broken_manifest_is_an_error_with_its_line) {
+  Folder f;
+  f.write("socklab.toml", "[roles]\nex5.server = \n");
+  const auto s = f.prepare();
+  EXPECT_NE(s.error.find("socklab.toml: line 2"), std::string::npos) << s.error;
+}
+
+TEST(grade, a_makefile_builds_the_sources) {
+  Folder f;
+  f.write("server5.c", "int main(void) { return 0; }\n");
+  f.write("Makefile", "server5: server5.c\n\tcc -o server5 server5.c\n");
+  const auto s = f.prepare();
+  ASSERT_TRUE(s.error.empty()) << s.error;
+  EXPECT_EQ(s.roles.at("ex5.server").argv, (std::vector<std::string>{"./server5"}));
+}
+
+TEST(grade, a_failed_build_says_why) {
+  Folder f;
+  f.write("server5.c", "this is not C\n");
+  f.write("Makefile", "server5: server5.c\n\tcc -o server5 server5.c\n");
+  const auto s = f.prepare();
+  EXPECT_NE(s.error.find("the build failed"), std::string::npos);
+  EXPECT_NE(s.error.find("server5.c"), std::string::npos) << s.error;  // the compiler's own words
+}
+
+TEST(grade, source_hints) {
+  Folder f;
+  f.write("client6.py", "print 'hi'\r\n");
+  f.write("server5.py", "\xEF\xBB\xBFimport socket\n");
+  f.write("client5.py", "print('\xBF\xAA\xCA\xBC')\n");  // 开始 in GBK
+  const auto s = f.prepare();
+  std::set<std::string> ids;
+  for (const auto& a : s.source_advice) ids.insert(a.id);
+  EXPECT_EQ(ids, (std::set<std::string>{"python2", "crlf", "bom", "not-utf8"}));
+  EXPECT_TRUE(advice_for_source((f.root / "sub" / "server5.py").string(), Lang::zh)[0].text.find("BOM") !=
+              std::string::npos);
+}
+
+TEST(grade, python3_print_is_not_python2) {
+  Folder f;
+  f.write("client6.py", "print ('x')\nprint(1)\n  print  (2)\nprinter = 1\n");
+  EXPECT_TRUE(advice_for_source((f.root / "sub" / "client6.py").string(), Lang::en).empty());
+}
+
+TEST(grade, course_weights) {
+  Folder f;
+  f.write("course.toml", "[weights]\ncore = 2\nrobustness = 0.5\n[points]\n\"ex4/tutorial-run\" = 10\n");
+  const Course c = load_course((f.root / "sub" / "course.toml").string());
+  Scenario core;
+  core.name = "ex4/tutorial-run";
+  core.points = 3;
+  core.tags = {"core"};
+  Scenario rob;
+  rob.name = "ex5/lossy-link";
+  rob.points = 2;
+  rob.tags = {"robustness"};
+  EXPECT_DOUBLE_EQ(c.max_points(core), 20);
+  EXPECT_DOUBLE_EQ(c.max_points(rob), 1);
+  f.write("bad.toml", "[weights]\ncore = \"lots\"\n");
+  EXPECT_THROW(load_course((f.root / "sub" / "bad.toml").string()), std::runtime_error);
+}
+
+TEST(grade, every_hint_speaks_both_languages) {
+  for (const auto& h : hint_table()) {
+    EXPECT_GT(std::string(h.en).size(), 20u) << h.id;
+    EXPECT_GT(std::string(h.zh).size(), 20u) << h.id;
+  }
+  Result r;
+  r.verdict = Verdict::timeout;
+  r.message = "the clients were served one after another, not at the same time";
+  const auto a = advice_for(r, Lang::zh);
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].id, "serial-server");
+  EXPECT_NE(a[0].text.find("线程"), std::string::npos);
+  r.verdict = Verdict::pass;
+  EXPECT_TRUE(advice_for(r, Lang::en).empty());
+}
