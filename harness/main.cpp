@@ -290,7 +290,10 @@ int main(int argc, char** argv) {
   grade_cmd->add_option("--html", html_path,
                         "write an HTML page per submission: FILE for one submission, a folder for several");
   grade_cmd->add_option("--course", course_path, "a course file (TOML): [weights] core, robustness; [points]");
-  grade_cmd->add_option("--lang", lang_name, "en or zh (default: from LANG)")->check(CLI::IsMember({"en", "zh"}));
+  for (auto* sub : {check, grade_cmd}) {
+    sub->add_option("--lang", lang_name, "en or zh: the report's words and advice (default: from LANG)")
+        ->check(CLI::IsMember({"en", "zh"}));
+  }
   grade_cmd->add_option("--scenario", glob, "only scenarios whose name matches this glob");
   grade_cmd->add_option("--tag", tags, "only scenarios with this tag");
   grade_cmd->add_option("--time-scale", time_scale, "multiply every deadline")->check(CLI::Range(0.1, 100.0));
@@ -426,14 +429,16 @@ int main(int argc, char** argv) {
     }
     std::map<std::string, int> summary = {{"pass", 0},  {"fail", 0},  {"timeout", 0},
                                           {"crash", 0}, {"error", 0}, {"skip", 0}};
+    const Lang lang = lang_name.empty() ? lang_from_environment() : lang_name == "zh" ? Lang::zh : Lang::en;
     std::vector<Task> tasks;
     for (const auto& sc : selected) tasks.push_back({sc, options});
     const auto results = run_tasks(tasks, jobs, isolated, [&](std::size_t, const Result& r) {
       ++summary[to_string(r.verdict)];
       char d[32];
       std::snprintf(d, sizeof d, "%.2f", r.duration_s);
-      std::cout << to_string(r.verdict) << "  " << r.scenario << "  (" << d << " s)\n";
+      std::cout << tr(to_string(r.verdict), lang) << "  " << r.scenario << "  (" << d << " s)\n";
       if (r.verdict != Verdict::pass) std::cout << r.message << "\n";
+      for (const auto& a : advice_for(r, lang)) std::cout << tr("advice", lang) << ": " << a.text << "\n";
       if (r.verdict != Verdict::pass || verbose) {
         // A flooding program makes megabytes of transcript: the screen gets its two ends, the file all.
         constexpr std::size_t kShown = 16384;
