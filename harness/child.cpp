@@ -1,9 +1,11 @@
 #include "child.hpp"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +14,7 @@
 #include <boost/process/v2/start_dir.hpp>
 #include <boost/process/v2/stdio.hpp>
 #include <csignal>
+#include <filesystem>
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -27,10 +30,16 @@ namespace {
 struct ChildSetup {
   Limits limits;
   int netns_fd = -1;
+  std::optional<std::pair<unsigned, unsigned>> run_as;
 
   bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&, const char* const*) {
     ::setpgid(0, 0);
     if (netns_fd >= 0 && ::setns(netns_fd, CLONE_NEWNET) != 0) return {errno, boost::system::system_category()};
+    if (run_as) {  // last of what needs root: the user, with no supplementary groups
+      if (::setgroups(0, nullptr) != 0 || ::setgid(run_as->second) != 0 || ::setuid(run_as->first) != 0) {
+        return {errno, boost::system::system_category()};
+      }
+    }
     auto set = [](int resource, long value) {
       rlimit r{static_cast<rlim_t>(value), static_cast<rlim_t>(value)};
       ::setrlimit(resource, &r);
@@ -76,6 +85,35 @@ std::vector<std::string> child_environment(const std::string& dir) {
 
 }  // namespace
 
+bool Child::others_may(const std::string& path, bool execute) {
+  std::error_code ec;
+  const auto real = std::filesystem::canonical(path, ec);
+  if (ec) return false;
+  struct stat st {};
+  std::filesystem::path walked = "/";
+  for (const auto& part : real.parent_path().relative_path()) {
+    walked /= part;
+    if (::stat(walked.c_str(), &st) != 0 || !(st.st_mode & S_IXOTH)) return false;
+  }
+  if (::stat(real.c_str(), &st) != 0) return false;
+  return S_ISDIR(st.st_mode) ? (st.st_mode & S_IXOTH) != 0 : (st.st_mode & (execute ? S_IXOTH : S_IROTH)) != 0;
+}
+
+std::string Child::find_program(const std::string& name, std::optional<std::pair<unsigned, unsigned>> run_as) {
+  if (name.find('/') != std::string::npos) return name;
+  if (!run_as) return bp::environment::find_executable(name).string();
+  // The first on PATH that the user may run: python3 under a root-only home (pyenv) is not one.
+  const char* path = std::getenv("PATH");
+  std::string dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  for (std::size_t start = 0; start <= dirs.size();) {
+    const auto end = std::min(dirs.find(':', start), dirs.size());
+    const std::string candidate = dirs.substr(start, end - start) + "/" + name;
+    if (end > start && ::access(candidate.c_str(), X_OK) == 0 && others_may(candidate, true)) return candidate;
+    start = end + 1;
+  }
+  return "";
+}
+
 std::string ExitStatus::to_string() const {
   if (signal != 0) {
     std::string name = ::sigabbrev_np(signal) ? std::string("SIG") + ::sigabbrev_np(signal) : std::to_string(signal);
@@ -85,20 +123,22 @@ std::string ExitStatus::to_string() const {
 }
 
 Child::Child(asio::io_context& io, const std::vector<std::string>& argv, const std::string& dir, const Limits& limits,
-             OutputHook hook, int netns_fd)
+             OutputHook hook, int netns_fd, std::optional<std::pair<unsigned, unsigned>> run_as)
     : io_(io), st_(std::make_shared<State>(io)) {
   // Writing to the stdin of a program that has ended must be an error, not the harness's death.
   static const bool sigpipe_ignored = [] { return std::signal(SIGPIPE, SIG_IGN) != SIG_ERR; }();
   (void)sigpipe_ignored;
   st_->cap = limits.output_cap;
   st_->hook = std::move(hook);
-  const bp::filesystem::path exe = argv.at(0).find('/') == std::string::npos ? bp::environment::find_executable(argv[0])
-                                                                             : bp::filesystem::path(argv[0]);
-  if (exe.empty()) throw std::runtime_error("no program '" + argv[0] + "' on PATH");
+  const bp::filesystem::path exe = find_program(argv.at(0), run_as);
+  if (exe.empty()) {
+    throw std::runtime_error("no program '" + argv[0] + "' on PATH" +
+                             (run_as ? std::string(" that an unprivileged user may run") : std::string()));
+  }
   const std::vector<std::string> args(argv.begin() + 1, argv.end());
   st_->proc.emplace(io.get_executor(), exe, args, bp::process_stdio{st_->in, st_->out_pipe, st_->err_pipe},
                     bp::process_start_dir{dir}, bp::process_environment{child_environment(dir)},
-                    ChildSetup{limits, netns_fd});
+                    ChildSetup{limits, netns_fd, run_as});
   st_->pid = st_->proc->id();
   ::setpgid(st_->pid, st_->pid);  // also from here, so the group exists before any signal is sent
   asio::co_spawn(io, read_loop(st_, true), asio::detached);
@@ -142,6 +182,7 @@ asio::awaitable<void> Child::read_loop(std::shared_ptr<State> st, bool is_out) {
     if (st->hook) st->hook(name, marker);
   }
   (is_out ? st->out_ended : st->err_ended) = true;
+  if (st->changed) st->changed();
 }
 
 asio::awaitable<void> Child::wait_loop(std::shared_ptr<State> st) {
@@ -158,6 +199,7 @@ asio::awaitable<void> Child::wait_loop(std::shared_ptr<State> st) {
   st->status = s;
   // The group may hold children the program left behind: they end with it.
   ::kill(-st->pid, SIGKILL);
+  if (st->changed) st->changed();
 }
 
 void Child::write_stdin(const std::string& data) {

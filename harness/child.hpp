@@ -30,8 +30,14 @@ class Child {
   using OutputHook = std::function<void(const std::string& stream, std::string_view bytes)>;
 
   /// `netns_fd`: a network namespace to run in (the far side of a link), or -1 for the caller's.
+  /// `run_as`: a user to run as (uid, gid), for programs under test when socklab runs as root.
   Child(boost::asio::io_context& io, const std::vector<std::string>& argv, const std::string& dir, const Limits& limits,
-        OutputHook hook, int netns_fd = -1);
+        OutputHook hook, int netns_fd = -1, std::optional<std::pair<unsigned, unsigned>> run_as = std::nullopt);
+
+  /// The file that argv[0] names, searched on PATH as the user `run_as` may run it ("" when none).
+  static std::string find_program(const std::string& name, std::optional<std::pair<unsigned, unsigned>> run_as);
+  /// Whether a user with neither the owner's nor the group's rights can reach (and read, or run) `path`.
+  static bool others_may(const std::string& path, bool execute);
   ~Child();
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
@@ -49,6 +55,8 @@ class Child {
   [[nodiscard]] bool err_ended() const { return st_->err_ended; }
   [[nodiscard]] const std::optional<ExitStatus>& status() const { return st_->status; }
   [[nodiscard]] int pid() const { return st_->pid; }
+  /// Called when the program ends or one of its streams does (output calls the OutputHook).
+  void on_change(std::function<void()> f) { st_->changed = std::move(f); }
 
  private:
   // Shared with the reading and waiting coroutines, which may finish after the Child is gone.
@@ -65,6 +73,7 @@ class Child {
     int last_signal_sent = 0;
     int pid = -1;
     OutputHook hook;
+    std::function<void()> changed;
     std::deque<std::string> pending_input;  // stdin not yet written, in order
     bool close_when_written = false;        // close stdin once pending_input is written
   };

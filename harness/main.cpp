@@ -2,6 +2,7 @@
 #include <fnmatch.h>
 #include <linux/limits.h>
 #include <poll.h>
+#include <pwd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "child.hpp"
 #include "grade.hpp"
 #include "isolation.hpp"
 #include "pool.hpp"
@@ -188,14 +190,19 @@ int grade_main(const std::vector<std::string>& dirs, const Loaded& loaded, const
   ReportContext ctx;
   ctx.socklab_version = SOCKLAB_VERSION;
   ctx.suite_version = loaded.version;
-  ctx.isolation = IsolationSupport{isolated, isolated}.describe();
+  ctx.isolation =
+      IsolationSupport{isolated, isolated}.describe() +
+      (options.run_as ? "; programs under test run as uid " + std::to_string(options.run_as->first) : std::string());
   ctx.seed = seed;
   ctx.lang = g.lang;
   ctx.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   for (const auto& s : scores) {
     for (const auto& [role, p] : s.submission.roles) {
       if (p.argv[0] == "python3" || p.argv[0] == "perl") {
-        if (!ctx.interpreters.count(p.argv[0])) ctx.interpreters[p.argv[0]] = interpreter_version(p.argv[0]);
+        if (!ctx.interpreters.count(p.argv[0])) {  // the one the programs under test run: PATH as their user sees it
+          const std::string program = Child::find_program(p.argv[0], options.run_as);
+          ctx.interpreters[p.argv[0]] = interpreter_version(program.empty() ? p.argv[0] : program);
+        }
       }
     }
   }
@@ -346,6 +353,9 @@ int main(int argc, char** argv) {
     if (*check) options.transcript_dir = fs::absolute(out_dir).string();
     options.time_scale = time_scale;
     options.seed = seed;
+    if (::getuid() == 0) {  // programs under test never run as root
+      if (const passwd* pw = ::getpwnam("nobody")) options.run_as = std::make_pair(pw->pw_uid, pw->pw_gid);
+    }
     options.loss = loss;
     const bool isolated = isolation_mode == "auto" && probe_isolation().network;
 

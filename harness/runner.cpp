@@ -185,6 +185,13 @@ class Run {
         return r;
       }
     }
+    if (opt_.run_as) {  // the programs under test write their files here
+      for (auto it = std::filesystem::recursive_directory_iterator(dir_, ec);
+           !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+        if (::lchown(it->path().c_str(), opt_.run_as->first, opt_.run_as->second) != 0) break;
+      }
+      if (::chown(dir_.c_str(), opt_.run_as->first, opt_.run_as->second) != 0) ec.clear();
+    }
     if (sc_.needs_namespaces && opt_.isolation.rfind("none", 0) == 0) {
       r.verdict = Verdict::skip;
       r.message = "this scenario needs network namespaces (fixed host names or ports), unavailable here";
@@ -358,6 +365,7 @@ class Run {
   }
 
   void event(const std::string& actor, const std::string& what) {
+    wake();
     char stamp[32];
     std::snprintf(stamp, sizeof stamp, "[%8.3f] ", seconds_since_start());
     std::string line = std::string(stamp) + actor + " " + what + "\n";
@@ -373,19 +381,28 @@ class Run {
     return clock_type::now() + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(s));
   }
 
-  // Polls `ready` until it holds or the deadline passes; true when it held. The interval starts at
-  // 1 ms (readiness is seen at once) and grows to 10 ms (a long wait costs little).
+  // Waits until `ready` holds or the deadline passes; true when it held. Every event (output, a byte or
+  // datagram, a fault) and every end of a program wakes the wait at once; between them it polls what
+  // sends no event (/proc/net), every 1 ms at first, growing to 50 ms, so that a long wait costs little.
   template <class Pred>
   awaitable<bool> until(Pred ready, clock_type::time_point deadline) {
     asio::steady_timer timer(io_);
     std::chrono::microseconds interval(1000);
     for (;;) {
       if (ready()) co_return true;
-      if (clock_type::now() >= deadline) co_return false;
-      timer.expires_after(interval);
-      co_await timer.async_wait(use_awaitable);
-      interval = std::min<std::chrono::microseconds>(interval * 3 / 2, std::chrono::milliseconds(10));
+      const auto now = clock_type::now();
+      if (now >= deadline) co_return false;
+      timer.expires_at(std::min(deadline, now + interval));
+      sleepers_.insert(&timer);
+      co_await timer.async_wait(asio::as_tuple(use_awaitable));
+      sleepers_.erase(&timer);
+      interval = std::min<std::chrono::microseconds>(interval * 3 / 2, std::chrono::milliseconds(50));
     }
+  }
+
+  // Something happened: every wait looks again.
+  void wake() {
+    for (auto* t : sleepers_) t->cancel();
   }
 
   [[noreturn]] void fail(const Step& step, Verdict v, const std::string& message) {
@@ -781,12 +798,27 @@ class Run {
     try {
       if (!step.behind.empty()) behind_[who] = step.behind;
       roles_[who] = step.role;
+      // A program under test runs unprivileged when socklab is root, unless what it names is out of that
+      // user's reach (a file under a private home): then it runs as socklab does, and the transcript says so.
+      std::optional<std::pair<unsigned, unsigned>> run_as;
+      if (opt_.run_as && under_test_.count(who)) {
+        run_as = opt_.run_as;
+        for (std::size_t k = 1; k < argv.size(); ++k) {
+          if (!argv[k].empty() && argv[k][0] == '/' && std::filesystem::exists(argv[k]) &&
+              !Child::others_may(argv[k], false)) {
+            event(who, "runs as socklab's own user: " + argv[k] + " is out of an unprivileged user's reach");
+            run_as.reset();
+            break;
+          }
+        }
+      }
       children_[who] = std::make_unique<Child>(
           io_, argv, dir_.string(), sc_.limits,
           [this, who](const std::string& stream, std::string_view bytes) {
             event(who, stream + " > " + visible(bytes));
           },
-          step.behind.empty() ? -1 : far_.at(step.behind)->fd());
+          step.behind.empty() ? -1 : far_.at(step.behind)->fd(), run_as);
+      children_[who]->on_change([this] { wake(); });
     } catch (const std::exception& e) {
       fail(step, Verdict::error, "cannot start " + shown + ": " + e.what());
     }
@@ -1080,6 +1112,7 @@ class Run {
   std::map<std::string, std::string> behind_;  // actor -> the link it runs behind
   std::map<std::string, std::string> roles_;   // actor -> the role it plays
   std::optional<StepFailure> failure_;
+  std::set<asio::steady_timer*> sleepers_;  // the waits in progress (wake() cuts them short)
   bool finished_ = false;
 };
 

@@ -160,3 +160,26 @@ TEST_F(Fixture, typed_lines_arrive_before_the_end_of_input) {
   ASSERT_TRUE(run_until(io, [&] { return finished(*c); }));
   EXPECT_EQ(c->out(), "one\ntwo\n");
 }
+
+TEST_F(Fixture, a_program_under_test_runs_unprivileged_when_socklab_is_root) {
+  if (::geteuid() != 0) GTEST_SKIP() << "only root can run a program as another user";
+  Child c(io, {"id", "-u"}, dir, limits, nullptr, -1, std::make_pair(65534u, 65534u));
+  ASSERT_TRUE(run_until(io, [&] { return finished(c); }));
+  EXPECT_EQ(c.out(), "65534\n");
+}
+
+TEST(child_paths, what_others_may_reach) {
+  EXPECT_TRUE(Child::others_may("/usr/bin/env", true));
+  const auto private_dir = std::filesystem::temp_directory_path() / ("socklab-private-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(private_dir);
+  std::ofstream(private_dir / "tool") << "#!/bin/sh\n";
+  std::filesystem::permissions(private_dir / "tool", std::filesystem::perms::all);
+  std::filesystem::permissions(private_dir, std::filesystem::perms::owner_all);  // 0700, as /root
+  EXPECT_FALSE(Child::others_may((private_dir / "tool").string(), true));
+  EXPECT_FALSE(Child::others_may((private_dir / "missing").string(), false));
+  std::filesystem::remove_all(private_dir);
+  // Searched as an unprivileged user, a program is one that user may run.
+  const auto env = Child::find_program("env", std::make_pair(65534u, 65534u));
+  ASSERT_FALSE(env.empty());
+  EXPECT_TRUE(Child::others_may(env, true));
+}
