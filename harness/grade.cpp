@@ -467,7 +467,7 @@ std::vector<SubmissionScore> grade(const GradeOptions& options, std::ostream& co
           o.impls = {{role, found->second.argv}};
           o.submission_dir = s.submission.staged;
           o.transcript_dir = (out / s.submission.name / role).string();
-          tasks.push_back({sc, o});
+          tasks.push_back({&sc, o});
           where.push_back({i, j, r.scenarios.size()});
           ++remaining[i][j];
         } else {
@@ -495,6 +495,7 @@ std::vector<SubmissionScore> grade(const GradeOptions& options, std::ostream& co
     auto& ss = r.scenarios[w.scenario];
     ss.result = result;
     ss.result.role = r.role;
+    if (!options.keep_transcripts) ss.result.transcript.clear();  // the file has it; memory stays small
     ss.points = result.verdict == Verdict::pass ? ss.max : 0;
     if (result.verdict == Verdict::skip) {  // not applicable here (another address, no namespaces): not counted
       r.max -= ss.max;

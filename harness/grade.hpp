@@ -121,7 +121,8 @@ struct GradeOptions {
   bool isolated = false;
   std::string out_dir;  // <out>/<submission>/<role>/<example>/<name>.log; the builds in <out>/.staged
   Lang lang = Lang::en;
-  bool live_progress = false;  // rewrite one progress line (a terminal)
+  bool live_progress = false;     // rewrite one progress line (a terminal)
+  bool keep_transcripts = false;  // the HTML pages draw them; otherwise only the files keep them
 };
 
 /// Prepares every submission, runs every task in one pool, prints a line per role as it completes.

@@ -185,6 +185,7 @@ int grade_main(const std::vector<std::string>& dirs, const Loaded& loaded, const
   g.isolated = isolated;
   g.out_dir = out_dir;
   g.live_progress = ::isatty(STDOUT_FILENO) != 0;
+  g.keep_transcripts = !html_path.empty();
   const auto started = std::chrono::steady_clock::now();
   const auto scores = grade(g, std::cout);
   ReportContext ctx;
@@ -375,7 +376,7 @@ int main(int argc, char** argv) {
       }
       options.live = true;
       std::cout << "socklab run " << name << ": " << it->title << "\n";
-      const auto results = run_tasks({{*it, options}}, 1, isolated, [](std::size_t, const Result&) {});
+      const auto results = run_tasks({{&*it, options}}, 1, isolated, [](std::size_t, const Result&) {});
       const auto& r = results.front();
       std::cout << to_string(r.verdict) << " (" << r.isolation
                 << (it->links.empty() ? std::string() : ", seed " + std::to_string(r.seed)) << ")\n";
@@ -441,7 +442,7 @@ int main(int argc, char** argv) {
                                           {"crash", 0}, {"error", 0}, {"skip", 0}};
     const Lang lang = lang_name.empty() ? lang_from_environment() : lang_name == "zh" ? Lang::zh : Lang::en;
     std::vector<Task> tasks;
-    for (const auto& sc : selected) tasks.push_back({sc, options});
+    for (const auto& sc : selected) tasks.push_back({&sc, options});
     const auto results = run_tasks(tasks, jobs, isolated, [&](std::size_t, const Result& r) {
       ++summary[to_string(r.verdict)];
       char d[32];

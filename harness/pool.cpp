@@ -67,10 +67,10 @@ std::vector<Result> run_tasks(const std::vector<Task>& tasks, int jobs, bool iso
   while (finished < tasks.size()) {
     while (static_cast<int>(running.size()) < jobs && next < tasks.size()) {
       const Task& t = tasks[next];
-      const Worker w = spawn_worker(isolated, t.scenario.hosts, [&](const std::string& isolation) {
+      const Worker w = spawn_worker(isolated, t.scenario->hosts, [&](const std::string& isolation) {
         RunOptions o = t.options;
         o.isolation = isolation;
-        return to_json(run_scenario(t.scenario, o)).dump(-1, ' ', false, json::error_handler_t::replace);
+        return to_json(run_scenario(*t.scenario, o)).dump(-1, ' ', false, json::error_handler_t::replace);
       });
       running.push_back({next, w.pid, w.fd, {}});
       ++next;
@@ -96,7 +96,7 @@ std::vector<Result> run_tasks(const std::vector<Task>& tasks, int jobs, bool iso
       int status = 0;
       ::waitpid(j.pid, &status, 0);
       ::close(j.fd);
-      const Scenario& sc = tasks[j.index].scenario;
+      const Scenario& sc = *tasks[j.index].scenario;
       Result r;
       try {
         r = result_from_json(json::parse(j.output));

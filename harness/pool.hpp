@@ -12,8 +12,9 @@
 
 namespace socklab::harness {
 
+/// A scenario (not copied: a class's tasks share the suite's) and the options to run it with.
 struct Task {
-  Scenario scenario;
+  const Scenario* scenario;
   RunOptions options;
 };
 
