@@ -719,20 +719,22 @@ json gradescope_json(const SubmissionScore& s, const ReportContext& ctx) {
           {"tests", tests}};
 }
 
-std::string grade_junit(const std::vector<SubmissionScore>& scores) {
-  auto esc = [](const std::string& s) {
-    std::string out;
-    for (char c : s) {
-      switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') ? '?' : c;
-      }
+std::string markup_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') ? '?' : c;
     }
-    return out;
-  };
+  }
+  return out;
+}
+
+std::string grade_junit(const std::vector<SubmissionScore>& scores) {
+  const auto esc = markup_escape;
   std::ostringstream o;
   o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"socklab grade\">\n";
   for (const auto& s : scores) {

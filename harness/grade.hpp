@@ -105,6 +105,9 @@ std::string failures_text(const SubmissionScore& s, Lang lang);
 /// of the run with the expected-against-actual diff under a failure.
 std::string grade_html(const SubmissionScore& s, const ReportContext& ctx);
 
+/// Text for XML and HTML: & < > " escaped, control characters but \n and \t made '?' (XML forbids them).
+std::string markup_escape(std::string_view s);
+
 /// Words of the reports in the language asked for.
 std::string tr(const std::string& english, Lang lang);
 

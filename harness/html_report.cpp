@@ -12,19 +12,7 @@
 namespace socklab::harness {
 namespace {
 
-std::string esc(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string esc(std::string_view s) { return markup_escape(s); }
 
 // At most n characters of UTF-8 text, cut on a character boundary.
 std::string cut(const std::string& s, std::size_t n) {

@@ -59,24 +59,6 @@ std::vector<fs::path> scenario_files(const fs::path& dir) {
   return files;
 }
 
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
-          out += "?";
-        else
-          out += c;
-    }
-  }
-  return out;
-}
-
 void write_junit(const std::string& path, const std::vector<Result>& results) {
   std::ofstream f(path);
   int failures = 0, errors = 0, skipped = 0;
@@ -88,14 +70,14 @@ void write_junit(const std::string& path, const std::vector<Result>& results) {
   f << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"socklab\" tests=\"" << results.size()
     << "\" failures=\"" << failures << "\" errors=\"" << errors << "\" skipped=\"" << skipped << "\">\n";
   for (const auto& r : results) {
-    f << "  <testcase classname=\"" << xml_escape(r.role) << "\" name=\"" << xml_escape(r.scenario) << "\" time=\""
-      << r.duration_s << "\">\n";
-    if (r.verdict == Verdict::skip) f << "    <skipped message=\"" << xml_escape(r.message) << "\"/>\n";
-    if (r.verdict == Verdict::error) f << "    <error message=\"error\">" << xml_escape(r.message) << "</error>\n";
+    f << "  <testcase classname=\"" << markup_escape(r.role) << "\" name=\"" << markup_escape(r.scenario)
+      << "\" time=\"" << r.duration_s << "\">\n";
+    if (r.verdict == Verdict::skip) f << "    <skipped message=\"" << markup_escape(r.message) << "\"/>\n";
+    if (r.verdict == Verdict::error) f << "    <error message=\"error\">" << markup_escape(r.message) << "</error>\n";
     if (r.verdict == Verdict::fail || r.verdict == Verdict::timeout || r.verdict == Verdict::crash) {
-      f << "    <failure message=\"" << to_string(r.verdict) << "\">" << xml_escape(r.message) << "</failure>\n";
+      f << "    <failure message=\"" << to_string(r.verdict) << "\">" << markup_escape(r.message) << "</failure>\n";
     }
-    f << "    <system-out>" << xml_escape(r.transcript) << "</system-out>\n  </testcase>\n";
+    f << "    <system-out>" << markup_escape(r.transcript) << "</system-out>\n  </testcase>\n";
   }
   f << "</testsuite>\n";
   if (!f) throw std::runtime_error("cannot write " + path);
