@@ -751,7 +751,8 @@ std::string grade_junit(const std::vector<SubmissionScore>& scores) {
     for (const auto& r : s.roles) {
       for (const auto& ss : r.scenarios) {
         o << "    <testcase classname=\"" << esc(s.submission.name + "." + r.role) << "\" name=\""
-          << esc(ss.result.scenario) << "\" time=\"" << ss.result.duration_s << "\">";
+          << esc(ss.result.scenario) << "\" time=\"" << ss.result.duration_s
+          << "\"><properties><property name=\"seed\" value=\"" << ss.result.seed << "\"/></properties>";
         if (ss.result.verdict == Verdict::skip) {
           o << "<skipped message=\"" << esc(ss.result.message) << "\"/>";
         } else if (ss.result.verdict != Verdict::pass) {

@@ -72,6 +72,8 @@ void write_junit(const std::string& path, const std::vector<Result>& results) {
   for (const auto& r : results) {
     f << "  <testcase classname=\"" << markup_escape(r.role) << "\" name=\"" << markup_escape(r.scenario)
       << "\" time=\"" << r.duration_s << "\">\n";
+    f << "    <properties><property name=\"seed\" value=\"" << r.seed << "\"/><property name=\"isolation\" value=\""
+      << markup_escape(r.isolation) << "\"/></properties>\n";
     if (r.verdict == Verdict::skip) f << "    <skipped message=\"" << markup_escape(r.message) << "\"/>\n";
     if (r.verdict == Verdict::error) f << "    <error message=\"error\">" << markup_escape(r.message) << "</error>\n";
     if (r.verdict == Verdict::fail || r.verdict == Verdict::timeout || r.verdict == Verdict::crash) {
