@@ -49,6 +49,7 @@ struct Mark {
   std::string text;
   std::string css;  // arrow, drop, dup, out, in, info
   double t = 0;
+  std::string raw;  // output notes: the bytes shown so far (escaped), to which the next piece is added
 };
 
 struct Diagram {
@@ -159,8 +160,19 @@ Diagram build_diagram(const std::vector<Event>& events) {
       continue;
     }
     if (w.rfind("stdout > ", 0) == 0 || w.rfind("stderr > ", 0) == 0) {
-      m.text = cut(w, 50);
-      m.css = w[3] == 'o' ? "out" : "err";
+      // Output comes in pieces as the program writes it: consecutive pieces of one stream make one note.
+      const std::string css = w[3] == 'o' ? "out" : "err";
+      std::string piece = w.substr(10);  // the quoted bytes, without their quotes
+      if (!piece.empty() && piece.back() == '"') piece.pop_back();
+      if (!d.marks.empty() && d.marks.back().kind == Mark::Kind::note && d.marks.back().from == me &&
+          d.marks.back().css == css && d.marks.back().raw.size() < 400) {
+        d.marks.back().raw += piece;
+        d.marks.back().text = cut(w.substr(0, 6) + " > \"" + d.marks.back().raw + "\"", 60);
+        continue;
+      }
+      m.raw = piece;
+      m.text = cut(w, 60);
+      m.css = css;
     } else if (w.rfind("stdin < ", 0) == 0) {
       m.text = cut(w, 50);
       m.css = "in";
@@ -190,6 +202,20 @@ Diagram build_diagram(const std::vector<Event>& events) {
     }
     d.marks.push_back(m);
   }
+  // A column nothing happened in (socklab's own, often) takes no room.
+  std::vector<bool> used(d.columns.size(), false);
+  for (const auto& m : d.marks) used[m.from] = used[m.to] = true;
+  std::vector<std::size_t> moved(d.columns.size(), 0);
+  std::vector<std::string> kept;
+  for (std::size_t c = 0; c < d.columns.size(); ++c) {
+    moved[c] = kept.size();
+    if (used[c]) kept.push_back(d.columns[c]);
+  }
+  for (auto& m : d.marks) {
+    m.from = moved[m.from];
+    m.to = moved[m.to];
+  }
+  d.columns = std::move(kept);
   return d;
 }
 
@@ -316,7 +342,7 @@ std::string grade_html(const SubmissionScore& s, const ReportContext& ctx) {
     }
   }
   if (!any) o << "<p class=\"pass\">" << tr("no failures", lang) << "</p>\n";
-  o << "<h2>" << tr("pass", lang) << "</h2>\n";
+  o << "<h2>" << tr("passed", lang) << "</h2>\n";
   for (const auto& r : s.roles) {
     for (const auto& ss : r.scenarios) {
       if (r.submitted && ss.result.verdict == Verdict::pass) scenario_block(r, ss, false);
