@@ -457,6 +457,15 @@ int main(int argc, char** argv) {
     out["summary"] = summary;
     out["isolation"] = results.front().isolation;
     if (seed) out["seed"] = *seed;  // otherwise each result has its scenario's own
+    out["socklab_version"] = SOCKLAB_VERSION;
+    out["suite_version"] = loaded.version;
+    out["interpreters"] = json::object();
+    for (const auto& [role, argv] : options.impls) {
+      if ((argv[0] == "python3" || argv[0] == "perl") && !out["interpreters"].contains(argv[0])) {
+        const std::string program = Child::find_program(argv[0], options.run_as);
+        out["interpreters"][argv[0]] = interpreter_version(program.empty() ? argv[0] : program);
+      }
+    }
     if (!json_path.empty()) {
       std::ofstream(json_path) << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     }
