@@ -460,10 +460,10 @@ int main(int argc, char** argv) {
     out["socklab_version"] = SOCKLAB_VERSION;
     out["suite_version"] = loaded.version;
     out["interpreters"] = json::object();
-    for (const auto& [role, argv] : options.impls) {
-      if ((argv[0] == "python3" || argv[0] == "perl") && !out["interpreters"].contains(argv[0])) {
-        const std::string program = Child::find_program(argv[0], options.run_as);
-        out["interpreters"][argv[0]] = interpreter_version(program.empty() ? argv[0] : program);
+    for (const auto& [role, words] : options.impls) {
+      if ((words[0] == "python3" || words[0] == "perl") && !out["interpreters"].contains(words[0])) {
+        const std::string program = Child::find_program(words[0], options.run_as);
+        out["interpreters"][words[0]] = interpreter_version(program.empty() ? words[0] : program);
       }
     }
     if (!json_path.empty()) {
