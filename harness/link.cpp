@@ -16,6 +16,12 @@ using tcp = asio::ip::tcp;
 
 namespace socklab::harness {
 
+void reset_connection(tcp::socket& s) {
+  boost::system::error_code ec;
+  s.set_option(asio::socket_base::linger(true, 0), ec);
+  s.close(ec);
+}
+
 std::string preview(std::string_view bytes) {
   if (bytes.size() <= 60) return visible(bytes);
   return visible(bytes.substr(0, 60)) + "... (" + std::to_string(bytes.size()) + " bytes)";
@@ -44,12 +50,6 @@ asio::ip::address loopback_of(const std::string& host) {
   boost::system::error_code ec;
   const auto a = asio::ip::make_address(host, ec);
   return ec ? asio::ip::make_address("127.0.0.1") : a;
-}
-
-void reset_socket(tcp::socket& s) {
-  boost::system::error_code ec;
-  s.set_option(asio::socket_base::linger(true, 0), ec);
-  s.close(ec);
 }
 
 std::chrono::microseconds micros(double s) { return std::chrono::microseconds(static_cast<long>(s * 1e6)); }
@@ -252,7 +252,7 @@ awaitable<void> Link::tcp_connection(std::shared_ptr<TcpPair> pair) {
   if (!*alive) co_return;
   if (ec) {
     note(name + ": the server's side refused (" + ec.message() + "): the client's connection is reset");
-    reset_socket(pair->near);
+    reset_connection(pair->near);
     co_return;
   }
   boost::system::error_code ignored;
@@ -295,8 +295,8 @@ awaitable<void> Link::tcp_pump(std::shared_ptr<TcpPair> pair, Direction d) {
       } else if (ec != asio::error::operation_aborted && ec != asio::error::bad_descriptor) {
         note(name + ": " + ec.message() + " (reset passed on)");
         pair->reset = true;
-        reset_socket(dst);
-        reset_socket(src);
+        reset_connection(dst);
+        reset_connection(src);
       }
       co_return;
     }
@@ -340,8 +340,8 @@ awaitable<void> Link::tcp_pump(std::shared_ptr<TcpPair> pair, Direction d) {
           if (!*alive || pair->reset) co_return;
           note(name + ": writing failed (" + wec.message() + "): both sides reset");
           pair->reset = true;
-          reset_socket(dst);
-          reset_socket(src);
+          reset_connection(dst);
+          reset_connection(src);
           co_return;
         }
         relayed_ += written;
@@ -352,8 +352,8 @@ awaitable<void> Link::tcp_pump(std::shared_ptr<TcpPair> pair, Direction d) {
       fire(Fired{"reset", d, 0, {}, false}, "reset both sides of connection " + std::to_string(pair->number) +
                                                 " after " + std::to_string(total) + " bytes " + way_text);
       pair->reset = true;
-      reset_socket(dst);
-      reset_socket(src);
+      reset_connection(dst);
+      reset_connection(src);
       co_return;
     }
     if (half_now) {

@@ -29,6 +29,8 @@ class Link {
     int index = 0;        // the datagram's number in its direction (UDP)
     std::string payload;  // the datagram (UDP)
     bool seeded = false;
+    /// A datagram that did not arrive when it was due (dropped, or held back for later).
+    [[nodiscard]] bool withheld() const { return what == "dropped" || what == "held back"; }
   };
 
   /// `far`: the server's side (nullptr: this namespace, the server at `far_port`, for tests and benchmarks).
@@ -76,6 +78,9 @@ class Link {
   std::size_t relayed_ = 0;
   std::shared_ptr<bool> alive_;
 };
+
+/// Closes a TCP connection with a reset (SO_LINGER 0) instead of a FIN; errors are ignored.
+void reset_connection(boost::asio::ip::tcp::socket& s);
 
 /// The bytes as a transcript shows them: quoted, escaped, cut after 60 bytes with the full size.
 std::string preview(std::string_view bytes);

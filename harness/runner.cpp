@@ -230,7 +230,7 @@ class Run {
     while (clock_type::now() < drain && !all_reaped()) io_.run_one_for(std::chrono::milliseconds(10));
     children_.clear();
     if (shared_network()) {
-      for (auto& [name, p] : peers_) reset_now(p->tcp);
+      for (auto& [name, p] : peers_) reset_connection(p->tcp);
     }
     peers_.clear();
     std::filesystem::remove_all(dir_, ec);
@@ -293,7 +293,7 @@ class Run {
   [[nodiscard]] bool network_lost() const {
     return std::any_of(links_.begin(), links_.end(), [](const auto& kv) {
       return std::any_of(kv.second->fired().begin(), kv.second->fired().end(),
-                         [](const Link::Fired& f) { return f.what == "dropped" || f.what == "held back"; });
+                         [](const Link::Fired& f) { return f.withheld(); });
     });
   }
 
@@ -314,7 +314,7 @@ class Run {
                            : std::string(f.dir == Direction::request ? "client→server" : "server→client")) +
               "\n";
         }
-        if (!lost && (f.what == "dropped" || f.what == "held back")) lost = &f;
+        if (!lost && f.withheld()) lost = &f;
         if (actual_line && !extra && (f.what == "duplicated" || f.what == "held back") &&
             (f.payload == *actual_line || f.payload == *actual_line + "\n")) {
           extra = &f;
@@ -601,12 +601,11 @@ class Run {
       case Step::Kind::close_peer: {
         Peer& p = p_is_udp(step, who) ? peer(step, who) : *co_await ready_peer(step, who);
         boost::system::error_code ec;
-        if (step.reset && !p.is_udp) {
-          p.tcp.set_option(asio::socket_base::linger(true, 0), ec);
-        }
         event(who, step.reset ? "reset the connection" : "close");
         if (p.is_udp) {
           p.udp.close(ec);
+        } else if (step.reset) {
+          reset_connection(p.tcp);
         } else {
           p.tcp.close(ec);
         }
@@ -707,12 +706,6 @@ class Run {
   // connection ends in TIME_WAIT could not bind again for a minute (it sets no SO_REUSEADDR), so
   // socklab's peers answer a close with a reset.
   [[nodiscard]] bool shared_network() const { return opt_.isolation.rfind("none", 0) == 0; }
-
-  static void reset_now(asio::ip::tcp::socket& s) {
-    boost::system::error_code ec;
-    s.set_option(asio::socket_base::linger(true, 0), ec);
-    s.close(ec);
-  }
 
   static std::string hint_buffered(const Child& c) {
     if (c.status()) return "";  // it ended: its exit and stderr say more than a guess
@@ -1014,7 +1007,7 @@ class Run {
       if (ec) {
         p.closed = true;
         p.close_reason = ec == asio::error::eof ? "closed by the other side" : ec.message();
-        if (shared_network() && ec == asio::error::eof) reset_now(p.tcp);
+        if (shared_network() && ec == asio::error::eof) reset_connection(p.tcp);
         if (ec != asio::error::operation_aborted && ec != asio::error::bad_descriptor)
           event(who, "connection " + p.close_reason);
         co_return;
