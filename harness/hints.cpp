@@ -6,6 +6,8 @@
 #include <regex>
 #include <sstream>
 
+#include "python.hpp"
+
 namespace socklab::harness {
 
 const std::vector<HintEntry>& hint_table() {
@@ -90,15 +92,11 @@ Advice make(const std::string& id, Lang lang) {
 
 bool has(const std::string& text, const char* needle) { return text.find(needle) != std::string::npos; }
 
-bool valid_utf8(const std::string& s) {
+bool valid_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const int n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (n == 0 || i + static_cast<std::size_t>(n) > s.size()) return false;
-    for (int k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) >> 6) != 2) return false;
-    }
-    i += static_cast<std::size_t>(n);
+    const int len = py::utf8_sequence_length(s, i);
+    if (len <= 0) return false;
+    i += static_cast<std::size_t>(len);
   }
   return true;
 }
