@@ -73,6 +73,12 @@ std::string tutorial_stem(const std::string& role) {
   return role.substr(dot + 1) + role.substr(2, dot - 2);  // ex4.server -> server4
 }
 
+std::string format_points(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%g", std::round(v * 100) / 100);
+  return b;
+}
+
 std::string tr(const std::string& english, Lang lang) {
   if (lang == Lang::en) return english;
   static const std::map<std::string, std::string> zh = {
@@ -408,12 +414,6 @@ std::pair<double, double> SubmissionScore::example(const std::string& ex) const 
 
 namespace {
 
-std::string number(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%g", std::round(v * 100) / 100);
-  return b;
-}
-
 const std::vector<std::string>& examples() {
   static const std::vector<std::string> ex = {"ex1", "ex2", "ex3", "ex4", "ex5", "ex6"};
   return ex;
@@ -523,7 +523,7 @@ std::vector<SubmissionScore> grade(const GradeOptions& options, std::ostream& co
 
 std::string role_line(const SubmissionScore& s, const RoleScore& r, Lang lang) {
   std::ostringstream o;
-  o << s.submission.name << "  " << r.role << "  " << number(r.points) << "/" << number(r.max);
+  o << s.submission.name << "  " << r.role << "  " << format_points(r.points) << "/" << format_points(r.max);
   if (!r.submitted) {
     o << "  (" << r.reason.substr(0, r.reason.find('\n')) << ")";
     return o.str();
@@ -549,7 +549,7 @@ std::string failures_text(const SubmissionScore& s, Lang lang) {
       if (v == Verdict::pass || v == Verdict::skip) continue;
       o << "\n"
         << tr(to_string(v), lang) << "  " << s.submission.name << "  " << r.role << "  " << ss.result.scenario << "  ("
-        << number(ss.points) << "/" << number(ss.max) << ")\n";
+        << format_points(ss.points) << "/" << format_points(ss.max) << ")\n";
       o << ss.result.message;
       if (!ss.result.message.empty() && ss.result.message.back() != '\n') o << "\n";
       for (const auto& a : ss.advice) o << tr("advice", lang) << ": " << a.text << "\n";
@@ -569,9 +569,9 @@ std::string grade_table(const std::vector<SubmissionScore>& scores, Lang lang) {
     std::vector<std::string> row = {s.submission.name};
     for (const auto& ex : examples()) {
       const auto [p, m] = s.example(ex);
-      row.push_back(m > 0 ? number(p) + "/" + number(m) : "-");
+      row.push_back(m > 0 ? format_points(p) + "/" + format_points(m) : "-");
     }
-    row.push_back(number(s.points()) + "/" + number(s.max()));
+    row.push_back(format_points(s.points()) + "/" + format_points(s.max()));
     rows.push_back(row);
   }
   std::vector<std::size_t> width(head.size(), 0);
@@ -616,9 +616,9 @@ std::string grade_csv(const std::vector<SubmissionScore>& scores) {
     o << field(s.submission.name);
     for (const auto& ex : examples()) {
       const auto [p, m] = s.example(ex);
-      o << "," << number(p) << "," << number(m);
+      o << "," << format_points(p) << "," << format_points(m);
     }
-    o << "," << number(s.points()) << "," << number(s.max()) << "\n";
+    o << "," << format_points(s.points()) << "," << format_points(s.max()) << "\n";
   }
   return o.str();
 }

@@ -108,6 +108,9 @@ std::string grade_html(const SubmissionScore& s, const ReportContext& ctx);
 /// Text for XML and HTML: & < > " escaped, control characters but \n and \t made '?' (XML forbids them).
 std::string markup_escape(std::string_view s);
 
+/// Points as the reports show them: at most two decimals, none when whole (12, 7.5, 0.33).
+std::string format_points(double v);
+
 /// Words of the reports in the language asked for.
 std::string tr(const std::string& english, Lang lang);
 

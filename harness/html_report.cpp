@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "grade.hpp"
@@ -59,27 +60,24 @@ struct Diagram {
 
 Diagram build_diagram(const std::vector<Event>& events) {
   std::map<std::string, Side> side;
+  std::set<std::string> first_datagram_seen;
   for (const auto& e : events) {
-    if (side.count(e.actor)) continue;
-    Side s = Side::client;
-    if (e.actor == "harness") {
-      s = Side::harness;
-    } else if (e.what.rfind("relays ", 0) == 0) {
-      s = Side::link;
-    } else if (e.what.find(".server)") != std::string::npos || e.what.rfind("listening on", 0) == 0) {
-      s = Side::server;
-    }
-    side[e.actor] = s;
-  }
-  for (const auto& e : events) {  // a UDP peer bound to a fixed address plays the server
-    if (e.what.rfind("recvfrom ", 0) == 0 && side[e.actor] == Side::client) {
-      bool sent_first = false;
-      for (const auto& f : events) {
-        if (f.actor != e.actor) continue;
-        if (f.what.rfind("sendto ", 0) == 0) sent_first = true;
-        if (&f == &e) break;
+    if (!side.count(e.actor)) {  // an actor's first event says what it is
+      Side s = Side::client;
+      if (e.actor == "harness") {
+        s = Side::harness;
+      } else if (e.what.rfind("relays ", 0) == 0) {
+        s = Side::link;
+      } else if (e.what.find(".server)") != std::string::npos || e.what.rfind("listening on", 0) == 0) {
+        s = Side::server;
       }
-      if (!sent_first) side[e.actor] = Side::server;
+      side[e.actor] = s;
+    }
+    // A UDP peer whose first datagram is one it receives is bound to a fixed address: it plays the server.
+    const bool received = e.what.rfind("recvfrom ", 0) == 0;
+    if ((received || e.what.rfind("sendto ", 0) == 0) && first_datagram_seen.insert(e.actor).second && received &&
+        side[e.actor] == Side::client) {
+      side[e.actor] = Side::server;
     }
   }
   Diagram d;
@@ -296,11 +294,7 @@ svg.seq text.note.in{fill:#8250df} svg.seq text.note.info{fill:#656d76} svg.seq 
 std::string grade_html(const SubmissionScore& s, const ReportContext& ctx) {
   const Lang lang = ctx.lang;
   std::ostringstream o;
-  char num[64];
-  auto n = [&](double v) {
-    std::snprintf(num, sizeof num, "%g", static_cast<double>(static_cast<long>(v * 100 + 0.5)) / 100);
-    return std::string(num);
-  };
+  const auto n = format_points;
   o << "<!DOCTYPE html>\n<html lang=\"" << (lang == Lang::zh ? "zh" : "en") << "\"><head><meta charset=\"utf-8\">"
     << "<title>socklab: " << esc(s.submission.name) << "</title><style>" << kStyle << "</style></head><body>\n";
   o << "<h1>socklab — " << esc(s.submission.name) << ": " << n(s.points()) << "/" << n(s.max()) << " "
