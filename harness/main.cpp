@@ -114,8 +114,8 @@ Loaded load_all(const fs::path& dir) {
   return l;
 }
 
-// "Python 3.11.2" for python3: what the reports say ran the submissions.
-std::string interpreter_version(const std::string& program) {
+// "Python 3.11.2" for python3: what `program` (the file that `name` was found as) says it is.
+std::string interpreter_version(const std::string& name, const std::string& program) {
   const std::string cmd = program + " --version 2>&1";
   FILE* p = ::popen(cmd.c_str(), "r");
   if (p == nullptr) return "";
@@ -123,12 +123,26 @@ std::string interpreter_version(const std::string& program) {
   std::string out;
   while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
   ::pclose(p);
-  if (program == "perl") {  // "This is perl 5, version 36, subversion 0 (v5.36.0) ..."
+  if (name == "perl") {  // "This is perl 5, version 36, subversion 0 (v5.36.0) ..."
     const auto v = out.find("(v");
     return v == std::string::npos ? "perl" : "perl " + out.substr(v + 2, out.find(')', v) - v - 2);
   }
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   return out.substr(0, out.find('\n'));
+}
+
+// The interpreters the commands run (python3, perl) and their versions, for the reports: each found on
+// PATH as the programs under test find it.
+std::map<std::string, std::string> interpreters_of(const std::vector<std::vector<std::string>>& commands,
+                                                   std::optional<std::pair<unsigned, unsigned>> run_as) {
+  std::map<std::string, std::string> out;
+  for (const auto& words : commands) {
+    const std::string& name = words.at(0);
+    if ((name != "python3" && name != "perl") || out.count(name)) continue;
+    const std::string program = Child::find_program(name, run_as);
+    out[name] = interpreter_version(name, program.empty() ? name : program);
+  }
+  return out;
 }
 
 bool write_text(const std::string& path, const std::string& text) {
@@ -181,16 +195,11 @@ int grade_main(const std::vector<std::string>& dirs, const Loaded& loaded, const
   ctx.seed = seed;
   ctx.lang = g.lang;
   ctx.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::vector<std::vector<std::string>> commands;
   for (const auto& s : scores) {
-    for (const auto& [role, p] : s.submission.roles) {
-      if (p.argv[0] == "python3" || p.argv[0] == "perl") {
-        if (!ctx.interpreters.count(p.argv[0])) {  // the one the programs under test run: PATH as their user sees it
-          const std::string program = Child::find_program(p.argv[0], options.run_as);
-          ctx.interpreters[p.argv[0]] = interpreter_version(program.empty() ? p.argv[0] : program);
-        }
-      }
-    }
+    for (const auto& [role, p] : s.submission.roles) commands.push_back(p.argv);
   }
+  ctx.interpreters = interpreters_of(commands, options.run_as);
   for (const auto& s : scores) std::cout << failures_text(s, g.lang);
   std::cout << "\n" << grade_table(scores, g.lang);
   std::cout << "socklab " << ctx.socklab_version << ", suite " << ctx.suite_version << ", isolation: " << ctx.isolation;
@@ -459,13 +468,9 @@ int main(int argc, char** argv) {
     if (seed) out["seed"] = *seed;  // otherwise each result has its scenario's own
     out["socklab_version"] = SOCKLAB_VERSION;
     out["suite_version"] = loaded.version;
-    out["interpreters"] = json::object();
-    for (const auto& [role, words] : options.impls) {
-      if ((words[0] == "python3" || words[0] == "perl") && !out["interpreters"].contains(words[0])) {
-        const std::string program = Child::find_program(words[0], options.run_as);
-        out["interpreters"][words[0]] = interpreter_version(program.empty() ? words[0] : program);
-      }
-    }
+    std::vector<std::vector<std::string>> commands;
+    for (const auto& [role, words] : options.impls) commands.push_back(words);
+    out["interpreters"] = interpreters_of(commands, options.run_as);
     if (!json_path.empty()) {
       std::ofstream(json_path) << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     }
