@@ -796,9 +796,9 @@ class Run {
       std::optional<std::pair<unsigned, unsigned>> run_as;
       if (opt_.run_as && under_test_.count(who)) {
         run_as = opt_.run_as;
-        for (std::size_t k = 1; k < argv.size(); ++k) {
+        for (std::size_t k = 0; k < argv.size(); ++k) {  // the program itself (run) and the files it names (read)
           if (!argv[k].empty() && argv[k][0] == '/' && std::filesystem::exists(argv[k]) &&
-              !Child::others_may(argv[k], false)) {
+              !Child::others_may(argv[k], k == 0)) {
             event(who, "runs as socklab's own user: " + argv[k] + " is out of an unprivileged user's reach");
             run_as.reset();
             break;
