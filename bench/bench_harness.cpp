@@ -69,9 +69,10 @@ std::string bare_run(const std::string& server) {
   return std::to_string(std::chrono::duration<double>(clock_type::now() - t0).count());
 }
 
-double timed_worker(const std::function<std::string(const std::string&)>& body, std::string* out = nullptr) {
+double timed_worker(const std::function<std::string(const WorkerContext&)>& body, std::string* out = nullptr,
+                    std::optional<SandboxLimits> sandbox = std::nullopt) {
   const auto t0 = clock_type::now();
-  Worker w = spawn_worker(true, {}, body);
+  Worker w = spawn_worker(true, {}, body, sandbox);
   const std::string result = finish_worker(w);
   if (out) *out = result;
   return std::chrono::duration<double>(clock_type::now() - t0).count();
@@ -197,12 +198,12 @@ int main(int argc, char** argv) {
   std::vector<double> bare, harness, namespaces_only;
   std::string verdict;
   for (int i = 0; i < rounds; ++i) {
-    namespaces_only.push_back(timed_worker([](const std::string&) { return std::string("ok"); }));
-    bare.push_back(timed_worker([&](const std::string&) { return bare_run(server); }));
+    namespaces_only.push_back(timed_worker([](const WorkerContext&) { return std::string("ok"); }));
+    bare.push_back(timed_worker([&](const WorkerContext&) { return bare_run(server); }));
     harness.push_back(timed_worker(
-        [&](const std::string& iso) {
+        [&](const WorkerContext& context) {
           RunOptions o = options;
-          o.isolation = iso;
+          o.isolation = context.isolation;
           const Result r = run_scenario(minimal, o);
           return std::string(to_string(r.verdict)) + (r.verdict == Verdict::pass ? "" : " " + r.message);
         },
@@ -223,9 +224,9 @@ int main(int argc, char** argv) {
     const Scenario sc = parse_scenario(peers_scenario(bin, n), "bench/ex4/peers.scn");
     std::string out;
     const double t = timed_worker(
-        [&](const std::string& iso) {
+        [&](const WorkerContext& context) {
           RunOptions o = options;
-          o.isolation = iso;
+          o.isolation = context.isolation;
           const Result r = run_scenario(sc, o);
           rusage ru{};
           ::getrusage(RUSAGE_SELF, &ru);

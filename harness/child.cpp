@@ -30,14 +30,16 @@ namespace {
 struct ChildSetup {
   Limits limits;
   int netns_fd = -1;
-  std::optional<std::pair<unsigned, unsigned>> run_as;
+  std::optional<Child::Sandbox> sandbox;
+  std::string dir;
 
   bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&, const char* const*) {
     ::setpgid(0, 0);
     if (netns_fd >= 0 && ::setns(netns_fd, CLONE_NEWNET) != 0) return {errno, boost::system::system_category()};
-    if (run_as) {  // last of what needs root: the user, with no supplementary groups
-      if (::setgroups(0, nullptr) != 0 || ::setgid(run_as->second) != 0 || ::setuid(run_as->first) != 0) {
-        return {errno, boost::system::system_category()};
+    if (sandbox && sandbox->confinement != nullptr) {  // last of what needs privileges
+      const char* root = sandbox->root != nullptr ? sandbox->root->root().c_str() : nullptr;
+      if (const int e = enter_box(*sandbox->confinement, root, dir.c_str()); e != 0) {
+        return {e, boost::system::system_category()};
       }
     }
     auto set = [](int resource, long value) {
@@ -99,16 +101,19 @@ bool Child::others_may(const std::string& path, bool execute) {
   return S_ISDIR(st.st_mode) ? (st.st_mode & S_IXOTH) != 0 : (st.st_mode & (execute ? S_IXOTH : S_IROTH)) != 0;
 }
 
-std::string Child::find_program(const std::string& name, std::optional<std::pair<unsigned, unsigned>> run_as) {
+std::string Child::find_program(const std::string& name, bool sandboxed) {
   if (name.find('/') != std::string::npos) return name;
-  if (!run_as) return bp::environment::find_executable(name).string();
-  // The first on PATH that the user may run: python3 under a root-only home (pyenv) is not one.
+  if (!sandboxed) return bp::environment::find_executable(name).string();
+  // The first on PATH that a sandbox shows and its user may run: python3 under a home (pyenv) is not one.
   const char* path = std::getenv("PATH");
   std::string dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
   for (std::size_t start = 0; start <= dirs.size();) {
     const auto end = std::min(dirs.find(':', start), dirs.size());
     const std::string candidate = dirs.substr(start, end - start) + "/" + name;
-    if (end > start && ::access(candidate.c_str(), X_OK) == 0 && others_may(candidate, true)) return candidate;
+    if (end > start && in_system_folders(candidate) && ::access(candidate.c_str(), X_OK) == 0 &&
+        others_may(candidate, true)) {
+      return candidate;
+    }
     start = end + 1;
   }
   return "";
@@ -123,22 +128,24 @@ std::string ExitStatus::to_string() const {
 }
 
 Child::Child(asio::io_context& io, const std::vector<std::string>& argv, const std::string& dir, const Limits& limits,
-             OutputHook hook, int netns_fd, std::optional<std::pair<unsigned, unsigned>> run_as)
+             OutputHook hook, int netns_fd, std::optional<Sandbox> sandbox)
     : io_(io), st_(std::make_shared<State>(io)) {
   // Writing to the stdin of a program that has ended must be an error, not the harness's death.
   static const bool sigpipe_ignored = [] { return std::signal(SIGPIPE, SIG_IGN) != SIG_ERR; }();
   (void)sigpipe_ignored;
   st_->cap = limits.output_cap;
   st_->hook = std::move(hook);
-  const bp::filesystem::path exe = find_program(argv.at(0), run_as);
+  const bool sandboxed = sandbox && sandbox->confinement != nullptr;
+  const bp::filesystem::path exe = find_program(argv.at(0), sandboxed);
   if (exe.empty()) {
-    throw std::runtime_error("no program '" + argv[0] + "' on PATH" +
-                             (run_as ? std::string(" that an unprivileged user may run") : std::string()));
+    throw std::runtime_error(
+        "no program '" + argv[0] + "' on PATH" +
+        (sandboxed ? std::string(" in the system's folders that an unprivileged user may run") : std::string()));
   }
   const std::vector<std::string> args(argv.begin() + 1, argv.end());
   st_->proc.emplace(io.get_executor(), exe, args, bp::process_stdio{st_->in, st_->out_pipe, st_->err_pipe},
                     bp::process_start_dir{dir}, bp::process_environment{child_environment(dir)},
-                    ChildSetup{limits, netns_fd, run_as});
+                    ChildSetup{limits, netns_fd, sandbox, dir});
   st_->pid = st_->proc->id();
   ::setpgid(st_->pid, st_->pid);  // also from here, so the group exists before any signal is sent
   asio::co_spawn(io, read_loop(st_, true), asio::detached);

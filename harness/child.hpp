@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "sandbox.hpp"
 #include "scenario.hpp"
 
 namespace socklab::harness {
@@ -29,13 +30,21 @@ class Child {
   /// Output events: stream ("stdout"/"stderr"), the bytes that came.
   using OutputHook = std::function<void(const std::string& stream, std::string_view bytes)>;
 
-  /// `netns_fd`: a network namespace to run in (the far side of a link), or -1 for the caller's.
-  /// `run_as`: a user to run as (uid, gid), for programs under test when socklab runs as root.
-  Child(boost::asio::io_context& io, const std::vector<std::string>& argv, const std::string& dir, const Limits& limits,
-        OutputHook hook, int netns_fd = -1, std::optional<std::pair<unsigned, unsigned>> run_as = std::nullopt);
+  /// How a program under test is confined: the run's identity, and its root file system (nullptr: the
+  /// machine's, as socklab's own programs see it).
+  struct Sandbox {
+    const Confinement* confinement = nullptr;
+    const BoxRoot* root = nullptr;
+  };
 
-  /// The file that argv[0] names, searched on PATH as the user `run_as` may run it ("" when none).
-  static std::string find_program(const std::string& name, std::optional<std::pair<unsigned, unsigned>> run_as);
+  /// `netns_fd`: a network namespace to run in (the far side of a link), or -1 for the caller's.
+  /// `sandbox`: for a program under test (enter_box between fork and exec); none for socklab's own.
+  Child(boost::asio::io_context& io, const std::vector<std::string>& argv, const std::string& dir, const Limits& limits,
+        OutputHook hook, int netns_fd = -1, std::optional<Sandbox> sandbox = std::nullopt);
+
+  /// The file that argv[0] names, searched on PATH; `sandboxed`: only where a sandbox shows it (the
+  /// system's folders) and an unprivileged user may run it ("" when none).
+  static std::string find_program(const std::string& name, bool sandboxed);
   /// Whether a user with neither the owner's nor the group's rights can reach (and read, or run) `path`.
   static bool others_may(const std::string& path, bool execute);
   ~Child();

@@ -20,6 +20,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "child.hpp"
+#include "isolation.hpp"
 #include "matcher.hpp"
 #include "pool.hpp"
 
@@ -154,49 +156,70 @@ std::uintmax_t folder_size(const fs::path& dir) {
   return total;
 }
 
-// Runs a build command in `cwd` with a time limit; its output (the last 2000 bytes) goes to `output`.
-bool run_build(const std::vector<std::string>& argv, const fs::path& cwd, int seconds, std::string& output) {
-  const fs::path log = cwd / ".socklab-build.log";
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&fa, 1, 2);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attr, 0);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = ::posix_spawnp(&pid, args[0], &fa, &attr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) {
-    output = "cannot run " + argv[0] + ": " + std::strerror(rc);
+// Runs a build command in the staged copy `cwd` as a scenario runs its programs under test: in a worker
+// of its own (namespaces when `isolated`), as the run's own user in its own root file system, with its
+// limits and a time limit. The output (the last 2000 bytes, stdout and stderr as they came) goes to `output`.
+bool run_build(const std::vector<std::string>& argv, const fs::path& cwd, int seconds, bool isolated,
+               std::string& output) {
+  Worker w = spawn_worker(
+      isolated, {},
+      [&](const WorkerContext& context) {
+        nlohmann::json result = {{"ok", false}, {"output", ""}};
+        const Confinement& confinement = *context.confinement;
+        std::error_code ec;
+        auto own_all = [&](uid_t uid) {  // the build writes its files as the run's user; then they are socklab's
+          for (auto it = fs::recursive_directory_iterator(cwd, ec); !ec && it != fs::recursive_directory_iterator();
+               it.increment(ec)) {
+            if (::lchown(it->path().c_str(), uid, uid) != 0) break;
+          }
+          if (::lchown(cwd.c_str(), uid, uid) != 0) ec.clear();
+        };
+        if (confinement.uid) own_all(static_cast<uid_t>(*confinement.uid));
+        std::string combined;
+        try {
+          std::string mount_point = (fs::temp_directory_path() / "socklab-build-XXXXXX").string();
+          std::unique_ptr<BoxRoot> box;
+          if (context.own_mounts && confinement.defences.fs && ::mkdtemp(mount_point.data()) != nullptr) {
+            box = std::make_unique<BoxRoot>(mount_point, cwd.string(), std::vector<std::string>{});
+          }
+          boost::asio::io_context io;
+          Limits limits;
+          limits.cpu_s = seconds;
+          Child child(
+              io, argv, cwd.string(), limits,
+              [&](const std::string&, std::string_view bytes) {
+                combined.append(bytes);
+                if (combined.size() > 8000) combined.erase(0, combined.size() - 4000);
+              },
+              -1, Child::Sandbox{&confinement, box.get()});
+          child.close_stdin();
+          const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+          while (!(child.status() && child.out_ended() && child.err_ended()) &&
+                 std::chrono::steady_clock::now() < deadline) {
+            io.run_one_for(std::chrono::milliseconds(50));
+          }
+          const bool timed_out = !child.status();
+          if (timed_out) {
+            child.kill_group();
+            combined += "\n(stopped after " + std::to_string(seconds) + " s)";
+          }
+          result["ok"] = !timed_out && child.status()->code == 0;
+        } catch (const std::exception& e) {
+          combined += std::string("cannot run ") + argv.at(0) + ": " + e.what();
+        }
+        if (confinement.uid) own_all(::getuid());
+        result["output"] = combined.size() > 2000 ? combined.substr(combined.size() - 2000) : combined;
+        return result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      },
+      SandboxLimits{});
+  try {
+    const auto result = nlohmann::json::parse(finish_worker(w));
+    output = result.at("output").get<std::string>();
+    return result.at("ok").get<bool>();
+  } catch (const std::exception&) {
+    output = "the build's worker died";
     return false;
   }
-  int status = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  bool timed_out = false;
-  while (::waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(-pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      timed_out = true;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  std::ifstream in(log, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::error_code ec;
-  fs::remove(log, ec);
-  output = text.size() > 2000 ? text.substr(text.size() - 2000) : text;
-  if (timed_out) output += "\n(stopped after " + std::to_string(seconds) + " s)";
-  return !timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 std::string joined(const std::vector<std::string>& words) {
@@ -205,7 +228,7 @@ std::string joined(const std::vector<std::string>& words) {
   return out;
 }
 
-void read_manifest(Submission& s, const fs::path& staged) {
+void read_manifest(Submission& s, const fs::path& staged, bool isolated) {
   toml::table t;
   try {
     t = toml::parse_file((staged / "socklab.toml").string());
@@ -224,7 +247,7 @@ void read_manifest(Submission& s, const fs::path& staged) {
       s.error = std::string("socklab.toml: build: ") + e.what();
       return;
     }
-    if (!words.empty() && !run_build(words, staged, 120, out)) {
+    if (!words.empty() && !run_build(words, staged, 120, isolated, out)) {
       s.error = tr("the build failed", Lang::en) + " (" + *build + "):\n" + out;
       return;
     }
@@ -246,7 +269,7 @@ void read_manifest(Submission& s, const fs::path& staged) {
   if (s.roles.empty()) s.notes.push_back("socklab.toml names no role ([roles] \"ex4.server\" = \"python3 srv.py\")");
 }
 
-void find_tutorial_files(Submission& s, const fs::path& staged, Lang lang) {
+void find_tutorial_files(Submission& s, const fs::path& staged, Lang lang, bool isolated) {
   // Sources: a Makefile builds them all; a lone source is compiled the usual way.
   bool sources = false;
   for (const auto& role : known_roles()) {
@@ -256,7 +279,7 @@ void find_tutorial_files(Submission& s, const fs::path& staged, Lang lang) {
     const std::string makefile = !find_file(staged, "Makefile").empty() ? "Makefile" : find_file(staged, "makefile");
     if (!makefile.empty()) {
       std::string out;
-      if (!run_build({"make", "-j2"}, staged, 180, out)) {
+      if (!run_build({"make", "-j2"}, staged, 180, isolated, out)) {
         s.error = tr("the build failed", lang) + " (make):\n" + out;
         return;
       }
@@ -270,7 +293,7 @@ void find_tutorial_files(Submission& s, const fs::path& staged, Lang lang) {
           const bool c = std::string(ext) == ".c";
           std::string out;
           if (!run_build({c ? "cc" : "c++", c ? "-std=c11" : "-std=c++17", "-O2", "-pthread", src, "-o", stem}, staged,
-                         120, out)) {
+                         120, isolated, out)) {
             s.notes.push_back(src + ": " + tr("the build failed", lang) + ":\n" + out);
           }
         }
@@ -291,7 +314,7 @@ void find_tutorial_files(Submission& s, const fs::path& staged, Lang lang) {
 
 }  // namespace
 
-Submission prepare_submission(const std::string& dir, const std::string& staging_root, Lang lang) {
+Submission prepare_submission(const std::string& dir, const std::string& staging_root, Lang lang, bool isolated) {
   Submission s;
   fs::path given = fs::absolute(dir).lexically_normal();
   if (given.filename().empty()) given = given.parent_path();
@@ -327,9 +350,9 @@ Submission prepare_submission(const std::string& dir, const std::string& staging
   }
   s.staged = staged.string();
   if (fs::exists(staged / "socklab.toml")) {
-    read_manifest(s, staged);
+    read_manifest(s, staged, isolated);
   } else {
-    find_tutorial_files(s, staged, lang);
+    find_tutorial_files(s, staged, lang, isolated);
   }
   for (const auto& [role, p] : s.roles) {
     for (auto a : advice_for_source((staged / p.file).string(), lang)) {
@@ -427,7 +450,7 @@ std::vector<SubmissionScore> grade(const GradeOptions& options, std::ostream& co
   std::map<std::string, int> names;  // two folders of the same name get distinct ones
   for (const auto& d : options.dirs) {
     SubmissionScore s;
-    s.submission = prepare_submission(d, (out / ".staged").string(), options.lang);
+    s.submission = prepare_submission(d, (out / ".staged").string(), options.lang, options.isolated);
     if (++names[s.submission.name] > 1) s.submission.name += "-" + std::to_string(names[s.submission.name]);
     scores.push_back(std::move(s));
   }

@@ -40,7 +40,7 @@ struct Submission {
 
 /// Finds the programs in `dir` and builds them in a copy under `staging_root` (make, or c++/cc for a
 /// lone source), with a time limit. Never throws for a bad submission: `error` and `notes` say what is wrong.
-Submission prepare_submission(const std::string& dir, const std::string& staging_root, Lang lang);
+Submission prepare_submission(const std::string& dir, const std::string& staging_root, Lang lang, bool isolated);
 
 /// Points per tag (a course file's [weights]) and per scenario ([points]).
 struct Course {

@@ -174,7 +174,8 @@ IsolationSupport probe_isolation() {
 }
 
 Worker spawn_worker(bool isolate, const std::vector<std::string>& hosts,
-                    const std::function<std::string(const std::string& isolation)>& body) {
+                    const std::function<std::string(const WorkerContext&)>& body,
+                    std::optional<SandboxLimits> sandbox) {
   int p[2];
   if (::pipe2(p, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
   std::fflush(stdout);
@@ -185,15 +186,19 @@ Worker spawn_worker(bool isolate, const std::vector<std::string>& hosts,
     ::close(p[1]);
     return {pid, p[0]};
   }
-  // The worker.
+  // The worker. Its run's identity is taken while it still sees the machine as socklab does.
   ::close(p[0]);
+  std::optional<RunIdentity> identity;
+  if (sandbox) identity.emplace(sandbox->memory_bytes, sandbox->processes);
   bool in_pid_ns = false;
   const bool isolated = isolate && enter_namespaces(hosts, in_pid_ns);
   const IsolationSupport got{isolated, in_pid_ns};
+  WorkerContext context{got.describe(), isolated, identity ? &identity->confinement() : nullptr};
   if (!in_pid_ns) {
     ::prctl(PR_SET_CHILD_SUBREAPER, 1);
-    write_all(p[1], body(got.describe()));
+    write_all(p[1], body(context));
     kill_descendants();
+    identity.reset();
     remove_hosts_file();
     ::_exit(0);
   }
@@ -205,6 +210,7 @@ Worker spawn_worker(bool isolate, const std::vector<std::string>& hosts,
     int status = 0;
     while (::waitpid(init, &status, 0) < 0 && errno == EINTR) {
     }
+    identity.reset();  // everything in the namespace has ended: the uid and the cgroups are free again
     remove_hosts_file();
     ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
   }
@@ -214,7 +220,7 @@ Worker spawn_worker(bool isolate, const std::vector<std::string>& hosts,
   const pid_t runner = ::fork();
   if (runner < 0) ::_exit(1);
   if (runner == 0) {
-    write_all(p[1], body(got.describe()));
+    write_all(p[1], body(context));
     ::_exit(0);
   }
   ::close(p[1]);

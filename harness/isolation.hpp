@@ -6,8 +6,11 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "sandbox.hpp"
 
 namespace socklab::harness {
 
@@ -25,11 +28,27 @@ struct Worker {
   int fd = -1;
 };
 
-/// Forks a worker that isolates itself (when `isolate`), then runs body(isolation description) in a
-/// process whose leftovers are all killed when it returns; the string body returns is written to the pipe.
-/// `hosts` are names that resolve to 127.0.0.1 inside (gethostname() always does).
+/// What a worker's body is given: how it is isolated, and the sandbox of its programs under test.
+struct WorkerContext {
+  std::string isolation;                     // for the reports
+  bool own_mounts = false;                   // in a mount namespace of its own: a BoxRoot may be laid out
+  const Confinement* confinement = nullptr;  // the run's identity; nullptr when no sandbox was asked for
+};
+
+/// The limits of one run's sandbox (its programs under test together).
+struct SandboxLimits {
+  long memory_bytes = 2L << 30;
+  long processes = 4096;
+};
+
+/// Forks a worker that isolates itself (when `isolate`), then runs body(context) in a process whose
+/// leftovers are all killed when it returns; the string body returns is written to the pipe.
+/// `hosts` are names that resolve to 127.0.0.1 inside (gethostname() always does). With `sandbox`, the
+/// worker takes a run identity (a user of its own, cgroups) before it isolates itself and gives it back
+/// once everything the run started has ended.
 Worker spawn_worker(bool isolate, const std::vector<std::string>& hosts,
-                    const std::function<std::string(const std::string& isolation)>& body);
+                    const std::function<std::string(const WorkerContext&)>& body,
+                    std::optional<SandboxLimits> sandbox = std::nullopt);
 
 /// A network namespace of its own beside the caller's, with loopback up: the far side of a link, where a
 /// server binds the tutorial's address while the link holds that address on the near side. Made by a

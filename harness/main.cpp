@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "child.hpp"
+#include "files.hpp"
 #include "grade.hpp"
 #include "isolation.hpp"
 #include "pool.hpp"
@@ -60,7 +61,7 @@ std::vector<fs::path> scenario_files(const fs::path& dir) {
 }
 
 void write_junit(const std::string& path, const std::vector<Result>& results) {
-  std::ofstream f(path);
+  std::ostringstream f;
   int failures = 0, errors = 0, skipped = 0;
   for (const auto& r : results) {
     failures += r.verdict == Verdict::fail || r.verdict == Verdict::timeout || r.verdict == Verdict::crash;
@@ -82,7 +83,7 @@ void write_junit(const std::string& path, const std::vector<Result>& results) {
     f << "    <system-out>" << markup_escape(r.transcript) << "</system-out>\n  </testcase>\n";
   }
   f << "</testsuite>\n";
-  if (!f) throw std::runtime_error("cannot write " + path);
+  write_file_atomically(path, f.str());
 }
 
 struct Loaded {
@@ -133,22 +134,33 @@ std::string interpreter_version(const std::string& name, const std::string& prog
 
 // The interpreters the commands run (python3, perl) and their versions, for the reports: each found on
 // PATH as the programs under test find it.
-std::map<std::string, std::string> interpreters_of(const std::vector<std::vector<std::string>>& commands,
-                                                   std::optional<std::pair<unsigned, unsigned>> run_as) {
+std::map<std::string, std::string> interpreters_of(const std::vector<std::vector<std::string>>& commands) {
   std::map<std::string, std::string> out;
   for (const auto& words : commands) {
     const std::string& name = words.at(0);
     if ((name != "python3" && name != "perl") || out.count(name)) continue;
-    const std::string program = Child::find_program(name, run_as);
+    const std::string program = Child::find_program(name, true);
     out[name] = interpreter_version(name, program.empty() ? name : program);
   }
   return out;
 }
 
+// How the scenarios are isolated and their programs under test confined, as every report says it.
+std::string isolation_summary(bool isolated) {
+  const Limits defaults;
+  const RunIdentity probe(defaults.memory_bytes, defaults.processes);
+  return IsolationSupport{isolated, isolated}.describe() +
+         "; programs under test: " + probe.confinement().describe(isolated);
+}
+
 bool write_text(const std::string& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary);
-  f << text;
-  return static_cast<bool>(f);
+  try {
+    write_file_atomically(path, text);
+    return true;
+  } catch (const std::system_error& e) {
+    std::cerr << "socklab: " << e.what() << "\n";
+    return false;
+  }
 }
 
 bool selected_by(const Scenario& s, const std::string& glob, const std::vector<std::string>& tags) {
@@ -189,9 +201,7 @@ int grade_main(const std::vector<std::string>& dirs, const Loaded& loaded, const
   ReportContext ctx;
   ctx.socklab_version = SOCKLAB_VERSION;
   ctx.suite_version = loaded.version;
-  ctx.isolation =
-      IsolationSupport{isolated, isolated}.describe() +
-      (options.run_as ? "; programs under test run as uid " + std::to_string(options.run_as->first) : std::string());
+  ctx.isolation = isolation_summary(isolated);
   ctx.seed = seed;
   ctx.lang = g.lang;
   ctx.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -199,7 +209,7 @@ int grade_main(const std::vector<std::string>& dirs, const Loaded& loaded, const
   for (const auto& s : scores) {
     for (const auto& [role, p] : s.submission.roles) commands.push_back(p.argv);
   }
-  ctx.interpreters = interpreters_of(commands, options.run_as);
+  ctx.interpreters = interpreters_of(commands);
   for (const auto& s : scores) std::cout << failures_text(s, g.lang);
   std::cout << "\n" << grade_table(scores, g.lang);
   std::cout << "socklab " << ctx.socklab_version << ", suite " << ctx.suite_version << ", isolation: " << ctx.isolation;
@@ -347,9 +357,6 @@ int main(int argc, char** argv) {
     if (*check) options.transcript_dir = fs::absolute(out_dir).string();
     options.time_scale = time_scale;
     options.seed = seed;
-    if (::getuid() == 0) {  // programs under test never run as root
-      if (const passwd* pw = ::getpwnam("nobody")) options.run_as = std::make_pair(pw->pw_uid, pw->pw_gid);
-    }
     options.loss = loss;
     const bool isolated = isolation_mode == "auto" && probe_isolation().network;
 
@@ -470,9 +477,9 @@ int main(int argc, char** argv) {
     out["suite_version"] = loaded.version;
     std::vector<std::vector<std::string>> commands;
     for (const auto& [role, words] : options.impls) commands.push_back(words);
-    out["interpreters"] = interpreters_of(commands, options.run_as);
+    out["interpreters"] = interpreters_of(commands);
     if (!json_path.empty()) {
-      std::ofstream(json_path) << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+      write_file_atomically(json_path, out.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
     }
     if (!junit_path.empty()) write_junit(junit_path, results);
     std::cout << summary["pass"] << " passed, "

@@ -1,6 +1,7 @@
 #include "matcher.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <functional>
 #include <regex>
 
@@ -204,6 +205,27 @@ MatchResult match_groups(const std::vector<PatternGroup>& groups, const std::vec
   return r;
 }
 
+namespace {
+
+char32_t code_point(std::string_view seq) {
+  const auto b = [&](std::size_t k) { return static_cast<char32_t>(static_cast<unsigned char>(seq[k])); };
+  switch (seq.size()) {
+    case 2: return ((b(0) & 0x1f) << 6) | (b(1) & 0x3f);
+    case 3: return ((b(0) & 0x0f) << 12) | ((b(1) & 0x3f) << 6) | (b(2) & 0x3f);
+    case 4: return ((b(0) & 0x07) << 18) | ((b(1) & 0x3f) << 12) | ((b(2) & 0x3f) << 6) | (b(3) & 0x3f);
+    default: return b(0);
+  }
+}
+
+// Characters that make a terminal do something, or make text read otherwise than it is: C1 controls
+// (U+009B is CSI), the bidirectional controls, and the line and paragraph separators.
+bool steers_terminal(char32_t cp) {
+  return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+         (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
+}
+
+}  // namespace
+
 std::string visible(std::string_view line) {
   auto hex_escape = [](unsigned char c) {
     static constexpr char kHex[] = "0123456789abcdef";
@@ -228,6 +250,11 @@ std::string visible(std::string_view line) {
       const int len = py::utf8_sequence_length(line, i);
       if (len < 0) {
         out += hex_escape(c);  // not UTF-8: shown as bytes, never passed on raw
+      } else if (const char32_t cp = code_point(line.substr(i, static_cast<std::size_t>(len))); steers_terminal(cp)) {
+        char u[16];
+        std::snprintf(u, sizeof u, "\\u%04x", static_cast<unsigned>(cp));
+        out += u;
+        i += static_cast<std::size_t>(len) - 1;
       } else {
         out.append(line.substr(i, static_cast<std::size_t>(len)));
         i += static_cast<std::size_t>(len) - 1;

@@ -67,11 +67,21 @@ std::vector<Result> run_tasks(const std::vector<Task>& tasks, int jobs, bool iso
   while (finished < tasks.size()) {
     while (static_cast<int>(running.size()) < jobs && next < tasks.size()) {
       const Task& t = tasks[next];
-      const Worker w = spawn_worker(isolated, t.scenario->hosts, [&](const std::string& isolation) {
-        RunOptions o = t.options;
-        o.isolation = isolation;
-        return to_json(run_scenario(*t.scenario, o)).dump(-1, ' ', false, json::error_handler_t::replace);
-      });
+      const Worker w = spawn_worker(
+          isolated, t.scenario->hosts,
+          [&](const WorkerContext& context) {
+            RunOptions o = t.options;
+            o.isolation = context.isolation;
+            if (context.confinement != nullptr) {
+              o.isolation += "; programs under test: " + context.confinement->describe(context.own_mounts);
+            }
+            o.confinement = context.confinement;
+            o.own_mounts = context.own_mounts;
+            return to_json(run_scenario(*t.scenario, o)).dump(-1, ' ', false, json::error_handler_t::replace);
+          },
+          !t.options.impls.empty() ? std::optional<SandboxLimits>(
+                                         SandboxLimits{t.scenario->limits.memory_bytes, t.scenario->limits.processes})
+                                   : std::nullopt);
       running.push_back({next, w.pid, w.fd, {}});
       ++next;
     }

@@ -1,15 +1,18 @@
 #include "runner.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <set>
 #include <sstream>
 
+#include "files.hpp"
 #include "isolation.hpp"
 #include "link.hpp"
 #include "matcher.hpp"
@@ -156,6 +159,53 @@ struct StepFailure {
   std::string message;
 };
 
+// The scenario's folder: <tmp>/socklab-<pid>-<n>/ (root's alone) holding work/, the run's folder (a copy
+// of the submission, owned by the run's user, mode 0700), and root/, where the box's root is mounted.
+struct RunFolder {
+  std::filesystem::path base, work;
+
+  bool make(const std::string& submission, const Confinement* confinement, std::error_code& ec) {
+    std::string name = (std::filesystem::temp_directory_path() / "socklab-XXXXXX").string();
+    if (::mkdtemp(name.data()) == nullptr) {  // 0700, a name no other run has
+      ec.assign(errno, std::generic_category());
+      return false;
+    }
+    base = name;
+    work = base / "work";
+    if (submission.empty()) {
+      std::filesystem::create_directory(work, ec);
+    } else {  // links are copied as links, never followed
+      std::filesystem::copy(submission, work,
+                            std::filesystem::copy_options::recursive | std::filesystem::copy_options::copy_symlinks,
+                            ec);
+    }
+    if (ec) return false;
+    if (confinement != nullptr && confinement->uid) {  // the programs under test write their files here
+      const auto id = static_cast<uid_t>(*confinement->uid);
+      for (auto it = std::filesystem::recursive_directory_iterator(work, ec);
+           !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+        if (::lchown(it->path().c_str(), id, id) != 0) break;
+      }
+      if (::chown(work.c_str(), id, id) != 0 || ::chmod(work.c_str(), 0700) != 0) {
+        ec.assign(errno, std::generic_category());
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // The box's root must be unmounted first: what is below root/ is never walked.
+  void remove() {
+    if (base.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove_all(work, ec);
+    ::rmdir((base / "root").c_str());
+    ::rmdir(base.c_str());
+    base.clear();
+  }
+  ~RunFolder() { remove(); }
+};
+
 class Run {
  public:
   Run(const Scenario& s, const RunOptions& o) : sc_(s), opt_(o), start_(clock_type::now()) {}
@@ -171,27 +221,12 @@ class Run {
       if (opt_.impls.count(role)) r.role = role;
     }
     std::error_code ec;
-    dir_ = std::filesystem::temp_directory_path() / ("socklab-" + std::to_string(::getpid()) + "-" +
-                                                     std::to_string(clock_type::now().time_since_epoch().count()));
-    std::filesystem::create_directories(dir_, ec);
-    if (!opt_.submission_dir.empty()) {
-      std::filesystem::copy(opt_.submission_dir, dir_,
-                            std::filesystem::copy_options::recursive | std::filesystem::copy_options::copy_symlinks,
-                            ec);
-      if (ec) {
-        r.verdict = Verdict::error;
-        r.message = "socklab could not copy the submission into the scenario's folder: " + ec.message();
-        std::filesystem::remove_all(dir_, ec);
-        return r;
-      }
+    if (!folder_.make(opt_.submission_dir, opt_.confinement, ec)) {
+      r.verdict = Verdict::error;
+      r.message = "socklab could not make the scenario's folder: " + ec.message();
+      return r;
     }
-    if (opt_.run_as) {  // the programs under test write their files here
-      for (auto it = std::filesystem::recursive_directory_iterator(dir_, ec);
-           !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-        if (::lchown(it->path().c_str(), opt_.run_as->first, opt_.run_as->second) != 0) break;
-      }
-      if (::chown(dir_.c_str(), opt_.run_as->first, opt_.run_as->second) != 0) ec.clear();
-    }
+    dir_ = folder_.work;
     if (sc_.needs_namespaces && opt_.isolation.rfind("none", 0) == 0) {
       r.verdict = Verdict::skip;
       r.message = "this scenario needs network namespaces (fixed host names or ports), unavailable here";
@@ -205,7 +240,6 @@ class Run {
       r.verdict = Verdict::error;
       r.message = std::string("socklab could not set up the scenario's link: ") + e.what();
       links_.clear();
-      std::filesystem::remove_all(dir_, ec);
       return r;
     }
     asio::co_spawn(io_, body(), [&](std::exception_ptr e) {
@@ -233,7 +267,8 @@ class Run {
       for (auto& [name, p] : peers_) reset_connection(p->tcp);
     }
     peers_.clear();
-    std::filesystem::remove_all(dir_, ec);
+    box_.reset();
+    folder_.remove();
 
     r.verdict = failure_ ? failure_->verdict : Verdict::pass;
     r.message = failure_ ? failure_->message : "";
@@ -246,16 +281,18 @@ class Run {
       }
     }
     r.duration_s = seconds_since_start();
-    r.transcript = transcript_;
+    r.transcript = whole_transcript();
     if (!opt_.transcript_dir.empty()) {
       const auto path = std::filesystem::path(opt_.transcript_dir) / (sc_.name + ".log");
       std::filesystem::create_directories(path.parent_path(), ec);
-      std::ofstream f(path, std::ios::binary);
-      f << "scenario " << sc_.name << " (" << sc_.path << ")\nverdict " << to_string(r.verdict) << "\nisolation "
-        << r.isolation << "\nseed " << r.seed << "\n\n"
-        << transcript_;
-      if (!r.message.empty()) f << "\n" << r.message << "\n";
-      if (f) r.transcript_path = path.string();
+      std::string text = "scenario " + sc_.name + " (" + sc_.path + ")\nverdict " + to_string(r.verdict) +
+                         "\nisolation " + r.isolation + "\nseed " + std::to_string(r.seed) + "\n\n" + r.transcript;
+      if (!r.message.empty()) text += "\n" + r.message + "\n";
+      try {
+        write_file_atomically(path.string(), text);
+        r.transcript_path = path.string();
+      } catch (const std::system_error&) {
+      }
     }
     return r;
   }
@@ -345,6 +382,53 @@ class Run {
     return out;
   }
 
+  // The sandbox of a program under test: its root file system is laid out when the first one starts,
+  // showing, besides the system's folders and the run's own, what the commands name outside them (check
+  // --impl "python3 ~/hw/server4.py": that file's folder, read-only). grade's commands may name nothing
+  // outside the submission. Throws when a command names what the sandbox will not show.
+  Child::Sandbox sandbox_for(const std::vector<std::string>& argv) {
+    for (std::size_t k = 0; k < argv.size(); ++k) {
+      const std::string& a = argv[k];
+      if (a.empty() || a[0] != '/' || in_system_folders(a) || a.rfind(dir_.string() + "/", 0) == 0 ||
+          !std::filesystem::exists(a)) {
+        continue;
+      }
+      if (!opt_.submission_dir.empty()) {
+        throw std::runtime_error(a +
+                                 " is outside the submission: its programs see only their own folder and the "
+                                 "system's (name files inside the submission, relative to it)");
+      }
+      if (opt_.confinement->uid && !readable_by_others(a, k == 0)) {
+        throw std::runtime_error(a +
+                                 " cannot be read by the sandbox's unprivileged user: make it readable (chmod "
+                                 "o+r" +
+                                 std::string(k == 0 ? "x" : "") + ") or copy it where it is");
+      }
+    }
+    if (!box_ && opt_.own_mounts && opt_.confinement->defences.fs) {
+      std::set<std::string> shown;
+      for (const auto& [role, words] : opt_.impls) {
+        for (const auto& a : words) {
+          std::error_code ec;
+          if (a.empty() || a[0] != '/' || !std::filesystem::exists(a, ec)) continue;
+          shown.insert(std::filesystem::is_directory(a, ec) ? a : std::filesystem::path(a).parent_path().string());
+        }
+      }
+      box_ = std::make_unique<BoxRoot>(folder_.base / "root", dir_.string(),
+                                       std::vector<std::string>(shown.begin(), shown.end()));
+    }
+    return {opt_.confinement, box_.get()};
+  }
+
+  // The file's own mode lets others read it (and run it, for the program itself): through the sandbox's
+  // bind of its folder, the folders above it need not be open to others.
+  static bool readable_by_others(const std::string& path, bool execute) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return false;
+    const mode_t need = S_ISDIR(st.st_mode) ? (S_IROTH | S_IXOTH) : execute ? (S_IROTH | S_IXOTH) : S_IROTH;
+    return (st.st_mode & need) == need;
+  }
+
   [[nodiscard]] double seconds_since_start() const {
     return std::chrono::duration<double>(clock_type::now() - start_).count();
   }
@@ -369,11 +453,39 @@ class Run {
     char stamp[32];
     std::snprintf(stamp, sizeof stamp, "[%8.3f] ", seconds_since_start());
     std::string line = std::string(stamp) + actor + " " + what + "\n";
-    transcript_ += line;
+    keep(line);
     if (opt_.live) {
       std::fwrite(line.data(), 1, line.size(), stdout);
       std::fflush(stdout);
     }
+  }
+
+  // The transcript is capped like the streams it records: past the cap its first part stays, and of the
+  // rest the last quarter of the cap (how the run ended); what is between is counted in a marker.
+  void keep(std::string line) {
+    const std::size_t cap = sc_.limits.output_cap;
+    if (transcript_.size() + line.size() <= cap - cap / 4 && tail_.empty()) {
+      transcript_ += line;
+      return;
+    }
+    tail_bytes_ += line.size();
+    tail_.push_back(std::move(line));
+    while (tail_bytes_ > cap / 4 && !tail_.empty()) {
+      tail_bytes_ -= tail_.front().size();
+      dropped_bytes_ += tail_.front().size();
+      ++dropped_events_;
+      tail_.pop_front();
+    }
+  }
+
+  [[nodiscard]] std::string whole_transcript() const {
+    std::string out = transcript_;
+    if (dropped_events_ > 0) {
+      out += "[transcript truncated: " + std::to_string(dropped_events_) + " events (" +
+             std::to_string(dropped_bytes_) + " bytes) not kept]\n";
+    }
+    for (const auto& l : tail_) out += l;
+    return out;
   }
 
   [[nodiscard]] clock_type::time_point deadline_for(const Step& step, double default_s = 10.0) const {
@@ -715,14 +827,13 @@ class Run {
   }
 
   awaitable<void> expect_file(const Step& step) {
-    const auto path = dir_ / step.path;
     std::string got;
     bool exists = false;
     co_await until(
-        [&] {
-          std::ifstream f(path, std::ios::binary);
-          exists = static_cast<bool>(f);
-          got.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+        [&] {  // the program may have put a link there: it is never followed
+          const auto bytes = read_beneath(dir_.string(), step.path, step.data.size() + 4096);
+          exists = bytes.has_value();
+          got = bytes.value_or("");
           return got == step.data;
         },
         deadline_for(step, 1.0));
@@ -791,26 +902,14 @@ class Run {
     try {
       if (!step.behind.empty()) behind_[who] = step.behind;
       roles_[who] = step.role;
-      // A program under test runs unprivileged when socklab is root, unless what it names is out of that
-      // user's reach (a file under a private home): then it runs as socklab does, and the transcript says so.
-      std::optional<std::pair<unsigned, unsigned>> run_as;
-      if (opt_.run_as && under_test_.count(who)) {
-        run_as = opt_.run_as;
-        for (std::size_t k = 0; k < argv.size(); ++k) {  // the program itself (run) and the files it names (read)
-          if (!argv[k].empty() && argv[k][0] == '/' && std::filesystem::exists(argv[k]) &&
-              !Child::others_may(argv[k], k == 0)) {
-            event(who, "runs as socklab's own user: " + argv[k] + " is out of an unprivileged user's reach");
-            run_as.reset();
-            break;
-          }
-        }
-      }
+      std::optional<Child::Sandbox> sandbox;
+      if (under_test_.count(who) && opt_.confinement != nullptr) sandbox = sandbox_for(argv);
       children_[who] = std::make_unique<Child>(
           io_, argv, dir_.string(), sc_.limits,
           [this, who](const std::string& stream, std::string_view bytes) {
             event(who, stream + " > " + visible(bytes));
           },
-          step.behind.empty() ? -1 : far_.at(step.behind)->fd(), run_as);
+          step.behind.empty() ? -1 : far_.at(step.behind)->fd(), sandbox);
       children_[who]->on_change([this] { wake(); });
     } catch (const std::exception& e) {
       fail(step, Verdict::error, "cannot start " + shown + ": " + e.what());
@@ -1088,8 +1187,10 @@ class Run {
   const Scenario& sc_;
   const RunOptions& opt_;
   clock_type::time_point start_;
+  RunFolder folder_;              // first made, last gone: the children and the box are gone before it
+  std::unique_ptr<BoxRoot> box_;  // the programs under test's root file system, once one has started
   asio::io_context io_;
-  std::filesystem::path dir_;
+  std::filesystem::path dir_;  // the run's own folder (folder_.work), {dir} of the commands
   std::map<std::string, std::unique_ptr<Child>> children_;
   std::map<std::string, std::unique_ptr<Peer>> peers_;
   std::map<std::string, ExitStatus> final_status_;
@@ -1098,7 +1199,9 @@ class Run {
   std::map<std::string, std::string> received_;  // what each peer's last recv until took
   std::set<std::string> under_test_;             // actors running an --impl command
   Captures captures_;
-  std::string transcript_;
+  std::string transcript_;        // the first part of the run's story (keep())
+  std::deque<std::string> tail_;  // its last lines, once the first part is full
+  std::size_t tail_bytes_ = 0, dropped_bytes_ = 0, dropped_events_ = 0;
   std::uint64_t seed_ = 1;
   std::map<std::string, std::unique_ptr<NetNamespace>> far_;  // each link's far side
   std::map<std::string, std::unique_ptr<Link>> links_;

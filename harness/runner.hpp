@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "child.hpp"
+#include "sandbox.hpp"
 #include "scenario.hpp"
 
 namespace socklab::harness {
@@ -26,9 +27,10 @@ struct RunOptions {
   std::string isolation = "none";
   /// The links' loss generator's seed (--seed); otherwise the scenario's `seed`, otherwise 1.
   std::optional<std::uint64_t> seed;
-  /// The user (uid, gid) programs under test run as: set when socklab runs as root, so that a submission
-  /// cannot read other submissions or the expected outputs, nor use root's rights.
-  std::optional<std::pair<unsigned, unsigned>> run_as;
+  /// The sandbox of the programs under test, from the worker the run is in (nullptr: no sandbox, they
+  /// run as socklab does) and whether the worker has mounts of its own to lay out their root file system.
+  const Confinement* confinement = nullptr;
+  bool own_mounts = false;
   /// A folder copied into each scenario's own folder before it starts (grade: the built submission).
   std::string submission_dir;
   /// A loss rate for every UDP link, in place of the scenario's (socklab run --loss).

@@ -490,7 +490,7 @@ class ScenarioParser {
       if (what == "cpu")
         l.cpu_s = v;
       else if (what == "memory")
-        l.data_bytes = v;
+        l.memory_bytes = l.data_bytes = v;
       else if (what == "processes")
         l.processes = v;
       else if (what == "file-size")

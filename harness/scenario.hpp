@@ -16,8 +16,9 @@ namespace socklab::harness {
 /// What a program under test may use (setrlimit), and how much of its output is kept.
 struct Limits {
   long cpu_s = 30;
-  long data_bytes = 16L << 30;  // RLIMIT_DATA counts thread stacks too (8 MiB each): room for 1000 threads
-  long processes = 4096;        // RLIMIT_NPROC counts every thread of the user, not of the scenario
+  long memory_bytes = 2L << 30;  // all the run's programs under test together (a cgroup, where there is one)
+  long data_bytes = 16L << 30;   // RLIMIT_DATA counts thread stacks too (8 MiB each): room for 1000 threads
+  long processes = 4096;         // the run's own (a cgroup, and RLIMIT_NPROC of the run's own user)
   long file_bytes = 64L << 20;
   long open_files = 1024;
   std::size_t output_cap = 4u << 20;  // per stream

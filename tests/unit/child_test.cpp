@@ -161,11 +161,16 @@ TEST_F(Fixture, typed_lines_arrive_before_the_end_of_input) {
   EXPECT_EQ(c->out(), "one\ntwo\n");
 }
 
-TEST_F(Fixture, a_program_under_test_runs_unprivileged_when_socklab_is_root) {
+TEST_F(Fixture, a_program_under_test_runs_as_its_runs_own_user_without_capabilities) {
   if (::geteuid() != 0) GTEST_SKIP() << "only root can run a program as another user";
-  Child c(io, {"id", "-u"}, dir, limits, nullptr, -1, std::make_pair(65534u, 65534u));
+  Confinement confinement;
+  confinement.uid = 1900000123;
+  Child c(io, {"sh", "-c", "id -u; id -g; id -G; grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status"}, dir, limits,
+          nullptr, -1, Child::Sandbox{&confinement, nullptr});
   ASSERT_TRUE(run_until(io, [&] { return finished(c); }));
-  EXPECT_EQ(c.out(), "65534\n");
+  EXPECT_EQ(c.out(),
+            "1900000123\n1900000123\n1900000123\nCapEff:\t0000000000000000\nCapBnd:\t0000000000000000\n"
+            "NoNewPrivs:\t1\n");
 }
 
 TEST(child_paths, what_others_may_reach) {
@@ -179,7 +184,7 @@ TEST(child_paths, what_others_may_reach) {
   EXPECT_FALSE(Child::others_may((private_dir / "missing").string(), false));
   std::filesystem::remove_all(private_dir);
   // Searched as an unprivileged user, a program is one that user may run.
-  const auto env = Child::find_program("env", std::make_pair(65534u, 65534u));
+  const auto env = Child::find_program("env", true);
   ASSERT_FALSE(env.empty());
   EXPECT_TRUE(Child::others_may(env, true));
 }

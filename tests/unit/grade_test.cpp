@@ -7,6 +7,8 @@
 #include <fstream>
 #include <set>
 
+#include "isolation.hpp"
+
 using namespace socklab::harness;
 namespace fs = std::filesystem;
 
@@ -22,7 +24,7 @@ struct Folder {
     std::ofstream(root / "sub" / name, std::ios::binary) << text;
   }
   Submission prepare() const {
-    return prepare_submission((root / "sub").string(), (root / "staged").string(), Lang::en);
+    return prepare_submission((root / "sub").string(), (root / "staged").string(), Lang::en, probe_isolation().network);
   }
   static inline int counter = 0;
 };

@@ -15,7 +15,7 @@ using namespace std::chrono_literals;
 
 TEST(isolation, two_scenarios_bind_the_same_fixed_port_at_once) {
   if (!probe_isolation().network) GTEST_SKIP() << "no network namespaces on this machine";
-  auto bind_and_hold = [](const std::string&) -> std::string {
+  auto bind_and_hold = [](const WorkerContext&) -> std::string {
     try {
       auto s = socklab::udp_socket();
       s.bind({"127.0.0.1", 9999});
@@ -33,7 +33,7 @@ TEST(isolation, two_scenarios_bind_the_same_fixed_port_at_once) {
 
 TEST(isolation, the_scenario_names_resolve_to_loopback_inside) {
   if (!probe_isolation().network) GTEST_SKIP() << "no network namespaces on this machine";
-  Worker w = spawn_worker(true, {"www.baidu.com.cn"}, [](const std::string&) {
+  Worker w = spawn_worker(true, {"www.baidu.com.cn"}, [](const WorkerContext&) {
     return socklab::Address("www.baidu.com.cn", 80).host() + " " + socklab::Address(socklab::gethostname(), 80).host();
   });
   EXPECT_EQ(finish_worker(w), "127.0.0.1 127.0.0.1");
@@ -43,7 +43,7 @@ TEST(isolation, a_detached_grandchild_dies_with_the_scenario) {
   for (const bool isolate : {true, false}) {
     int p[2];
     ASSERT_EQ(::pipe(p), 0);
-    Worker w = spawn_worker(isolate, {}, [&](const std::string&) {
+    Worker w = spawn_worker(isolate, {}, [&](const WorkerContext&) {
       // A grandchild in a session of its own, as a daemonising program makes: it holds the pipe's
       // write end, says it started, and sleeps for ever.
       if (::fork() == 0) {

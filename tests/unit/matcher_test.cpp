@@ -88,6 +88,11 @@ TEST(matcher, visible_shows_invisible_characters) {
   EXPECT_EQ(visible("trailing  "), "\"trailing  \"") << "quotes make trailing spaces visible";
   EXPECT_EQ(visible(std::string("\x00\xff", 2)), "\"\\x00\\xff\"") << "bytes that are not UTF-8";
   EXPECT_EQ(visible("你好"), "\"你好\"");
+  EXPECT_EQ(visible("\x1b[2J"), "\"\\x1b[2J\"") << "ESC";
+  EXPECT_EQ(visible("\u009b2J"), "\"\\u009b2J\"") << "C1 CSI: a terminal takes it as ESC [";
+  EXPECT_EQ(visible("abc\u202edef"), "\"abc\\u202edef\"") << "a bidi override turns what follows around";
+  EXPECT_EQ(visible("a\u2028b\u2029c"), "\"a\\u2028b\\u2029c\"") << "line and paragraph separators";
+  EXPECT_EQ(visible("\u00e9\u00a0"), "\"\u00e9\u00a0\"") << "printable characters past the C1 range stay";
 }
 
 TEST(matcher, a_long_line_is_shown_around_its_first_difference) {

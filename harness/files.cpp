@@ -1,0 +1,87 @@
+#include "files.hpp"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <random>
+#include <system_error>
+
+namespace socklab::harness {
+namespace {
+
+[[noreturn]] void fail(const std::string& what) { throw std::system_error(errno, std::generic_category(), what); }
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, std::string_view text) {
+  const std::filesystem::path target = std::filesystem::absolute(path);
+  const std::string folder = target.parent_path().string();
+  const int dir = ::open(folder.c_str(), O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+  if (dir < 0) fail("open the folder " + folder);
+  std::random_device random;
+  std::string temp;
+  int fd = -1;
+  for (int attempt = 0; fd < 0 && attempt < 16; ++attempt) {
+    temp = "." + target.filename().string() + ".socklab-" + std::to_string(random());
+    fd = ::openat(dir, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  }
+  if (fd < 0) {
+    ::close(dir);
+    fail("create a file in " + folder);
+  }
+  bool ok = true;
+  for (std::size_t off = 0; ok && off < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + off, text.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) off += static_cast<std::size_t>(n);
+  }
+  const int saved = errno;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || ::renameat(dir, temp.c_str(), dir, target.filename().c_str()) != 0) {
+    const int e = ok ? errno : saved;
+    ::unlinkat(dir, temp.c_str(), 0);
+    ::close(dir);
+    errno = e;
+    fail("write " + target.string());
+  }
+  ::close(dir);
+}
+
+std::optional<std::string> read_beneath(const std::string& dir, const std::string& relative, std::size_t max) {
+  const int base = ::open(dir.c_str(), O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+  if (base < 0) return std::nullopt;
+  open_how how{};
+  how.flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;  // a FIFO planted there must not block socklab
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  int fd = static_cast<int>(::syscall(SYS_openat2, base, relative.c_str(), &how, sizeof how));
+  if (fd < 0 && errno == ENOSYS) {  // before Linux 5.6: no link in the last part, no ".." anywhere
+    fd = relative.find("..") == std::string::npos
+             ? ::openat(base, relative.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+             : -1;
+  }
+  ::close(base);
+  if (fd < 0) return std::nullopt;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  std::string out;
+  char buf[65536];
+  while (out.size() < max) {
+    const ssize_t n = ::read(fd, buf, std::min(sizeof buf, max - out.size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+}  // namespace socklab::harness

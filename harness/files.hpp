@@ -1,0 +1,21 @@
+// Files socklab writes as root into folders others may write to, and files it reads from a run's folder,
+// which a program under test controls: never through a link planted there.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace socklab::harness {
+
+/// Writes `text` to `path` through a new file in the same folder, renamed over `path` when complete: a
+/// link at `path` is replaced, never followed, and a reader never sees half a report. Throws
+/// std::system_error naming the path.
+void write_file_atomically(const std::string& path, std::string_view text);
+
+/// The first `max` bytes of `relative` below the folder `dir`, opened without following any link and
+/// without leaving `dir`; nullopt when there is no such regular file.
+std::optional<std::string> read_beneath(const std::string& dir, const std::string& relative, std::size_t max);
+
+}  // namespace socklab::harness
