@@ -319,7 +319,10 @@ Submission prepare_submission(const std::string& dir, const std::string& staging
   fs::path given = fs::absolute(dir).lexically_normal();
   if (given.filename().empty()) given = given.parent_path();
   s.dir = given.string();
-  s.name = given.filename().string();
+  {  // the name every report shows: what would steer a terminal (ESC, C1 and bidi controls) escaped
+    const std::string shown = visible(given.filename().string());
+    s.name = shown.substr(1, shown.size() - 2);
+  }
   std::error_code ec;
   if (!fs::is_directory(given, ec)) {
     s.error = "no folder " + s.dir;
@@ -625,7 +628,9 @@ std::string grade_table(const std::vector<SubmissionScore>& scores, Lang lang) {
 }
 
 std::string grade_csv(const std::vector<SubmissionScore>& scores) {
-  auto field = [](const std::string& s) {
+  auto field = [](std::string s) {
+    // A spreadsheet runs a cell that starts with = + - @ as a formula: such a name is kept as text.
+    if (!s.empty() && std::string_view("=+-@\t\r").find(s[0]) != std::string_view::npos) s = "'" + s;
     if (s.find_first_of(",\"\n") == std::string::npos) return s;
     std::string q = "\"";
     for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);

@@ -96,8 +96,10 @@ bool enter_namespaces(const std::vector<std::string>& hosts, bool& pid) {
   }
   if (user != 0) {
     write_file("/proc/self/setgroups", "deny");
-    if (!write_file("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1") ||
-        !write_file("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1")) {
+    // The user keeps its own ids inside: the worker holds the namespace's capabilities without being
+    // uid 0 there, and a program it starts has neither (it is not root, even in the namespace).
+    if (!write_file("/proc/self/uid_map", std::to_string(uid) + " " + std::to_string(uid) + " 1") ||
+        !write_file("/proc/self/gid_map", std::to_string(gid) + " " + std::to_string(gid) + " 1")) {
       return false;
     }
   }

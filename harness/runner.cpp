@@ -159,7 +159,7 @@ struct StepFailure {
   std::string message;
 };
 
-// The scenario's folder: <tmp>/socklab-<pid>-<n>/ (root's alone) holding work/, the run's folder (a copy
+// The scenario's folder: <tmp>/socklab-XXXXXX/ (root's, 0711) holding work/, the run's folder (a copy
 // of the submission, owned by the run's user, mode 0700), and root/, where the box's root is mounted.
 struct RunFolder {
   std::filesystem::path base, work;
@@ -171,6 +171,9 @@ struct RunFolder {
       return false;
     }
     base = name;
+    // Others may pass through (not list) to work/, which is the run's user's alone: without the box's
+    // own root (SOCKLAB_SANDBOX_OFF=fs) its programs still reach their folder.
+    ::chmod(base.c_str(), 0711);
     work = base / "work";
     if (submission.empty()) {
       std::filesystem::create_directory(work, ec);
