@@ -1,7 +1,5 @@
 # socklab sample: correct -- one dual-stack socket on :: (IPv6 and IPv4), as socket.create_server makes it
-# expect: fail ex4/tutorial-run
-# expect-message: family=10
-# (correct: ex4/tutorial-run still wants the log of an AF_INET socket, which is not the tutorial's to ask in core)
+# expect: pass core
 import socket
 import threading
 import time
