@@ -374,8 +374,8 @@ Submission prepare_submission(const std::string& dir, const std::string& staging
 double Course::max_points(const Scenario& s) const {
   const auto it = points.find(s.name);
   const double base = it != points.end() ? it->second : s.points;
-  const bool robustness = std::find(s.tags.begin(), s.tags.end(), "robustness") != s.tags.end();
-  return base * (robustness ? robustness_weight : core_weight);
+  const auto tagged = [&](const char* tag) { return std::find(s.tags.begin(), s.tags.end(), tag) != s.tags.end(); };
+  return base * (tagged("transcript") ? transcript_weight : tagged("robustness") ? robustness_weight : core_weight);
 }
 
 Course load_course(const std::string& path) {
@@ -395,8 +395,17 @@ Course load_course(const std::string& path) {
     if (!v || *v < 0) throw std::runtime_error(path + ": weights." + key + " must be a number >= 0");
     into = *v;
   };
+  if (const auto* weights = t["weights"].as_table()) {
+    for (const auto& [k, v] : *weights) {
+      const auto& known = known_tags();
+      if (std::find(known.begin(), known.end(), k.str()) == known.end())
+        throw std::runtime_error(path + ": weights." + std::string(k.str()) +
+                                 " is not a tag (core, robustness, transcript)");
+    }
+  }
   weight("core", c.core_weight);
   weight("robustness", c.robustness_weight);
+  weight("transcript", c.transcript_weight);
   if (const auto* points = t["points"].as_table()) {
     for (const auto& [k, v] : *points) {
       const auto p = v.value<double>();

@@ -46,6 +46,7 @@ Submission prepare_submission(const std::string& dir, const std::string& staging
 struct Course {
   double core_weight = 1.0;
   double robustness_weight = 1.0;
+  double transcript_weight = 1.0;        // exact output, byte for byte like the tutorial's Python
   std::map<std::string, double> points;  // scenario name -> points, instead of the file's
   [[nodiscard]] double max_points(const Scenario& s) const;
 };

@@ -292,6 +292,14 @@ std::string NetNamespace::read_proc_net(const std::string& name) const {
   });
 }
 
+std::string NetNamespace::read_sysctl(const std::string& name) const {
+  return inside([&] {
+    std::ifstream in("/proc/sys/" + name);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return text;
+  });
+}
+
 std::string finish_worker(Worker& w) {
   std::string out;
   char buf[65536];

@@ -65,6 +65,8 @@ class NetNamespace {
   [[nodiscard]] int socket(int domain, int type) const;
   /// Reads a file of /proc/net (tcp, udp, ...) as the namespace sees it.
   [[nodiscard]] std::string read_proc_net(const std::string& name) const;
+  /// Reads a setting of /proc/sys/net ("net/ipv6/bindv6only") as the namespace has it.
+  [[nodiscard]] std::string read_sysctl(const std::string& name) const;
 
  private:
   template <class F>

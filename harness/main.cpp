@@ -300,7 +300,8 @@ int main(int argc, char** argv) {
   grade_cmd->add_option("--gradescope", gradescope_path, "write Gradescope's results.json (one submission)");
   grade_cmd->add_option("--html", html_path,
                         "write an HTML page per submission: FILE for one submission, a folder for several");
-  grade_cmd->add_option("--course", course_path, "a course file (TOML): [weights] core, robustness; [points]");
+  grade_cmd->add_option("--course", course_path,
+                        "a course file (TOML): [weights] core, robustness, transcript; [points]");
   for (auto* sub : {check, grade_cmd}) {
     sub->add_option("--lang", lang_name, "en or zh: the report's words and advice (default: from LANG)")
         ->check(CLI::IsMember({"en", "zh"}));

@@ -16,6 +16,7 @@
 #include "isolation.hpp"
 #include "link.hpp"
 #include "matcher.hpp"
+#include "proc_net.hpp"
 #include "socket.hpp"
 
 namespace asio = boost::asio;
@@ -67,63 +68,42 @@ std::string read_file(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-struct Listener {
-  std::string proto;
-  std::string host;
-  std::uint16_t port;
-};
-
 // Sockets bound (UDP) or listening (TCP) in this network namespace (or `ns`, a link's far side), from
 // /proc/net; `only` limits the reading to "tcp" or "udp".
-std::vector<Listener> bound_sockets(std::string_view only = {}, const NetNamespace* ns = nullptr) {
-  std::vector<Listener> out;
-  for (const char* proto : {"tcp", "udp", "tcp6", "udp6"}) {
-    if (!only.empty() && std::string_view(proto).substr(0, 3) != only) continue;
-    std::istringstream in(ns != nullptr ? ns->read_proc_net(proto) : read_file(std::string("/proc/net/") + proto));
-    std::string line;
-    std::getline(in, line);
-    while (std::getline(in, line)) {
-      std::istringstream fields(line);
-      std::string slot, local, remote, state;
-      fields >> slot >> local >> remote >> state;
-      const bool tcp = proto[0] == 't';
-      if (tcp && state != "0A") continue;  // LISTEN
-      const auto colon = local.find(':');
-      if (colon == std::string::npos) continue;
-      Listener l;
-      l.proto = tcp ? "tcp" : "udp";
-      l.port = static_cast<std::uint16_t>(std::stoul(local.substr(colon + 1), nullptr, 16));
-      const std::string hex = local.substr(0, colon);
-      if (hex.size() == 8) {
-        const unsigned long a = std::stoul(hex, nullptr, 16);  // little-endian on the machines we run on
-        l.host = std::to_string(a & 0xff) + "." + std::to_string((a >> 8) & 0xff) + "." +
-                 std::to_string((a >> 16) & 0xff) + "." + std::to_string((a >> 24) & 0xff);
-      } else {
-        l.host = hex == "00000000000000000000000000000000" ? "::" : "::1";
-      }
-      out.push_back(l);
-    }
+std::vector<BoundSocket> bound_sockets(std::string_view only = {}, const NetNamespace* ns = nullptr) {
+  std::vector<BoundSocket> out;
+  for (const char* table : {"tcp", "udp", "tcp6", "udp6"}) {
+    if (!only.empty() && std::string_view(table).substr(0, 3) != only) continue;
+    const auto found =
+        parse_proc_net(ns != nullptr ? ns->read_proc_net(table) : read_file(std::string("/proc/net/") + table), table);
+    out.insert(out.end(), found.begin(), found.end());
   }
   return out;
+}
+
+// Whether a socket bound to `::` takes IPv4 too. /proc does not show a socket's IPV6_V6ONLY; the
+// namespace's default (net.ipv6.bindv6only, 0 on Linux unless changed) is what a program gets unless it
+// sets the option, so a `::` socket of a program that turned dual-stack off counts as ready too early.
+bool v6_wildcard_takes_v4(const NetNamespace* ns) {
+  const std::string v =
+      ns != nullptr ? ns->read_sysctl("net/ipv6/bindv6only") : read_file("/proc/sys/net/ipv6/bindv6only");
+  return v.empty() || v[0] == '0';
 }
 
 // "127.0.0.1:9998, 0.0.0.0:8080": what is bound, for messages about a wrong address ("" when nothing).
 // With no `proto`, each entry names its protocol.
 std::string bound_summary(std::string_view proto = {}, const NetNamespace* ns = nullptr) {
   std::string out;
-  for (const auto& l : bound_sockets(proto, ns)) {
-    out += (out.empty() ? "" : ", ") + (proto.empty() ? l.proto + " " : std::string()) + l.host + ":" +
-           std::to_string(l.port);
+  for (const auto& s : bound_sockets(proto, ns)) {
+    out += (out.empty() ? "" : ", ") + (proto.empty() ? s.proto + " " : std::string()) + s.to_string();
   }
   return out;
 }
 
 bool is_bound(const std::string& proto, const Endpoint& e, const NetNamespace* ns = nullptr) {
-  for (const auto& l : bound_sockets(proto, ns)) {
-    if (l.proto == proto && l.port == e.port &&
-        (l.host == e.host || l.host == "0.0.0.0" || l.host == "::" || e.host == "localhost")) {
-      return true;
-    }
+  const bool dual_stack = v6_wildcard_takes_v4(ns);
+  for (const auto& s : bound_sockets(proto, ns)) {
+    if (takes(s, proto, e.host, e.port, dual_stack)) return true;
   }
   return false;
 }

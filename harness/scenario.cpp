@@ -24,6 +24,11 @@ const std::vector<std::string>& known_roles() {
   return roles;
 }
 
+const std::vector<std::string>& known_tags() {
+  static const std::vector<std::string> tags = {"core", "robustness", "transcript"};
+  return tags;
+}
+
 namespace {
 
 struct Token {
@@ -288,11 +293,6 @@ std::vector<Token> tokenize(std::string_view line, const Location& where) {
 bool is_pattern_line(std::string_view trimmed) {
   return !trimmed.empty() &&
          (trimmed[0] == '|' || trimmed[0] == '~' || trimmed[0] == '*' || trimmed[0] == '{' || trimmed[0] == '}');
-}
-
-const std::vector<std::string>& known_tags() {
-  static const std::vector<std::string> tags = {"core", "robustness"};
-  return tags;
 }
 
 bool valid_actor(const std::string& name) {
@@ -872,11 +872,12 @@ class ScenarioParser {
   void finish() {
     const Location top{scenario_.path, 1, 1};
     if (scenario_.roles.empty()) throw ParseError(top, "the scenario names no roles ('roles ex4.server ...')");
-    if (scenario_.tags.empty()) throw ParseError(top, "the scenario has no tags ('tags core' or 'tags robustness')");
+    if (scenario_.tags.empty())
+      throw ParseError(top, "the scenario has no tags ('tags core', 'tags robustness' or 'tags transcript')");
     const auto& known = known_tags();
     if (std::none_of(scenario_.tags.begin(), scenario_.tags.end(),
                      [&](const std::string& t) { return std::find(known.begin(), known.end(), t) != known.end(); })) {
-      throw ParseError(top, "the scenario's tags include neither 'core' nor 'robustness'");
+      throw ParseError(top, "the scenario's tags include none of 'core', 'robustness', 'transcript'");
     }
     for (const auto& step : scenario_.steps) {
       if ((step.kind == Step::Kind::expect_output || step.kind == Step::Kind::expect_received) &&

@@ -133,6 +133,11 @@ struct Scenario {
 /// The ten roles a program can play (SPEC §3).
 const std::vector<std::string>& known_roles();
 
+/// The tags a scenario may carry: core (the tutorial's behaviour, whatever a correct program's style),
+/// robustness (faults, inputs the tutorial does not describe), transcript (exact output, byte for byte
+/// like the tutorial's Python).
+const std::vector<std::string>& known_tags();
+
 /// Parses a scenario file's text. Throws ParseError; never anything else on any input.
 Scenario parse_scenario(std::string_view text, const std::string& path);
 /// Reads and parses a file.

@@ -11,6 +11,7 @@ packages=(
   python3 curl iproute2 util-linux
   libtomlplusplus-dev
   chromium fonts-noto-cjk python3-jsonschema python3-pil
+  default-jdk-headless
 )
 
 missing=()

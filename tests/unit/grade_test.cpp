@@ -126,6 +126,25 @@ TEST(grade, course_weights) {
   EXPECT_THROW(load_course((f.root / "sub" / "bad.toml").string()), std::runtime_error);
 }
 
+TEST(grade, a_course_weighs_exact_transcripts_apart) {
+  Folder f;
+  f.write("course.toml", "[weights]\ncore = 1\ntranscript = 0\n");
+  const Course c = load_course((f.root / "sub" / "course.toml").string());
+  Scenario log;
+  log.name = "ex4/tutorial-log";
+  log.points = 1;
+  log.tags = {"transcript"};
+  Scenario core;
+  core.name = "ex4/tutorial-run";
+  core.points = 3;
+  core.tags = {"core"};
+  EXPECT_DOUBLE_EQ(c.max_points(log), 0);
+  EXPECT_DOUBLE_EQ(c.max_points(core), 3);
+  EXPECT_DOUBLE_EQ(Course{}.max_points(log), 1);         // without a course file it counts like any scenario
+  f.write("typo.toml", "[weights]\ntranscripts = 0\n");  // a weight that would silently weigh nothing
+  EXPECT_THROW(load_course((f.root / "sub" / "typo.toml").string()), std::runtime_error);
+}
+
 TEST(grade, every_hint_speaks_both_languages) {
   for (const auto& h : hint_table()) {
     EXPECT_GT(std::string(h.en).size(), 20u) << h.id;

@@ -84,6 +84,7 @@ TEST(scenario, errors_say_file_line_and_column) {
       {with_header("start s ex4.server\nstart s ex4.server"), "x.scn:4:7: error: actor 's' is already started"},
       {"tags core\n", "x.scn:1:1: error: the scenario names no roles"},
       {"roles ex4.server\n", "x.scn:1:1: error: the scenario has no tags"},
+      {"roles ex4.server\ntags exact\n", "x.scn:1:1: error: the scenario's tags include none of"},
       {with_header("start s ex4.server\nexpect s stdout\n  {\n  | a\n"), "unordered group not closed"},
       {with_header("start s ex4.server\nexpect s stdout\n  {\n  {\n"),
        "x.scn:6:3: error: unordered groups do not nest"},
@@ -135,6 +136,11 @@ TEST(scenario, never_crashes_on_any_input) {
     }
   }
   SUCCEED();
+}
+
+TEST(scenario, transcript_is_a_tag_of_its_own) {
+  const Scenario s = parse_scenario("roles ex4.server\ntags transcript\n", "scenarios/ex4/tutorial-log.scn");
+  EXPECT_EQ(s.tags, std::vector<std::string>{"transcript"});
 }
 
 TEST(scenario, data_pieces_join_with_plus) {
