@@ -4,7 +4,7 @@
 //   1. per scenario: isolate (namespaces), start the reference ex5 server, wait until it is bound, stop
 //      it -- bare (fork/exec, /proc polling, kill) and through socklab's runner with a scenario that does
 //      exactly that. Target: socklab <= 1.5 x bare. The same again with the server as a program under
-//      test, in its sandbox, against the floor of that sandbox made bare.
+//      test, in its sandbox (own user, cgroups, root file system, Landlock): what the sandbox adds.
 //   2. 200 concurrent ex4 peers on the one event loop against the reference server (--delay 1): time
 //      against one peer's, and the worker's peak RSS. Targets: <= 1.1 x, <= 64 MiB.
 //   3. the link's relay, on loopback: the median round trip of one datagram to an echo server and back,
@@ -13,7 +13,6 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,7 +30,6 @@
 #include "isolation.hpp"
 #include "link.hpp"
 #include "runner.hpp"
-#include "sandbox.hpp"
 #include "scenario.hpp"
 
 using namespace socklab::harness;
@@ -70,39 +68,6 @@ std::string bare_run(const std::string& server) {
   ::kill(pid, SIGINT);
   ::waitpid(pid, nullptr, 0);
   return std::to_string(std::chrono::duration<double>(clock_type::now() - t0).count());
-}
-
-// The floor of the same work in a sandbox: the run's identity (a user, cgroups: made by the worker), its
-// root file system laid out, and the server confined (enter_box) between fork and exec.
-std::string bare_sandboxed_run(const std::string& server, const WorkerContext& context) {
-  std::string base = (std::filesystem::temp_directory_path() / "socklab-bench-XXXXXX").string();
-  if (::mkdtemp(base.data()) == nullptr) return "mkdtemp failed";
-  const std::string work = base + "/work";
-  ::mkdir(work.c_str(), 0700);
-  if (context.confinement->uid && ::chown(work.c_str(), *context.confinement->uid, *context.confinement->uid) != 0) {
-    return "chown failed";
-  }
-  std::string result = "fork failed";
-  {
-    const BoxRoot box(base + "/root", work, {std::filesystem::path(server).parent_path().string()});
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-      if (enter_box(*context.confinement, box.root().c_str(), work.c_str()) != 0) ::_exit(126);
-      char* argv[] = {const_cast<char*>(server.c_str()), nullptr};
-      ::execv(server.c_str(), argv);
-      ::_exit(127);
-    }
-    if (pid > 0) {
-      while (!udp_bound(9999) && ::waitpid(pid, nullptr, WNOHANG) == 0) ::usleep(500);
-      ::kill(pid, SIGINT);
-      ::waitpid(pid, nullptr, 0);
-      result = "ok";
-    }
-  }
-  ::rmdir(work.c_str());
-  ::rmdir((base + "/root").c_str());
-  ::rmdir(base.c_str());
-  return result;
 }
 
 double timed_worker(const std::function<std::string(const WorkerContext&)>& body, std::string* out = nullptr,
@@ -231,17 +196,11 @@ int main(int argc, char** argv) {
   const Scenario minimal =
       parse_scenario("roles ex5.server\ntags core\nstart server ex5.server\nwait server listening udp 127.0.0.1:9999\n",
                      "bench/ex5/minimal.scn");
-  std::vector<double> bare, harness, namespaces_only, bare_boxed, harness_boxed;
+  std::vector<double> bare, harness, namespaces_only, harness_boxed;
   std::string verdict;
   RunOptions under_test = options;  // the same server, as a program under test: in its sandbox
   under_test.impls["ex5.server"] = {server};
   for (int i = 0; i < rounds; ++i) {
-    bare_boxed.push_back(timed_worker([&](const WorkerContext& context) { return bare_sandboxed_run(server, context); },
-                                      &verdict, SandboxLimits{}));
-    if (verdict != "ok") {
-      std::printf("bench: the sandboxed floor did not run: %s\n", verdict.c_str());
-      return 1;
-    }
     harness_boxed.push_back(timed_worker(
         [&](const WorkerContext& context) {
           RunOptions o = under_test;
@@ -276,11 +235,9 @@ int main(int argc, char** argv) {
   std::printf("| namespaces + reaper only | %.1f ms | | |\n", ns * 1000);
   std::printf("| namespaces + start ex5 server + wait bound + stop | %.1f ms | %.1f ms | %.2f |\n", b * 1000, h * 1000,
               h / b);
-  const double bb = median(bare_boxed), hb = median(harness_boxed);
-  std::printf(
-      "| the same, the server in its sandbox (own user, cgroups, root file system, Landlock) | %.1f ms | "
-      "%.1f ms | %.2f |\n",
-      bb * 1000, hb * 1000, hb / bb);
+  const double hb = median(harness_boxed);
+  std::printf("| the same, the server as a program under test in its sandbox | %.1f ms | %.1f ms | %.2f |\n", b * 1000,
+              hb * 1000, hb / b);
   std::printf("| what the sandbox adds to socklab's run | | %.1f ms | %.2f |\n", (hb - h) * 1000, hb / h);
 
   // 2. Concurrent peers against the reference ex4 server (1 s pause per reply).
