@@ -103,6 +103,12 @@ def main():
     run = subprocess.run(cmd, capture_output=True, text=True, timeout=1500)
     print(run.stdout[-3000:])
     check(run.returncode == 1, f"grade exits 1 when points were lost, got {run.returncode}: {run.stderr}")
+    # The README's example table is this run's: its tutorial row is the one socklab prints.
+    readme_row = next(l for l in (src / "README.md").read_text(encoding="utf-8").splitlines()
+                      if l.startswith("tutorial "))
+    run_row = next((l for l in run.stdout.splitlines() if l.startswith("tutorial ")), "")
+    check(readme_row.split() == run_row.split(),
+          f"the README's tutorial row {readme_row.split()} is not this run's {run_row.split()}")
     report = json.loads(reports["json"].read_text())
     jsonschema.validate(report, json.loads((src / "tests/grade/grade.schema.json").read_text()))
     subs = {s["name"]: s for s in report["submissions"]}
