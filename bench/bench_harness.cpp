@@ -74,9 +74,11 @@ double timed_worker(const std::function<std::string(const WorkerContext&)>& body
                     std::optional<SandboxLimits> sandbox = std::nullopt) {
   const auto t0 = clock_type::now();
   Worker w = spawn_worker(true, {}, body, sandbox);
-  const std::string result = finish_worker(w);
+  const std::string result = read_worker(w);  // the result is out: the run is done, as the pool sees it
+  const double seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
+  ::waitpid(w.pid, nullptr, 0);
   if (out) *out = result;
-  return std::chrono::duration<double>(clock_type::now() - t0).count();
+  return seconds;
 }
 
 // The reference server with a backlog that 200 simultaneous connects fit in (the tutorial's 5 would
@@ -196,11 +198,19 @@ int main(int argc, char** argv) {
   const Scenario minimal =
       parse_scenario("roles ex5.server\ntags core\nstart server ex5.server\nwait server listening udp 127.0.0.1:9999\n",
                      "bench/ex5/minimal.scn");
-  std::vector<double> bare, harness, namespaces_only, harness_boxed;
+  std::vector<double> bare, harness, namespaces_only, harness_boxed, harness_unwired;
   std::string verdict;
   RunOptions under_test = options;  // the same server, as a program under test: in its sandbox
   under_test.impls["ex5.server"] = {server};
   for (int i = 0; i < rounds; ++i) {
+    harness_unwired.push_back(timed_worker(
+        [&](const WorkerContext& context) {
+          RunOptions o = options;
+          o.isolation = context.isolation;
+          o.wire = false;
+          return std::string(to_string(run_scenario(minimal, o).verdict));
+        },
+        &verdict));
     harness_boxed.push_back(timed_worker(
         [&](const WorkerContext& context) {
           RunOptions o = under_test;
@@ -235,6 +245,10 @@ int main(int argc, char** argv) {
   std::printf("| namespaces + reaper only | %.1f ms | | |\n", ns * 1000);
   std::printf("| namespaces + start ex5 server + wait bound + stop | %.1f ms | %.1f ms | %.2f |\n", b * 1000, h * 1000,
               h / b);
+  const double hu = median(harness_unwired);
+  std::printf("| the same without capturing the wire | %.1f ms | %.1f ms | %.2f |\n", b * 1000, hu * 1000, hu / b);
+  std::printf("| what the capture adds to socklab's own cost (socklab - bare) | | %.1f ms | %.2f |\n", (h - hu) * 1000,
+              (h - b) / (hu - b));
   const double hb = median(harness_boxed);
   std::printf("| the same, the server as a program under test in its sandbox | %.1f ms | %.1f ms | %.2f |\n", b * 1000,
               hb * 1000, hb / b);

@@ -41,7 +41,7 @@ std::vector<Event> parse_transcript(const std::string& transcript) {
   return out;
 }
 
-enum class Side { harness, client, link, server };
+enum class Side { harness, client, link, server, wire };
 
 // What an arrow or a note on the diagram is.
 struct Mark {
@@ -66,6 +66,8 @@ Diagram build_diagram(const std::vector<Event>& events) {
       Side s = Side::client;
       if (e.actor == "harness") {
         s = Side::harness;
+      } else if (e.actor.rfind("wire", 0) == 0) {
+        s = Side::wire;  // no column: its segments are arrows between the columns of their ends
       } else if (e.what.rfind("relays ", 0) == 0) {
         s = Side::link;
       } else if (e.what.find(".server)") != std::string::npos || e.what.rfind("listening on", 0) == 0) {
@@ -109,9 +111,37 @@ Diagram build_diagram(const std::vector<Event>& events) {
     if (clients.empty()) return std::string::npos;
     return clients[std::min(k, clients.size()) - 1];
   };
+  std::set<std::string> programs;  // actors that are processes: the wire is all that shows what they send
+  for (const auto& e : events) {
+    if (e.what.rfind("start (", 0) == 0) programs.insert(e.actor);
+  }
   for (const auto& e : events) {
     const std::size_t me = col(e.actor);
     const Side s = side[e.actor];
+    if (s == Side::wire) {
+      // "client → server SYN", "server → client \"Welcome!\" (8 bytes) FIN": the handshake and the closes
+      // always; data where both ends are programs (socklab's peers and links draw what they send).
+      const auto arrow = e.what.find(" → ");
+      if (arrow == std::string::npos) continue;
+      const std::string from = e.what.substr(0, arrow);
+      const auto space = e.what.find(' ', arrow + 5);
+      if (space == std::string::npos) continue;
+      const std::string to = e.what.substr(arrow + 5, space - arrow - 5), what = e.what.substr(space + 1);
+      const bool control = what.find('"') == std::string::npos;
+      if (col(from) >= d.columns.size() || col(to) >= d.columns.size() || from == to ||
+          (!control && !(programs.count(from) && programs.count(to)))) {
+        continue;
+      }
+      Mark m;
+      m.kind = Mark::Kind::arrow;
+      m.t = e.t;
+      m.from = col(from);
+      m.to = col(to);
+      m.text = cut(what, 60);
+      m.css = what.find("RST") != std::string::npos ? "reset" : control ? "wire" : "arrow";
+      d.marks.push_back(m);
+      continue;
+    }
     Mark m;
     m.t = e.t;
     m.from = m.to = me;
@@ -285,6 +315,7 @@ svg.seq line.life{stroke:#8c959f;stroke-dasharray:4 3}
 svg.seq line.msg{stroke:#1f6feb;stroke-width:2.5} svg.seq line.msg.dup{stroke:#bf8700}
 svg.seq line.msg.drop,svg.seq line.msg.held{stroke:#d1242f;stroke-dasharray:6 3}
 svg.seq path.cross{stroke:#d1242f;stroke-width:3}
+svg.seq line.msg.wire{stroke:#8c959f;stroke-width:1.5} svg.seq line.msg.reset{stroke:#d1242f;stroke-width:2.5}
 svg.seq text.label{fill:#24292f} svg.seq text.note.out{fill:#1a7f37} svg.seq text.note.err{fill:#d1242f}
 svg.seq text.note.in{fill:#8250df} svg.seq text.note.info{fill:#656d76} svg.seq text.note.drop{fill:#d1242f}
 )";

@@ -209,6 +209,7 @@ Worker spawn_worker(bool isolate, const std::vector<std::string>& hosts,
   const pid_t init = ::fork();
   if (init < 0) ::_exit(1);
   if (init > 0) {
+    ::close(p[1]);  // the result comes from the runner: its end of the pipe is the end of the run
     int status = 0;
     while (::waitpid(init, &status, 0) < 0 && errno == EINTR) {
     }
@@ -223,6 +224,7 @@ Worker spawn_worker(bool isolate, const std::vector<std::string>& hosts,
   if (runner < 0) ::_exit(1);
   if (runner == 0) {
     write_all(p[1], body(context));
+    ::close(p[1]);  // the result is complete: the pool need not wait for this process's exit
     ::_exit(0);
   }
   ::close(p[1]);
@@ -301,6 +303,14 @@ std::string NetNamespace::read_sysctl(const std::string& name) const {
 }
 
 std::string finish_worker(Worker& w) {
+  std::string out = read_worker(w);
+  int status = 0;
+  while (::waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return out;
+}
+
+std::string read_worker(Worker& w) {
   std::string out;
   char buf[65536];
   for (;;) {
@@ -315,9 +325,6 @@ std::string finish_worker(Worker& w) {
   }
   ::close(w.fd);
   w.fd = -1;
-  int status = 0;
-  while (::waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
-  }
   return out;
 }
 

@@ -76,5 +76,7 @@ class NetNamespace {
 
 /// Reads everything the worker writes and reaps it.
 std::string finish_worker(Worker& w);
+/// Reads everything the worker writes, up to the end of its result (the worker may still be ending).
+std::string read_worker(Worker& w);
 
 }  // namespace socklab::harness

@@ -266,6 +266,9 @@ int main(int argc, char** argv) {
                   "lose this share of datagrams both ways (0 to 1) on a lossy network (the example's lossy-run "
                   "scenario unless --scenario names another with a link)")
       ->check(CLI::Range(0.0, 1.0));
+  bool wire = false;
+  run->add_flag("--wire", wire,
+                "show the wire too: each TCP segment (SYN, data, FIN, RST) and UDP datagram as it happens");
 
   auto* check = app.add_subcommand("check", "run scenarios; exit 0 all passed, 1 some did not, 2 usage error");
   std::vector<std::string> impl_specs;
@@ -376,6 +379,7 @@ int main(int argc, char** argv) {
         return 2;
       }
       options.live = true;
+      options.live_wire = wire;
       std::cout << "socklab run " << name << ": " << it->title << "\n";
       const auto results = run_tasks({{&*it, options}}, 1, isolated, [](std::size_t, const Result&) {});
       const auto& r = results.front();

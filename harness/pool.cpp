@@ -64,7 +64,9 @@ std::vector<Result> run_tasks(const std::vector<Task>& tasks, int jobs, bool iso
   std::vector<Job> running;
   std::size_t next = 0;
   std::size_t finished = 0;
+  std::vector<pid_t> ending;  // workers whose run is done, not yet reaped
   while (finished < tasks.size()) {
+    std::erase_if(ending, [](pid_t p) { return ::waitpid(p, nullptr, WNOHANG) != 0; });
     while (static_cast<int>(running.size()) < jobs && next < tasks.size()) {
       const Task& t = tasks[next];
       const Worker w = spawn_worker(
@@ -102,15 +104,17 @@ std::vector<Result> run_tasks(const std::vector<Task>& tasks, int jobs, bool iso
         ++k;
         continue;
       }
-      // End of the pipe: the worker is done.
+      // End of the pipe: the run is done. Its worker may still be ending (closing a packet socket waits
+      // for the kernel): it is reaped later, while the next runs go on.
       int status = 0;
-      ::waitpid(j.pid, &status, 0);
       ::close(j.fd);
       const Scenario& sc = *tasks[j.index].scenario;
       Result r;
       try {
         r = result_from_json(json::parse(j.output));
+        if (::waitpid(j.pid, &status, WNOHANG) == 0) ending.push_back(j.pid);
       } catch (const std::exception&) {
+        ::waitpid(j.pid, &status, 0);
         r.scenario = sc.name;
         r.tags = sc.tags;
         r.points = sc.points;
@@ -124,6 +128,7 @@ std::vector<Result> run_tasks(const std::vector<Task>& tasks, int jobs, bool iso
       running.erase(running.begin() + static_cast<long>(k));
     }
   }
+  for (const pid_t p : ending) ::waitpid(p, nullptr, 0);
   return results;
 }
 

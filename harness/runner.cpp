@@ -18,6 +18,7 @@
 #include "matcher.hpp"
 #include "proc_net.hpp"
 #include "socket.hpp"
+#include "wire.hpp"
 
 namespace asio = boost::asio;
 using asio::awaitable;
@@ -217,6 +218,7 @@ class Run {
     }
     seed_ = opt_.seed ? *opt_.seed : sc_.seed ? *sc_.seed : 1;
     r.seed = seed_;
+    if (opt_.wire && opt_.isolation.rfind("none", 0) != 0) capture("wire", nullptr);  // never the machine's loopback
     try {
       open_links();
     } catch (const std::exception& e) {
@@ -245,6 +247,7 @@ class Run {
     // Let the exits and last output arrive (bounded), then close everything.
     const auto drain = clock_type::now() + std::chrono::milliseconds(500);
     while (clock_type::now() < drain && !all_reaped()) io_.run_one_for(std::chrono::milliseconds(10));
+    for (auto& [actor, c] : wires_) c->drain();
     children_.clear();
     if (shared_network()) {
       for (auto& [name, p] : peers_) reset_connection(p->tcp);
@@ -264,6 +267,9 @@ class Run {
       }
     }
     r.duration_s = seconds_since_start();
+    const std::string pcap_base =
+        opt_.transcript_dir.empty() ? "" : (std::filesystem::path(opt_.transcript_dir) / sc_.name).string();
+    write_captures(pcap_base);
     r.transcript = whole_transcript();
     if (!opt_.transcript_dir.empty()) {
       const auto path = std::filesystem::path(opt_.transcript_dir) / (sc_.name + ".log");
@@ -298,6 +304,7 @@ class Run {
           std::make_unique<Link>(io_, spec, seed_, far.get(), spec.port,
                                  [this](const std::string& actor, const std::string& what) { event(actor, what); });
       link->start();
+      if (opt_.wire) capture("wire." + spec.name, far.get());
       far_[spec.name] = std::move(far);
       links_[spec.name] = std::move(link);
     }
@@ -437,10 +444,118 @@ class Run {
     std::snprintf(stamp, sizeof stamp, "[%8.3f] ", seconds_since_start());
     std::string line = std::string(stamp) + actor + " " + what + "\n";
     keep(line);
-    if (opt_.live) {
+    if (opt_.live && (opt_.live_wire || actor.rfind("wire", 0) != 0)) {
       std::fwrite(line.data(), 1, line.size(), stdout);
       std::fflush(stdout);
     }
+  }
+
+  // Captures the loopback of `ns` (nullptr: the scenario's own): each segment becomes an event of `actor`
+  // between the actors that own its ports. Where the kernel refuses a packet socket, the run goes on and
+  // the transcript says so.
+  void capture(const std::string& actor, const NetNamespace* ns) {
+    try {
+      wires_[actor] = std::make_unique<Capture>(
+          io_, ns,
+          [this, actor, ns](const Segment& seg) {
+            const std::string what = describe(seg);
+            if (what.empty()) return;  // a pure ACK: in the pcap, folded here
+            event(actor, owner_of(seg.tcp, seg.from_port, ns) + " → " + owner_of(seg.tcp, seg.to_port, ns) + " " +
+                             (seg.tcp ? "" : "udp ") + what);
+          },
+          kCaptureCap);
+    } catch (const std::system_error& e) {
+      event("harness", std::string("no capture of the wire here: ") + e.what());
+    }
+  }
+
+  void write_captures(const std::string& base) {
+    for (const auto& [actor, c] : wires_) {
+      std::string line = std::to_string(c->packets()) + " packets";
+      if (const std::size_t lost = c->lost(); lost > 0) {
+        line += "; " + std::to_string(lost) + " packets came faster than the capture could keep: not in the pcap";
+      }
+      if (c->dropped() > 0) {
+        line += "; capture cut at " + std::to_string(kCaptureCap >> 20) + " MiB: the last " +
+                std::to_string(c->dropped()) + " packets are not in the pcap";
+      }
+      if (!base.empty()) {
+        const std::string path = base + (actor == "wire" ? "" : actor.substr(4)) + ".pcap";
+        std::error_code ec;
+        std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+        try {
+          write_file_atomically(path, c->pcap());
+          line += ", in " + std::filesystem::path(path).filename().string() + " beside this transcript";
+        } catch (const std::system_error& e) {
+          line += std::string(", no pcap: ") + e.what();
+        }
+      }
+      event(actor, line);
+    }
+  }
+
+  // Which actor holds the local `port` (in `ns`, or here): socklab's own peers, else the process whose
+  // descriptor is that socket (found through /proc: the scenario's PID namespace holds only its own).
+  std::string owner_of(bool tcp, std::uint16_t port, const NetNamespace* ns) {
+    const std::string key = std::string(tcp ? "tcp" : "udp") + ":" + std::to_string(port) + (ns ? "far" : "");
+    if (const auto it = owners_.find(key); it != owners_.end()) return it->second;
+    std::string owner;
+    for (const auto& [name, p] : peers_) {
+      boost::system::error_code ec;
+      const bool mine = tcp ? (p->tcp.is_open() && p->tcp.local_endpoint(ec).port() == port && !ec) ||
+                                  (p->acceptor.is_open() && p->acceptor.local_endpoint(ec).port() == port && !ec)
+                            : p->udp.is_open() && p->udp.local_endpoint(ec).port() == port && !ec;
+      if (mine) owner = name;
+    }
+    if (owner.empty()) owner = process_holding(tcp, port, ns);
+    if (owner.empty()) return ":" + std::to_string(port);  // gone before it was looked at
+    owners_[key] = owner;
+    return owner;
+  }
+
+  std::string process_holding(bool tcp, std::uint16_t port, const NetNamespace* ns) {
+    std::set<std::string> inodes;
+    for (const char* table : {tcp ? "tcp" : "udp", tcp ? "tcp6" : "udp6"}) {
+      std::istringstream in(ns != nullptr ? ns->read_proc_net(table) : read_file(std::string("/proc/net/") + table));
+      std::string line;
+      std::getline(in, line);
+      while (std::getline(in, line)) {
+        std::istringstream f(line);
+        std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
+        f >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >> timeout >> inode;
+        const auto colon = local.rfind(':');
+        if (colon != std::string::npos && std::stoul(local.substr(colon + 1), nullptr, 16) == port) {
+          inodes.insert("socket:[" + inode + "]");
+        }
+      }
+    }
+    if (inodes.empty()) return "";
+    std::error_code ec;
+    for (const auto& proc : std::filesystem::directory_iterator("/proc", ec)) {
+      const std::string pid = proc.path().filename().string();
+      if (pid.empty() || !std::isdigit(static_cast<unsigned char>(pid[0]))) continue;
+      std::error_code fd_ec;
+      for (const auto& fd : std::filesystem::directory_iterator(proc.path() / "fd", fd_ec)) {
+        if (!inodes.count(std::filesystem::read_symlink(fd.path(), fd_ec).string())) continue;
+        if (std::stoi(pid) == ::getpid()) return links_.size() == 1 ? links_.begin()->first : "socklab";  // a relay
+        return group_owner(read_file((proc.path() / "stat").string()));
+      }
+    }
+    return "";
+  }
+
+  // The actor whose process group a process is in (its program, or what that program started), from
+  // /proc/PID/stat: "pid (name) state ppid pgrp ...".
+  std::string group_owner(const std::string& stat) const {
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos) return "";
+    std::istringstream rest(stat.substr(close + 1));
+    std::string state, ppid, pgrp;
+    rest >> state >> ppid >> pgrp;
+    for (const auto& [name, c] : children_) {
+      if (std::to_string(c->pid()) == pgrp) return name;
+    }
+    return "";
   }
 
   // The transcript is capped like the streams it records: past the cap its first part stays, and of the
@@ -1182,8 +1297,11 @@ class Run {
   std::map<std::string, std::string> received_;  // what each peer's last recv until took
   std::set<std::string> under_test_;             // actors running an --impl command
   Captures captures_;
-  std::string transcript_;        // the first part of the run's story (keep())
-  std::deque<std::string> tail_;  // its last lines, once the first part is full
+  static constexpr std::size_t kCaptureCap = 16u << 20;    // bytes of packets kept per capture
+  std::map<std::string, std::unique_ptr<Capture>> wires_;  // "wire", "wire.<link>": what each loopback carried
+  std::map<std::string, std::string> owners_;              // "tcp:9999" -> the actor holding that port
+  std::string transcript_;                                 // the first part of the run's story (keep())
+  std::deque<std::string> tail_;                           // its last lines, once the first part is full
   std::size_t tail_bytes_ = 0, dropped_bytes_ = 0, dropped_events_ = 0;
   std::uint64_t seed_ = 1;
   std::map<std::string, std::unique_ptr<NetNamespace>> far_;  // each link's far side

@@ -21,6 +21,10 @@ struct RunOptions {
   double time_scale = 1.0;
   /// Print every event as it happens (socklab run).
   bool live = false;
+  /// Capture the wire (each loopback's packets: events, and a pcap beside the transcript).
+  bool wire = true;
+  /// With `live`: print the wire's events (each TCP segment, each datagram) too (socklab run --wire).
+  bool live_wire = false;
   /// Where each run's transcript is written (<dir>/<example>/<name>.log); empty: nowhere.
   std::string transcript_dir;
   /// How the scenario is isolated, for the report.

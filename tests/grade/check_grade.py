@@ -106,7 +106,7 @@ def main():
     # The README's example table is this run's: its tutorial row is the one socklab prints.
     readme_row = next(l for l in (src / "README.md").read_text(encoding="utf-8").splitlines()
                       if l.startswith("tutorial "))
-    run_row = next((l for l in run.stdout.splitlines() if l.startswith("tutorial ")), "")
+    run_row = next((l for l in reversed(run.stdout.splitlines()) if l.startswith("tutorial ")), "")  # the table's
     check(readme_row.split() == run_row.split(),
           f"the README's tutorial row {readme_row.split()} is not this run's {run_row.split()}")
     report = json.loads(reports["json"].read_text())
