@@ -3,6 +3,7 @@
 // expected-against-actual report under them.
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -14,6 +15,36 @@ namespace socklab::harness {
 namespace {
 
 std::string esc(std::string_view s) { return markup_escape(s); }
+
+std::string base64(std::string_view bytes) {
+  static constexpr char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
+    std::uint32_t v = 0;
+    for (std::size_t k = 0; k < 3; ++k) v = (v << 8) | (k < n ? static_cast<unsigned char>(bytes[i + k]) : 0u);
+    for (std::size_t k = 0; k < 4; ++k) out += k <= n ? digits[(v >> (18 - 6 * k)) & 63] : '=';
+  }
+  return out;
+}
+
+// The PNGs a scenario kept (the browser's screenshot of ex1's page), in the page itself: it fetches nothing.
+std::string kept_images(const Result& r) {
+  constexpr std::size_t kMax = 4u << 20;
+  std::string out;
+  for (const auto& path : r.kept_paths) {
+    if (path.size() < 4 || path.compare(path.size() - 4, 4, ".png") != 0) continue;
+    std::ifstream in(path, std::ios::binary);
+    std::string bytes(kMax + 1, '\0');
+    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    bytes.resize(static_cast<std::size_t>(in.gcount()));
+    if (bytes.empty() || bytes.size() > kMax) continue;
+    out += "<figure><img class=\"shot\" alt=\"" + esc(path) + "\" src=\"data:image/png;base64," + base64(bytes) +
+           "\"><figcaption>" + esc(path) + "</figcaption></figure>\n";
+  }
+  return out;
+}
 
 // At most n characters of UTF-8 text, cut on a character boundary.
 std::string cut(const std::string& s, std::size_t n) {
@@ -306,6 +337,7 @@ table.score td,table.score th{border:1px solid #d0d7de;padding:4px 10px;text-ali
 table.score td:first-child,table.score th:first-child{text-align:left}
 .pass{color:#1a7f37} .fail,.timeout,.crash,.error{color:#d1242f} .skip{color:#656d76}
 details{border:1px solid #d0d7de;border-radius:6px;margin:10px 0;padding:6px 10px}
+img.shot{max-width:400px;border:1px solid #d0d7de} figcaption{font-size:12px;color:#656d76}
 summary{cursor:pointer;font-weight:600}
 pre.report{background:#fff8f0;border-left:4px solid #d1242f;padding:8px;white-space:pre-wrap;font-size:13px}
 p.advice{background:#ddf4ff;border-left:4px solid #1f6feb;padding:6px 8px}
@@ -353,6 +385,7 @@ std::string grade_html(const SubmissionScore& s, const ReportContext& ctx) {
       for (const auto& a : ss.advice) o << "<p class=\"advice\">" << esc(a.text) << "</p>\n";
       o << "<pre class=\"report\">" << esc(ss.result.message) << "</pre>\n";
     }
+    o << kept_images(ss.result);
     o << "<p>" << tr("sequence of the run", lang) << ":</p>\n"
       << svg(build_diagram(parse_transcript(ss.result.transcript)));
     o << "</details>\n";

@@ -326,6 +326,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
   }
   check->add_option("--out", out_dir, "folder for each scenario's transcript file")->capture_default_str();
+  run->add_option("--out", out_dir, "folder for the transcript and what the scenario keeps (the browser's screenshot)")
+      ->capture_default_str();
   grade_cmd->add_option("--out", out_dir, "folder for the transcripts (<out>/<submission>/<role>/...) and builds")
       ->capture_default_str();
 
@@ -358,7 +360,7 @@ int main(int argc, char** argv) {
 
     RunOptions options;
     options.program_dirs = program_dirs();
-    if (*check) options.transcript_dir = fs::absolute(out_dir).string();
+    if (*check || *run) options.transcript_dir = fs::absolute(out_dir).string();
     options.time_scale = time_scale;
     options.seed = seed;
     options.loss = loss;
@@ -386,6 +388,8 @@ int main(int argc, char** argv) {
       std::cout << to_string(r.verdict) << " (" << r.isolation
                 << (it->links.empty() ? std::string() : ", seed " + std::to_string(r.seed)) << ")\n";
       if (!r.message.empty()) std::cout << r.message << "\n";
+      if (!r.transcript_path.empty()) std::cout << "transcript: " << r.transcript_path << "\n";
+      for (const auto& k : r.kept_paths) std::cout << "kept: " << k << "\n";
       return r.verdict == Verdict::pass ? 0 : 1;
     }
 

@@ -24,6 +24,7 @@ json to_json(const Result& r) {
           {"isolation", r.isolation},
           {"transcript", r.transcript},
           {"transcript_path", r.transcript_path},
+          {"kept", r.kept_paths},
           {"seed", r.seed}};
 }
 
@@ -43,6 +44,7 @@ Result result_from_json(const json& j) {
   r.isolation = j.at("isolation");
   r.transcript = j.at("transcript");
   r.transcript_path = j.at("transcript_path");
+  r.kept_paths = j.value("kept", std::vector<std::string>{});
   r.seed = j.at("seed");
   return r;
 }

@@ -143,7 +143,7 @@ struct StepFailure {
 // The scenario's folder: <tmp>/socklab-XXXXXX/ (root's, 0711) holding work/, the run's folder (a copy
 // of the submission, owned by the run's user, mode 0700), and root/, where the box's root is mounted.
 struct RunFolder {
-  std::filesystem::path base, work;
+  std::filesystem::path base, work, tools;
 
   bool make(const std::string& submission, const Confinement* confinement, std::error_code& ec) {
     std::string name = (std::filesystem::temp_directory_path() / "socklab-XXXXXX").string();
@@ -156,6 +156,13 @@ struct RunFolder {
     // own root (SOCKLAB_SANDBOX_OFF=fs) its programs still reach their folder.
     ::chmod(base.c_str(), 0711);
     work = base / "work";
+    // The helper tools' own (curl, the browser): they run as socklab's user, so a folder that a program
+    // under test may write to (and plant links in) is not where they write.
+    tools = base / "tools";
+    if (::mkdir(tools.c_str(), 0700) != 0) {
+      ec.assign(errno, std::generic_category());
+      return false;
+    }
     if (submission.empty()) {
       std::filesystem::create_directory(work, ec);
     } else {  // links are copied as links, never followed
@@ -183,6 +190,7 @@ struct RunFolder {
     if (base.empty()) return;
     std::error_code ec;
     std::filesystem::remove_all(work, ec);
+    std::filesystem::remove_all(tools, ec);
     ::rmdir((base / "root").c_str());
     ::rmdir(base.c_str());
     base.clear();
@@ -215,6 +223,14 @@ class Run {
       r.verdict = Verdict::skip;
       r.message = "this scenario needs network namespaces (fixed host names or ports), unavailable here";
       return r;
+    }
+    for (const auto& program : sc_.needs_installed) {
+      if (Child::find_program(program, false).empty()) {
+        r.verdict = Verdict::skip;
+        r.message =
+            "this scenario needs " + program + ", which is not installed here (scripts/install-deps.sh installs it)";
+        return r;
+      }
     }
     seed_ = opt_.seed ? *opt_.seed : sc_.seed ? *sc_.seed : 1;
     r.seed = seed_;
@@ -281,6 +297,14 @@ class Run {
         write_file_atomically(path.string(), text);
         r.transcript_path = path.string();
       } catch (const std::system_error&) {
+      }
+      for (const auto& [name, bytes] : kept_) {  // beside the transcript: ex1/browser.page.png
+        const auto beside = std::filesystem::path(opt_.transcript_dir) / (sc_.name + "." + name);
+        try {
+          write_file_atomically(beside.string(), bytes);
+          r.kept_paths.push_back(beside.string());
+        } catch (const std::system_error&) {
+        }
       }
     }
     return r;
@@ -690,6 +714,8 @@ class Run {
 
   awaitable<void> run_step(const Step& step) {
     const std::string& who = step.actors.empty() ? std::string("harness") : step.actors[0];
+    if (std::any_of(step.actors.begin(), step.actors.end(), [&](const std::string& a) { return absent_.count(a); }))
+      co_return;  // a helper that is not installed here: its steps are left out (said when it was to start)
     switch (step.kind) {
       case Step::Kind::start: co_await start(step, who); break;
       case Step::Kind::listening: {
@@ -880,6 +906,23 @@ class Run {
         break;
       }
       case Step::Kind::expect_file: co_await expect_file(step); break;
+      case Step::Kind::show_file: show_file(step); break;
+      case Step::Kind::keep_file: {
+        constexpr std::size_t kMax = 16u << 20;
+        auto bytes = read_beneath(folder_.tools.string(), step.path, kMax);
+        if (!bytes) {
+          event("harness", "no file " + step.path + " to keep");
+          break;
+        }
+        const std::string name = std::filesystem::path(step.path).filename().string();
+        event("harness",
+              "kept " + step.path + " (" + std::to_string(bytes->size()) + " bytes)" +
+                  (opt_.transcript_dir.empty()
+                       ? std::string(" (no --out: not written)")
+                       : ": " + (std::filesystem::path(opt_.transcript_dir) / (sc_.name + "." + name)).string()));
+        kept_.emplace_back(name, std::move(*bytes));
+        break;
+      }
       case Step::Kind::reply: {
         Peer& p = peer(step, who);
         if (!p.last_from) fail(step, Verdict::error, who + " has received no datagram to reply to");
@@ -922,6 +965,23 @@ class Run {
     return "\nhint: nothing new came on stdout. If the program printed and is waiting, its output is block-buffered "
            "(stdout is a pipe here, not a terminal): flush after each print (print(..., flush=True)) or run python3 "
            "-u.";
+  }
+
+  // A file the program wrote, as its reader would look at it: its size and first lines, in the transcript.
+  void show_file(const Step& step) {
+    const auto bytes = read_beneath(dir_.string(), step.path, static_cast<std::size_t>(sc_.limits.file_bytes));
+    if (!bytes) {
+      event("harness", "file " + step.path + ": not there");
+      return;
+    }
+    event("harness", "file " + step.path + ": " + std::to_string(bytes->size()) + " bytes; its first lines:");
+    std::size_t at = 0;
+    for (std::size_t k = 0; k < step.lines && at < bytes->size(); ++k) {
+      const auto nl = bytes->find('\n', at);
+      const auto end = nl == std::string::npos ? bytes->size() : nl + 1;
+      event("harness", "  | " + visible(std::string_view(*bytes).substr(at, std::min<std::size_t>(end - at, 200))));
+      at = end;
+    }
   }
 
   awaitable<void> expect_file(const Step& step) {
@@ -970,6 +1030,11 @@ class Run {
     const auto impl = sc_.involves(step.role) ? opt_.impls.find(step.role) : opt_.impls.end();
     if (step.kind == Step::Kind::run_tool) {
       argv = step.argv;
+      if (step.if_installed && Child::find_program(argv.at(0), false).empty()) {
+        event(who, argv[0] + " is not installed here: its steps are left out (scripts/install-deps.sh installs it)");
+        absent_.insert(who);
+        co_return;
+      }
     } else if (impl != opt_.impls.end()) {
       under_test_.insert(who);
       // {host} {port}: the address the scenario gives, or else the tutorial's own for the role.
@@ -1003,7 +1068,7 @@ class Run {
       std::optional<Child::Sandbox> sandbox;
       if (under_test_.count(who) && opt_.confinement != nullptr) sandbox = sandbox_for(argv);
       children_[who] = std::make_unique<Child>(
-          io_, argv, dir_.string(), sc_.limits,
+          io_, argv, (step.kind == Step::Kind::run_tool ? folder_.tools : dir_).string(), sc_.limits,
           [this, who](const std::string& stream, std::string_view bytes) {
             event(who, stream + " > " + visible(bytes));
           },
@@ -1125,9 +1190,35 @@ class Run {
     if (timed_out && under_test_.count(who) && (is_out ? c.out() : c.err()).empty() && !network_lost()) {
       msg += hint_buffered(c);
     }
+    if (roles_[who].empty()) msg += browser_saw(c.out(), c.err());
     msg += program_tail(who);
     fail(step, timed_out && !m.actual ? Verdict::timeout : Verdict::fail,
          "expected " + who + " " + step.stream + " to show the lines below\n" + msg);
+  }
+
+  // What a browser made of the page, when a helper that is a headless Chromium failed an expectation:
+  // its own word for a load that failed (on stderr), or an empty page in its DOM.
+  static std::string browser_saw(const std::string& out, const std::string& err) {
+    const auto failed = err.find("Page load failed: net::");
+    if (failed != std::string::npos) {
+      const auto from = failed + std::string_view("Page load failed: ").size();
+      const std::string code = err.substr(from, err.find_first_of("\r\n ", from) - from);
+      std::string why;
+      if (code == "net::ERR_INVALID_HTTP_RESPONSE")
+        why = "the response does not start with a status line (HTTP/1.1 200 OK); a browser reads no bare page";
+      else if (code == "net::ERR_EMPTY_RESPONSE")
+        why = "the server closed the connection without sending anything";
+      else if (code == "net::ERR_CONNECTION_RESET")
+        why = "the connection was reset: close it only after reading the request and sending the page";
+      else if (code == "net::ERR_CONNECTION_REFUSED")
+        why = "nothing listened on the address";
+      return "hint: the browser saw no page: " + code + (why.empty() ? std::string() : ": " + why) + "\n";
+    }
+    if (out.find("<html><head></head><body></body></html>") != std::string::npos) {
+      return "hint: the browser saw an empty page: it takes everything up to an empty line (\\r\\n\\r\\n) for the "
+             "header, so without that line the page itself was read as header\n";
+    }
+    return "";
   }
 
   // A sentence of advice where a mismatch is a known mistake.
@@ -1306,8 +1397,10 @@ class Run {
   std::uint64_t seed_ = 1;
   std::map<std::string, std::unique_ptr<NetNamespace>> far_;  // each link's far side
   std::map<std::string, std::unique_ptr<Link>> links_;
-  std::map<std::string, std::string> behind_;  // actor -> the link it runs behind
-  std::map<std::string, std::string> roles_;   // actor -> the role it plays
+  std::map<std::string, std::string> behind_;              // actor -> the link it runs behind
+  std::map<std::string, std::string> roles_;               // actor -> the role it plays
+  std::set<std::string> absent_;                           // helpers not installed here (run ... if installed)
+  std::vector<std::pair<std::string, std::string>> kept_;  // keep file: name, bytes
   std::optional<StepFailure> failure_;
   std::set<asio::steady_timer*> sleepers_;  // the waits in progress (wake() cuts them short)
   bool finished_ = false;

@@ -54,7 +54,8 @@ struct Result {
   std::string message;
   double duration_s = 0;
   std::string transcript;
-  std::string transcript_path;  // the file it was written to, if any
+  std::string transcript_path;          // the file it was written to, if any
+  std::vector<std::string> kept_paths;  // files kept beside it (keep file: the browser's screenshot)
   std::string isolation;
   std::uint64_t seed = 1;  // the seed the links used (reported, and given back to --seed to replay a run)
 };

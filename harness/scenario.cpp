@@ -471,9 +471,14 @@ class ScenarioParser {
       return;
     }
     if (d == "requires") {
-      p.expect_keyword("namespaces");
+      if (p.accept("installed")) {
+        scenario_.needs_installed.push_back(p.word("a program's name"));
+      } else if (p.accept("namespaces")) {
+        scenario_.needs_namespaces = true;
+      } else {
+        p.fail("expected 'namespaces' or 'installed NAME'");
+      }
       p.end();
-      scenario_.needs_namespaces = true;
       return;
     }
     if (d == "host") {
@@ -584,6 +589,15 @@ class ScenarioParser {
     } else if (d == "stop") {
       step.kind = Step::Kind::stop;
       step.actors.push_back(actor(p, true));
+    } else if ((d == "show" || d == "keep") && p.accept("file")) {
+      step.kind = d == "show" ? Step::Kind::show_file : Step::Kind::keep_file;
+      step.path = p.quoted(d == "show" ? "the file's path, relative to the scenario's folder"
+                                       : "the file's path, relative to the helper tools' folder");
+      if (step.path.empty() || step.path[0] == '/' || step.path.find("..") != std::string::npos) {
+        p.fail("the file's path must stay inside its folder");
+      }
+      if (d == "show" && p.accept("lines"))
+        step.lines = static_cast<std::size_t>(p.integer("a number of lines", 1, 1000));
     } else if (d == "expect" && p.accept("file")) {
       step.kind = Step::Kind::expect_file;
       step.path = p.quoted("the file's path, relative to the scenario's folder");
@@ -665,6 +679,10 @@ class ScenarioParser {
     } else if (d == "run") {
       step.kind = Step::Kind::run_tool;
       step.actors.push_back(actor(p, false));
+      if (p.accept("if")) {
+        p.expect_keyword("installed");
+        step.if_installed = true;
+      }
       p.expect_keyword("--");
       while (!p.done()) step.argv.push_back(p.word("a command"));
       if (step.argv.empty()) p.fail("expected a command after '--'");
@@ -680,7 +698,7 @@ class ScenarioParser {
           "unknown directive '" + d +
               "' (directives: title roles tags points requires host limit seed link fault hint repeat end start run "
               "wait type close reset "
-              "stop expect connect listen accept udp send sendto reply recv recvfrom sleep)");
+              "stop expect show keep connect listen accept udp send sendto reply recv recvfrom sleep)");
     }
     p.end();
     step.hint = std::exchange(pending_hint_, {});

@@ -86,12 +86,16 @@ struct Step {
     expect_file,      // expect file "PATH" DATA
     reply,            // reply ACTOR DATA (UDP: to whoever sent the last datagram)
     expect_silence,   // expect ACTOR nothing for D
+    show_file,        // show file "PATH" [lines N]: its size and first lines, in the transcript
+    keep_file,        // keep file "PATH": a file the helper tools made, kept beside the transcript
   };
   Kind kind = Kind::start;
   Location where;
   std::vector<std::string> actors;
   std::string role;                   // start
   std::vector<std::string> argv;      // run_tool
+  bool if_installed = false;          // run_tool: run ACTOR if installed -- ...: left out where it is not
+  std::size_t lines = 10;             // show_file: how many lines shown
   std::string path;                   // expect_file: relative to the scenario's folder
   std::optional<Endpoint> at;         // start ... at HOST:PORT ({host} {port}); udp ... bind HOST:PORT
   std::string hint;                   // advice shown when this step fails (hint "..." before it)
@@ -120,11 +124,12 @@ struct Scenario {
   std::vector<std::string> roles;
   std::vector<std::string> tags;
   int points = 1;
-  std::vector<std::string> hosts;     // names that resolve to 127.0.0.1 inside the scenario (host NAME)
-  Limits limits;                      // limit NAME VALUE
-  bool needs_namespaces = false;      // requires namespaces (or a link): skipped where they are unavailable
-  std::vector<LinkSpec> links;        // link NAME udp|tcp HOST:PORT, with its fault lines
-  std::optional<std::uint64_t> seed;  // seed N: the loss generator's seed unless --seed gives another
+  std::vector<std::string> hosts;            // names that resolve to 127.0.0.1 inside the scenario (host NAME)
+  std::vector<std::string> needs_installed;  // requires installed NAME: skipped where NAME is not on PATH
+  Limits limits;                             // limit NAME VALUE
+  bool needs_namespaces = false;             // requires namespaces (or a link): skipped where they are unavailable
+  std::vector<LinkSpec> links;               // link NAME udp|tcp HOST:PORT, with its fault lines
+  std::optional<std::uint64_t> seed;         // seed N: the loss generator's seed unless --seed gives another
   std::vector<Step> steps;
   /// Whether the scenario puts `role` to the test.
   [[nodiscard]] bool involves(std::string_view role) const;

@@ -1,5 +1,5 @@
 # socklab sample: broken -- the status line is not followed by the blank line that ends the header
-# expect: fail ex1/curl-page ex1/raw-peer ex1/twenty-in-a-row ex1/twenty-at-once
+# expect: fail ex1/browser ex1/tutorial-run ex1/curl-page ex1/raw-peer ex1/twenty-in-a-row ex1/twenty-at-once
 # expect-message: an empty line
 import socket
 s = socket.socket()

@@ -1,5 +1,5 @@
 # socklab sample: broken -- never closes the connection, so the client waits for the end of the page
-# expect: fail ex1/curl-page ex1/raw-peer ex1/twenty-in-a-row ex1/twenty-at-once
+# expect: fail ex1/browser ex1/tutorial-run ex1/curl-page ex1/raw-peer ex1/twenty-in-a-row ex1/twenty-at-once
 # expect-message: close it after sending the page
 import socket
 s = socket.socket()

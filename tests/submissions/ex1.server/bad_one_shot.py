@@ -1,5 +1,5 @@
 # socklab sample: broken -- answers the first request, then exits (no loop)
-# expect: fail ex1/twenty-in-a-row ex1/twenty-at-once
+# expect: fail ex1/browser ex1/tutorial-run ex1/twenty-in-a-row ex1/twenty-at-once
 # expect-message: the server must loop
 import socket
 s = socket.socket()
