@@ -108,6 +108,22 @@ std::string tr(const std::string& english, Lang lang) {
       {"sequence of the run", "运行时序图"},
       {"no failures", "没有失败"},
       {"failures", "失败的场景"},
+      {"the class at a glance", "全班概览"},
+      {"submissions", "份提交"},
+      {"totals", "总分分布"},
+      {"median", "中位数"},
+      {"lower quartile", "下四分位数"},
+      {"upper quartile", "上四分位数"},
+      {"scenarios, worst first", "各场景的结果（最差的在前）"},
+      {"what to teach again", "需要再讲一遍的内容"},
+      {"the class", "全班成绩"},
+      {"click a column to sort", "点击列标题排序"},
+      {"date", "日期"},
+      {"duration", "用时"},
+      {"seed", "随机种子"},
+      {"isolation", "隔离"},
+      {"suite", "场景集"},
+      {"most frequent failures", "最常见的失败"},
   };
   const auto it = zh.find(english);
   return it == zh.end() ? english : it->second;
@@ -447,14 +463,10 @@ std::pair<double, double> SubmissionScore::example(const std::string& ex) const 
   return out;
 }
 
-namespace {
-
 const std::vector<std::string>& examples() {
   static const std::vector<std::string> ex = {"ex1", "ex2", "ex3", "ex4", "ex5", "ex6"};
   return ex;
 }
-
-}  // namespace
 
 std::vector<SubmissionScore> grade(const GradeOptions& options, std::ostream& console) {
   const fs::path out = fs::absolute(options.out_dir);
@@ -668,6 +680,7 @@ json context_json(const ReportContext& ctx) {
             {"isolation", ctx.isolation},
             {"interpreters", ctx.interpreters},
             {"lang", ctx.lang == Lang::zh ? "zh" : "en"},
+            {"date", ctx.date},
             {"duration_s", ctx.seconds}};
   if (ctx.seed) j["seed"] = *ctx.seed;
   return j;

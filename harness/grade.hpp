@@ -80,6 +80,9 @@ struct SubmissionScore {
   [[nodiscard]] std::pair<double, double> example(const std::string& ex) const;
 };
 
+/// The tutorial's examples, as the reports' columns: ex1 … ex6.
+const std::vector<std::string>& examples();
+
 /// What every report carries.
 struct ReportContext {
   std::string socklab_version;
@@ -88,6 +91,7 @@ struct ReportContext {
   std::map<std::string, std::string> interpreters;  // "python3" -> "Python 3.11.2"
   std::optional<std::uint64_t> seed;
   Lang lang = Lang::en;
+  std::string date;  // when the run started, UTC: "2025-03-01 14:05 UTC"
   double seconds = 0;
 };
 
@@ -105,6 +109,43 @@ std::string failures_text(const SubmissionScore& s, Lang lang);
 /// One self-contained HTML page for a submission: the score table and, per scenario, a sequence diagram
 /// of the run with the expected-against-actual diff under a failure.
 std::string grade_html(const SubmissionScore& s, const ReportContext& ctx);
+
+/// How one scenario went across a class, with one role under test.
+struct ScenarioTally {
+  std::string role, scenario, title;
+  std::map<Verdict, int> verdicts;  // of the submissions that handed the role in
+  int not_submitted = 0;
+  int not_built = 0;                  // handed in, but the build failed
+  std::map<std::string, int> advice;  // advice id -> how many of its failures got it
+  [[nodiscard]] int count(Verdict v) const;
+  [[nodiscard]] int failures() const;  // fail, timeout, crash, error, and the failed builds
+};
+
+/// One known mistake across a class: who made it.
+struct AdviceTally {
+  std::string id, text;
+  std::vector<std::string> submissions;  // their names, in the class's order
+};
+
+struct ClassSummary {
+  std::vector<ScenarioTally> scenarios;  // worst first: most failures, then fewest passes
+  std::vector<AdviceTally> advice;       // most submissions first
+};
+ClassSummary summarize_class(const std::vector<SubmissionScore>& scores);
+
+/// The most frequent failures, one line each: role, scenario, how many failed, the advice most of them got.
+std::string frequent_failures_text(const ClassSummary& c, Lang lang, std::size_t at_most = 5);
+
+/// The file name of a submission's page in an --html folder (never the index's).
+std::string html_page_name(const SubmissionScore& s);
+
+/// The class at a glance (index.html beside the pages): the class table, a histogram of totals, each
+/// scenario's verdicts worst first, each piece of advice with who got it, the run's facts.
+std::string grade_index_html(const std::vector<SubmissionScore>& scores, const ClassSummary& c,
+                             const ReportContext& ctx);
+
+/// The style sheet the HTML reports share.
+const char* report_style();
 
 /// Text for XML and HTML: & < > " escaped, control characters but \n and \t made '?' (XML forbids them).
 std::string markup_escape(std::string_view s);

@@ -354,12 +354,14 @@ svg.seq text.note.in{fill:#8250df} svg.seq text.note.info{fill:#656d76} svg.seq 
 
 }  // namespace
 
+const char* report_style() { return kStyle; }
+
 std::string grade_html(const SubmissionScore& s, const ReportContext& ctx) {
   const Lang lang = ctx.lang;
   std::ostringstream o;
   const auto n = format_points;
   o << "<!DOCTYPE html>\n<html lang=\"" << (lang == Lang::zh ? "zh" : "en") << "\"><head><meta charset=\"utf-8\">"
-    << "<title>socklab: " << esc(s.submission.name) << "</title><style>" << kStyle << "</style></head><body>\n";
+    << "<title>socklab: " << esc(s.submission.name) << "</title><style>" << report_style() << "</style></head><body>\n";
   o << "<h1>socklab — " << esc(s.submission.name) << ": " << n(s.points()) << "/" << n(s.max()) << " "
     << tr("points", lang) << "</h1>\n";
   o << "<table class=\"score\"><tr><th>" << tr("role", lang) << "</th><th>" << tr("score", lang) << "</th><th>"

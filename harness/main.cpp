@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -163,6 +164,16 @@ bool write_text(const std::string& path, const std::string& text) {
   }
 }
 
+// The date and time now, as the reports give it: "2025-03-01 14:05 UTC".
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  char b[32];
+  std::strftime(b, sizeof b, "%Y-%m-%d %H:%M UTC", &utc);
+  return b;
+}
+
 bool selected_by(const Scenario& s, const std::string& glob, const std::vector<std::string>& tags) {
   if (::fnmatch(glob.c_str(), s.name.c_str(), 0) != 0) return false;
   return tags.empty() || std::any_of(tags.begin(), tags.end(), [&](const std::string& t) {
@@ -197,6 +208,7 @@ int grade_main(const std::vector<std::string>& dirs, const Loaded& loaded, const
   g.live_progress = ::isatty(STDOUT_FILENO) != 0;
   g.keep_transcripts = !html_path.empty();
   const auto started = std::chrono::steady_clock::now();
+  const std::string date = utc_now();
   const auto scores = grade(g, std::cout);
   ReportContext ctx;
   ctx.socklab_version = SOCKLAB_VERSION;
@@ -204,6 +216,7 @@ int grade_main(const std::vector<std::string>& dirs, const Loaded& loaded, const
   ctx.isolation = isolation_summary(isolated);
   ctx.seed = seed;
   ctx.lang = g.lang;
+  ctx.date = date;
   ctx.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::vector<std::vector<std::string>> commands;
   for (const auto& s : scores) {
@@ -212,6 +225,8 @@ int grade_main(const std::vector<std::string>& dirs, const Loaded& loaded, const
   ctx.interpreters = interpreters_of(commands);
   for (const auto& s : scores) std::cout << failures_text(s, g.lang);
   std::cout << "\n" << grade_table(scores, g.lang);
+  const ClassSummary summary = summarize_class(scores);
+  std::cout << frequent_failures_text(summary, g.lang);
   std::cout << "socklab " << ctx.socklab_version << ", suite " << ctx.suite_version << ", isolation: " << ctx.isolation;
   for (const auto& [name, v] : ctx.interpreters) std::cout << ", " << v;
   if (seed) std::cout << ", seed " << *seed;
@@ -233,11 +248,11 @@ int grade_main(const std::vector<std::string>& dirs, const Loaded& loaded, const
   if (!html_path.empty()) {
     if (scores.size() == 1 && !fs::is_directory(html_path)) {
       write(html_path, grade_html(scores.front(), ctx));
-    } else {
+    } else {  // a folder: a page per submission, and the class at a glance
       std::error_code ec;
       fs::create_directories(html_path, ec);
-      for (const auto& s : scores)
-        write((fs::path(html_path) / (s.submission.name + ".html")).string(), grade_html(s, ctx));
+      for (const auto& s : scores) write((fs::path(html_path) / html_page_name(s)).string(), grade_html(s, ctx));
+      write((fs::path(html_path) / "index.html").string(), grade_index_html(scores, summary, ctx));
     }
   }
   if (!ok) return 2;

@@ -11,20 +11,30 @@
   against the JSON;
 - the Gradescope autograder folder (gradescope/run_autograder) in a simulated /autograder layout;
 - the HTML page opened in headless Chromium: the screenshot must show the sequence diagram (its arrows'
-  blue, the red of a drop) and the page's layout (a white page, the score table at the top left).
+  blue, the red of a drop) and the page's layout (a white page, the score table at the top left);
+- the class's index page: its counts those of the JSON report, its worst scenario and most frequent advice
+  the ones the samples make, a link to every page; in Chromium, the histogram's bars (one blue bar per
+  non-empty bin) and the worst scenario's bar (its failures' share in their colour), judged again on the
+  page without its charts, where the judgement must fail; a click on the total's column sorts the table;
+- the console's most frequent failures, the index's worst first.
 
 Runs with Debian's python3 (python3-jsonschema, python3-pil)."""
 import argparse
 import csv
 import json
 import os
+import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import jsonschema
+from html.parser import HTMLParser
+from urllib.parse import unquote
+
 from PIL import Image
 
 ROLES = ["ex1.server", "ex2.client", "ex3.server", "ex3.client", "ex4.server",
@@ -54,6 +64,196 @@ def check(cond, what):
 def stem(role):
     n, side = role.split(".")
     return side + n[2:]
+
+
+# The index page's colours (harness/class_report.cpp): the histogram's bars, a scenario's verdicts.
+BLUE = (31, 111, 235)
+VERDICT_COLOURS = {"fail": (209, 36, 47), "timeout": (191, 135, 0), "crash": (130, 80, 223), "error": (87, 96, 106),
+                   "build": (87, 96, 106), "pass": (26, 127, 55), "absent": (208, 215, 222)}
+SEGMENTS = list(VERDICT_COLOURS)  # the bar's order, failures on the left
+BAR_WIDTH = 400  # pixels for the whole class
+
+
+class IndexPage(HTMLParser):
+    """What the index says, read from its markup: the scenario rows, the advice, the links, the histogram."""
+
+    def __init__(self):
+        super().__init__()
+        self.scenarios, self.advice, self.links, self.bins, self.hist = [], [], [], [], {}
+        self.in_advice = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "g" and a.get("class") == "scenario":
+            self.scenarios.append(a)
+        elif tag == "li" and "data-advice" in a:
+            self.in_advice = {"id": a["data-advice"], "count": int(a["data-count"]), "links": []}
+            self.advice.append(self.in_advice)
+        elif tag == "a" and "href" in a:
+            (self.in_advice["links"] if self.in_advice else self.links).append(unquote(a["href"]))
+        elif tag == "svg" and a.get("class") == "hist":
+            self.hist = {k[5:]: float(v) for k, v in a.items() if k.startswith("data-")}
+        elif tag == "rect" and a.get("class") == "bin":
+            self.bins.append(int(a["data-count"]))
+
+    def handle_endtag(self, tag):
+        if tag == "li":
+            self.in_advice = None
+
+
+def class_tallies(report):
+    """Per (role, scenario): the verdicts of those who handed the role in, who did not, whose build failed."""
+    tallies = {}
+    for s in report["submissions"]:
+        for r in s["roles"]:
+            for x in r["scenarios"]:
+                t = tallies.setdefault((r["role"], x["scenario"]), {k: 0 for k in SEGMENTS} | {"skip": 0})
+                if not r["submitted"]:
+                    t["absent" if not s["error"] else "build"] += 1
+                else:
+                    t[x["verdict"]] += 1
+    return tallies
+
+
+def failures(t):
+    return sum(t[k] for k in ("fail", "timeout", "crash", "error", "build"))
+
+
+def class_advice(report):
+    got = {}
+    for s in report["submissions"]:
+        ids = {a["id"] for a in s["advice"]} | {a["id"] for r in s["roles"] for x in r["scenarios"] for a in x["advice"]}
+        for i in ids:
+            got.setdefault(i, set()).add(s["name"])
+    return got
+
+
+def histogram(report):
+    top = max(s["max_points"] for s in report["submissions"])
+    bins = [0] * 10
+    for s in report["submissions"]:
+        bins[min(9, int(s["points"] / (top / 10)))] += 1
+    return top, bins
+
+
+def check_index_counts(page, report, html_dir):
+    """The index against the JSON report of the same run; returns the worst scenario's tally."""
+    tallies = class_tallies(report)
+    shown = {(g["data-role"], g["data-scenario"]): {k: int(g["data-" + k]) for k in SEGMENTS} for g in page.scenarios}
+    check(len(shown) == len(tallies), f"index: {len(shown)} scenario rows, the JSON has {len(tallies)}")
+    for key, t in tallies.items():
+        check(shown.get(key) == {k: t[k] for k in SEGMENTS}, f"index: {key} shows {shown.get(key)}, the JSON {t}")
+    order = [failures(tallies[(g["data-role"], g["data-scenario"])]) for g in page.scenarios]
+    check(order == sorted(order, reverse=True), f"index: scenarios worst first, got failure counts {order}")
+    worst = (page.scenarios[0]["data-role"], page.scenarios[0]["data-scenario"])
+    check(failures(tallies[worst]) == max(map(failures, tallies.values())), f"index: {worst} is not the worst")
+    # The UDP client under a faulty network: the tutorial's has no timeout, and two samples get it wrong.
+    check(worst[0] == "ex5.client" and worst[1] in ("ex5/replies-reordered", "ex5/reply-duplicated"),
+          f"index: the worst scenario should be the ex5 client's reordered or duplicated reply, got {worst}")
+    advice = class_advice(report)
+    check({a["id"]: a["count"] for a in page.advice} == {i: len(n) for i, n in advice.items()},
+          f"index: advice counts {[(a['id'], a['count']) for a in page.advice]}, the JSON {advice}")
+    for a in page.advice:
+        check({l[:-5] for l in a["links"]} == advice.get(a["id"], set()), f"index: who got {a['id']}: {a['links']}")
+    check(page.advice and page.advice[0]["id"] == "block-buffered",
+          f"index: the most frequent advice should be block-buffered (the C++ server and every silent client), "
+          f"got {page.advice[:1]}")
+    pages = {s["name"] + ".html" for s in report["submissions"]}
+    check(set(page.links) == pages, f"index: links {sorted(set(page.links))}, the pages {sorted(pages)}")
+    check(all((html_dir / p).exists() for p in pages), "index: every page it links to exists")
+    top, bins = histogram(report)
+    check(page.bins == bins and page.hist.get("max") == top, f"index: histogram {page.bins} of {page.hist}, "
+          f"the JSON's totals make {bins} of {top}")
+    totals = [s["points"] for s in report["submissions"]]
+    q1, median, q3 = statistics.quantiles(totals, n=4, method="inclusive")
+    for k, v in (("q1", q1), ("median", median), ("q3", q3)):
+        check(abs(page.hist.get(k, -1) - v) < 0.01, f"index: {k} {page.hist.get(k)}, the JSON's totals give {v}")
+    return tallies[worst]
+
+
+def screenshot(chromium, page, shot):
+    shot.unlink(missing_ok=True)
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                    "--window-size=1280,1800", f"--screenshot={shot}", page.as_uri()], capture_output=True, timeout=120)
+    return Image.open(shot).convert("RGB") if shot.exists() else None
+
+
+def judge_index_pixels(img, bins, worst, class_size):
+    """The screenshot's judgement: a list of what is wrong (empty when the charts are there)."""
+    wrong = []
+    w, h = img.size
+    px = img.load()
+    near = lambda p, rgb, tol=30: all(abs(p[k] - rgb[k]) <= tol for k in range(3))
+    if px[5, 5] != (255, 255, 255):
+        wrong.append(f"a white page, got {px[5, 5]}")
+    # The histogram: its bars' blue near the top left, one bar per non-empty bin along the baseline.
+    blue = [(x, y) for y in range(0, h // 2) for x in range(0, 700) if near(px[x, y], BLUE)]
+    if len(blue) < 300:
+        return wrong + [f"the histogram's bars (blue): {len(blue)} pixels"]
+    base = max(y for _, y in blue)
+    row = [near(px[x, base - 1], BLUE) for x in range(0, 700)]
+    runs = sum(1 for x in range(1, 700) if row[x] and not row[x - 1])
+    if runs != sum(1 for b in bins if b):
+        wrong.append(f"the histogram: {runs} bars along its baseline, {sum(1 for b in bins if b)} bins have totals")
+    # The worst scenario's bar: the first bar under the histogram, its failures' share in their colour.
+    first = next(k for k in SEGMENTS if worst[k])
+    colour = VERDICT_COLOURS[first]
+    y = next((y for y in range(base + 1, h) if sum(near(px[x, y], colour) for x in range(250, 800, 2)) >= 8), None)
+    if y is None:
+        return wrong + [f"the worst scenario's bar: no {first} colour under the histogram"]
+    y += 5
+    x0 = next(x for x in range(250, 800) if near(px[x, y], colour))
+    red = next(x for x in range(x0, w) if not near(px[x, y], colour)) - x0
+    bar = next(x for x in range(x0, w) if not any(near(px[x, y], c) for c in VERDICT_COLOURS.values())) - x0
+    handed = sum(worst[k] for k in SEGMENTS)
+    if abs(bar - BAR_WIDTH * handed / class_size) > 3 or abs(red - BAR_WIDTH * worst[first] / class_size) > 3:
+        wrong.append(f"the worst scenario's bar: {red} of {bar} pixels {first}, expected "
+                     f"{BAR_WIDTH * worst[first] / class_size:.0f} of {BAR_WIDTH * handed / class_size:.0f}")
+    return wrong
+
+
+def check_index(args, tmp, html, report, console):
+    page_file = html / "index.html"
+    check(page_file.exists(), "an index.html beside the pages")
+    if not page_file.exists():
+        return
+    text = page_file.read_text(encoding="utf-8")
+    page = IndexPage()
+    page.feed(text)
+    worst = check_index_counts(page, report, html)
+    check("http://" not in text.replace("http://www.w3.org/2000/svg", "") and "https://" not in text,
+          "the index fetches nothing")
+    # The console's most frequent failures: the index's first rows, in the same order.
+    lines = console.split("most frequent failures:\n")[-1].splitlines()[:5]
+    check([l.split()[:2] for l in lines] == [[g["data-role"], g["data-scenario"]] for g in page.scenarios[:5]],
+          f"the console's most frequent failures {lines} are the index's first rows")
+    top, bins = histogram(report)
+    n = len(report["submissions"])
+    img = screenshot(args.chromium, page_file, tmp / "index.png")
+    check(img is not None, "Chromium made a screenshot of the index")
+    if img is not None:
+        for w in judge_index_pixels(img, bins, worst, n):
+            check(False, "index: " + w)
+    # The same judgement must fail on the page without its charts.
+    bare = html / "index-without-charts.html"
+    bare.write_text(re.sub(r'<svg class="(hist|bars)".*?</svg>', "", text, flags=re.S), encoding="utf-8")
+    img = screenshot(args.chromium, bare, tmp / "index-bare.png")
+    wrong = judge_index_pixels(img, bins, worst, n) if img else []
+    check(any("histogram" in w for w in wrong), f"the judgement sees no histogram on a page without it: {wrong}")
+    bare.write_text(re.sub(r'<svg class="bars".*?</svg>', "", text, flags=re.S), encoding="utf-8")
+    img = screenshot(args.chromium, bare, tmp / "index-bare.png")
+    wrong = judge_index_pixels(img, bins, worst, n) if img else []
+    check(any("worst scenario" in w for w in wrong), f"the judgement sees no bars on a page without them: {wrong}")
+    bare.unlink()
+    # A click on the total's column sorts the table by it.
+    clicked = html / "index-clicked.html"
+    clicked.write_text(text.replace("</body>", "<script>document.querySelectorAll('table.sortable th')[7].click()"
+                                    "</script></body>"), encoding="utf-8")
+    dom = subprocess.run([args.chromium, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
+                          clicked.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    clicked.unlink()
+    totals = [float(v) for v in re.findall(r'<td data-v="([-\d.e+]+)">[^<]*</td></tr>', dom)]
+    check(len(totals) == n and totals == sorted(totals), f"a click on the total sorts the table: {totals}")
 
 
 def main():
@@ -106,7 +306,8 @@ def main():
     # The README's example table is this run's: its tutorial row is the one socklab prints.
     readme_row = next(l for l in (src / "README.md").read_text(encoding="utf-8").splitlines()
                       if l.startswith("tutorial "))
-    run_row = next((l for l in reversed(run.stdout.splitlines()) if l.startswith("tutorial ")), "")  # the table's
+    # (the table's row, the last line that starts so: the role lines printed while grading come first)
+    run_row = next((l for l in reversed(run.stdout.splitlines()) if l.startswith("tutorial ")), "")
     check(readme_row.split() == run_row.split(),
           f"the README's tutorial row {readme_row.split()} is not this run's {run_row.split()}")
     report = json.loads(reports["json"].read_text())
@@ -216,12 +417,13 @@ def main():
         check(blue > 150, f"the diagram's arrows (blue): {blue} pixels")
         check(red > 30, f"the failure in red: {red} pixels")
         check(amber > 30, f"the duplicated reply's arrow (amber): {amber} pixels")
+    check_index(args, tmp, html, report, run.stdout)
     if problems:
         print("\n".join(problems))
         print(f"(the class and reports are in {tmp})")
         sys.exit(1)
     print(f"grade: {len(subs)} submissions graded as expected; reports valid; Gradescope folder works; "
-          f"the HTML page renders its diagram")
+          f"the HTML page renders its diagram; the index counts and draws the class")
     if not args.keep:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -160,3 +160,68 @@ TEST(grade, every_hint_speaks_both_languages) {
   r.verdict = Verdict::pass;
   EXPECT_TRUE(advice_for(r, Lang::en).empty());
 }
+
+namespace {
+
+// A submission with one role handed in: the scenarios' verdicts as given, each failure with advice `id`.
+SubmissionScore scored(const std::string& name, const std::vector<Verdict>& verdicts, const std::string& id) {
+  SubmissionScore s;
+  s.submission.name = name;
+  RoleScore r;
+  r.role = "ex5.client";
+  r.submitted = !verdicts.empty();
+  const std::vector<std::string> names = {"ex5/lossy-link", "ex5/tutorial-run"};
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    ScenarioScore ss;
+    ss.result.scenario = names[i];
+    ss.max = 5;
+    ss.result.verdict = r.submitted ? verdicts[i] : Verdict::skip;
+    ss.points = ss.result.verdict == Verdict::pass ? ss.max : 0;
+    if (ss.result.verdict != Verdict::pass && r.submitted) ss.advice.push_back({id, "advice " + id});
+    r.points += ss.points;
+    r.max += ss.max;
+    r.scenarios.push_back(ss);
+  }
+  s.roles.push_back(r);
+  return s;
+}
+
+}  // namespace
+
+TEST(grade, the_class_summary_puts_the_worst_scenario_and_the_commonest_advice_first) {
+  const std::vector<SubmissionScore> scores = {
+      scored("a", {Verdict::timeout, Verdict::pass}, "hang-after-loss"),
+      scored("b", {Verdict::fail, Verdict::fail}, "stale-reply"),
+      scored("c", {Verdict::timeout, Verdict::pass}, "hang-after-loss"),
+      scored("d", {}, ""),
+  };
+  const ClassSummary c = summarize_class(scores);
+  ASSERT_EQ(c.scenarios.size(), 2u);
+  EXPECT_EQ(c.scenarios[0].scenario, "ex5/lossy-link");
+  EXPECT_EQ(c.scenarios[0].failures(), 3);
+  EXPECT_EQ(c.scenarios[0].count(Verdict::timeout), 2);
+  EXPECT_EQ(c.scenarios[0].not_submitted, 1);
+  ASSERT_EQ(c.advice.size(), 2u);
+  EXPECT_EQ(c.advice[0].id, "hang-after-loss");
+  EXPECT_EQ(c.advice[0].submissions, (std::vector<std::string>{"a", "c"}));
+  const std::string text = frequent_failures_text(c, Lang::en);
+  EXPECT_NE(text.find("ex5.client  ex5/lossy-link  3/3 failed  advice: advice hang-after-loss"), std::string::npos)
+      << text;
+  EXPECT_TRUE(
+      frequent_failures_text(summarize_class({scored("a", {Verdict::pass, Verdict::pass}, "")}), Lang::en).empty());
+}
+
+TEST(grade, the_index_speaks_the_reports_language_and_links_every_page) {
+  std::vector<SubmissionScore> scores = {scored("a b", {Verdict::timeout, Verdict::pass}, "hang-after-loss"),
+                                         scored("index", {Verdict::pass, Verdict::pass}, "")};
+  ReportContext ctx;
+  ctx.lang = Lang::zh;
+  ctx.date = "2025-03-01 14:05 UTC";
+  const std::string page = grade_index_html(scores, summarize_class(scores), ctx);
+  for (const char* word : {"全班概览", "总分分布", "中位数", "需要再讲一遍的内容", "各场景的结果", "超时", "日期"})
+    EXPECT_NE(page.find(word), std::string::npos) << word;
+  EXPECT_NE(page.find("href=\"a%20b.html\""), std::string::npos);
+  EXPECT_EQ(html_page_name(scores[1]), "index-submission.html");  // the class's page keeps its name
+  EXPECT_NE(page.find("href=\"index-submission.html\""), std::string::npos);
+  EXPECT_EQ(page.find("http://"), page.find("http://www.w3.org/2000/svg"));  // nothing to fetch
+}
