@@ -1,5 +1,5 @@
 # socklab sample: broken -- saves the whole response, header included, into baidu.html
-# expect: fail ex2/small-page ex2/big-page ex2/all-bytes
+# expect: fail ex2/small-page ex2/big-page ex2/all-bytes ex2/tutorial-run
 # expect-message: the file starts with the HTTP header
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

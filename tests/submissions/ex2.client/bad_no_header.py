@@ -1,5 +1,5 @@
 # socklab sample: broken -- saves the page but never prints the header
-# expect: fail ex2/small-page ex2/big-page
+# expect: fail ex2/small-page ex2/big-page ex2/tutorial-run
 # expect-message: print the header
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
