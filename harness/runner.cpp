@@ -612,6 +612,15 @@ class Run {
         break;
       }
     }
+    if (first_end < n && step.middle_s > 0) {  // too short a middle: nothing to see (the pause's own scenario)
+      const double lasted = seq_times_[ended[first_end]->first - 1] - seq_times_[began[first_end]->first - 1];
+      if (lasted < step.middle_s) {
+        char b[64];
+        std::snprintf(b, sizeof b, " lasted %.3f s, under %.3f s", lasted, step.middle_s);
+        event("harness", "overlap not judged: " + step.actors[first_end] + "'s middle" + b);
+        co_return;
+      }
+    }
     std::string msg = "expected " + what + "; at most " + std::to_string(best) + (best == 1 ? " was" : " were");
     if (first_end < n && late < n) {
       msg += ": " + step.actors[first_end] + " had " + visible(step.to) + " at " + time_of(ended[first_end]->first) +

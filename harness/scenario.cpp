@@ -956,6 +956,11 @@ class ScenarioParser {
     p.expect_keyword("to");
     step.to = p.quoted("the line (or bytes) that ends it");
     if (step.from.empty() || step.to.empty()) p.fail("an empty line or no bytes is not an event");
+    if (p.accept("lasting")) {  // a middle shorter than this shows nothing about serving at the same time
+      p.expect_keyword("at");
+      p.expect_keyword("least");
+      step.middle_s = p.duration();
+    }
     p.bounds(step);
     if (step.not_before_s) p.fail("'not before' bounds one reply's wait; an overlap is an order of events");
   }

@@ -124,6 +124,7 @@ struct Step {
   std::vector<EventSpec> order;  // expect_order: order[0] comes before order[1]
   std::string from, to;          // expect_overlap: where each conversation's middle begins and ends
   std::size_t at_least = 0;      // expect_overlap: how many at once (0: all the actors)
+  double middle_s = 0;           // expect_overlap: a middle shorter than this is not judged (never scaled)
 };
 
 struct Scenario {

@@ -86,3 +86,15 @@ TEST(order, a_conversation_that_breaks_off_is_left_to_the_later_steps) {
   EXPECT_EQ(told.verdict, Verdict::fail);
   EXPECT_NE(told.message.find("Actual:   \"other\""), std::string::npos) << told.message;
 }
+
+TEST(order, a_middle_too_short_to_show_anything_is_not_judged) {
+  const std::string quick =
+      "run a -- sh -c \"echo begin; echo end\"\nrun b -- sh -c \"sleep 0.3; echo begin; echo end\"\n";
+  EXPECT_EQ(run(quick + "expect overlap a b from \"begin\" to \"end\"\n").verdict, Verdict::fail);
+  EXPECT_EQ(run(quick + "expect overlap a b from \"begin\" to \"end\" lasting at least 100ms\n").verdict,
+            Verdict::pass);
+  // A middle long enough is judged.
+  EXPECT_EQ(run(std::string(kOneAfterAnother) + "expect overlap a b from \"begin\" to \"end\" lasting at least 100ms\n")
+                .verdict,
+            Verdict::fail);
+}

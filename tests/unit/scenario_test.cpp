@@ -262,6 +262,7 @@ TEST(scenario, order_lines_that_make_no_sense_are_errors) {
       {"expect overlap 3 of c1 c2 from \"a\" to \"b\"", "3 at once of 2"},
       {"expect overlap c1 c2 from \"a\"", "expected 'to'"},
       {"expect overlap c1 c2 to \"b\"", "expected 'from'"},
+      {"expect overlap c1 c2 from \"a\" to \"b\" lasting 1s", "expected 'at'"},
   };
   for (const auto& [line, error] : cases) {
     EXPECT_NE(error_of(head + line + "\n").find(error), std::string::npos)
