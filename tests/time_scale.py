@@ -3,7 +3,7 @@
 --time-scale, and fails when a sample's verdict on any scenario differs between the scales: deadlines
 only guard a hang, so a scale may change how long socklab waits, never what it concludes.
 
-    time_scale.py --socklab BIN --scales 1 4 --tag core tests/submissions/ex4.server tests/submissions/ex1.server
+    time_scale.py --socklab BIN --scales 1,4 --tag core tests/submissions/ex4.server tests/submissions/ex1.server
 
 Samples run a few at a time (they mostly wait: one second per ex4 message)."""
 import argparse
@@ -33,12 +33,13 @@ def verdicts(socklab, role, sample, scale, tag, jobs):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--socklab", required=True)
-    ap.add_argument("--scales", nargs="+", type=float, default=[1.0, 4.0])
+    ap.add_argument("--scales", default="1,4", help="comma-separated, such as 1,4")
     ap.add_argument("--tag", default="core", help="only scenarios with this tag ('' for all)")
     ap.add_argument("--parallel", type=int, default=4, help="samples checked at once")
     ap.add_argument("-j", type=int, default=4, help="scenarios at once per sample")
     ap.add_argument("folders", nargs="+", type=Path)
     args = ap.parse_args()
+    args.scales = [float(x) for x in args.scales.split(",")]
     jobs = []
     for folder in args.folders:
         for sample in sorted(folder.iterdir()):
