@@ -300,8 +300,9 @@ int main(int argc, char** argv) {
   check->add_option("--json", json_path, "write the results as JSON");
   check->add_option("--junit", junit_path, "write the results as JUnit XML");
   check
-      ->add_option("--time-scale", time_scale,
-                   "multiply every deadline (slow machines; default $SOCKLAB_TIME_SCALE or 1)")
+      ->add_option(
+          "--time-scale", time_scale,
+          "multiply every deadline, which only guards a hang (slow machines; default $SOCKLAB_TIME_SCALE or 1)")
       ->check(CLI::Range(0.1, 100.0));
   check->add_flag("-v,--verbose", verbose, "print the transcript of passing scenarios too");
   auto* grade_cmd =
@@ -326,7 +327,8 @@ int main(int argc, char** argv) {
   }
   grade_cmd->add_option("--scenario", glob, "only scenarios whose name matches this glob");
   grade_cmd->add_option("--tag", tags, "only scenarios with this tag");
-  grade_cmd->add_option("--time-scale", time_scale, "multiply every deadline")->check(CLI::Range(0.1, 100.0));
+  grade_cmd->add_option("--time-scale", time_scale, "multiply every deadline, which only guards a hang")
+      ->check(CLI::Range(0.1, 100.0));
   std::string out_dir = "socklab-out";
   std::string isolation_mode = "auto";
   std::optional<std::uint64_t> seed;

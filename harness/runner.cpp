@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -132,6 +133,8 @@ struct Peer {
   bool closed = false;
   std::string close_reason;
   std::vector<std::string> datagrams;  // UDP datagrams received and not yet consumed
+  std::string all;                     // every TCP byte received (capped), for the order of events
+  std::vector<std::pair<std::string, std::uint64_t>> all_datagrams;  // each with its event's number
 };
 
 // A step that did not hold: the verdict and what to say.
@@ -443,6 +446,226 @@ class Run {
     return (st.st_mode & need) == need;
   }
 
+  // The next moment in the order of events.
+  std::uint64_t next_seq() {
+    seq_times_.push_back(seconds_since_start());
+    return ++seq_;
+  }
+  [[nodiscard]] std::string time_of(std::uint64_t seq) const {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.3f s", seq >= 1 && seq <= seq_times_.size() ? seq_times_[seq - 1] : 0.0);
+    return b;
+  }
+
+  void arrived(const std::string& key, std::size_t n) {
+    auto& log = arrivals_[key];
+    log.emplace_back((log.empty() ? 0 : log.back().first) + n, seq_);
+  }
+
+  // The event that brought byte `offset` of a stream.
+  [[nodiscard]] std::uint64_t arrival_of(const std::string& key, std::size_t offset) const {
+    const auto it = arrivals_.find(key);
+    if (it == arrivals_.end()) return seq_;
+    const auto& log = it->second;
+    const auto at = std::upper_bound(log.begin(), log.end(), offset,
+                                     [](std::size_t o, const auto& entry) { return o < entry.first; });
+    return at == log.end() ? seq_ : at->second;
+  }
+
+  // A moment: the event's number, then the offset in its stream (two lines may come in one read).
+  using Moment = std::pair<std::uint64_t, std::size_t>;
+
+  // When the event happened, or nullopt while it has not.
+  [[nodiscard]] std::optional<Moment> moment(const EventSpec& e) const {
+    if (e.what == "closed") {
+      const auto it = closed_at_.find(e.actor);
+      if (it == closed_at_.end()) return std::nullopt;
+      return Moment{it->second, 0};
+    }
+    const std::string key = e.actor + "." + e.what;
+    if (e.what == "received") {
+      const Peer& p = *peers_.at(e.actor);
+      for (const auto& [d, at] : p.all_datagrams) {
+        if (d == e.text) return Moment{at, 0};
+      }
+      const auto at = p.all.find(e.text);
+      if (at == std::string::npos) return std::nullopt;
+      return Moment{arrival_of(key, at + e.text.size() - 1), at};
+    }
+    const Child& c = *children_.at(e.actor);
+    const std::string& text = e.what == "stdout" ? c.out() : c.err();
+    const bool ended = e.what == "stdout" ? c.out_ended() : c.err_ended();
+    for (std::size_t pos = 0; pos < text.size();) {
+      const auto nl = text.find('\n', pos);
+      if (nl == std::string::npos && !ended) return std::nullopt;  // a line is whole at its newline
+      const std::size_t end = nl == std::string::npos ? text.size() : nl;
+      if (std::string_view(text).substr(pos, end - pos) == e.text) {
+        if (nl != std::string::npos) return Moment{arrival_of(key, nl), pos};
+        const auto it = ended_at_.find(key);  // the last line, whole when the stream ended
+        return Moment{it == ended_at_.end() ? seq_ : it->second, pos};
+      }
+      pos = end + 1;
+    }
+    return std::nullopt;
+  }
+
+  // Whether the event may still happen: its stream is open, its connection not closed.
+  [[nodiscard]] bool can_come(const EventSpec& e) const {
+    if (e.what == "closed" || e.what == "received") return !peers_.at(e.actor)->closed;
+    return !ended_at_.count(e.actor + "." + e.what);
+  }
+
+  // When the stream that would bring the event ended (it can no longer come).
+  [[nodiscard]] Moment end_of(const EventSpec& e) const {
+    const auto it = ended_at_.find(e.actor + "." + (e.what == "closed" ? std::string("received") : e.what));
+    return {it == ended_at_.end() ? seq_ : it->second, std::numeric_limits<std::size_t>::max()};
+  }
+
+  [[nodiscard]] std::string guard_text(const Step& step, double default_s = 10.0) const {
+    char b[96];
+    std::snprintf(b, sizeof b, "within %.0f s, the hang guard",
+                  (step.within_s > 0 ? step.within_s : default_s) * opt_.time_scale);
+    return b;
+  }
+
+  // expect A before B: decided by the order of the two events, never by the clock (the deadline only
+  // ends a run in which neither comes: timeout).
+  awaitable<void> expect_order(const Step& step) {
+    const EventSpec& a = step.order[0];
+    const EventSpec& b = step.order[1];
+    for (const auto* e : {&a, &b}) {
+      if (e->what == "stdout" || e->what == "stderr")
+        child(step, e->actor);
+      else
+        peer(step, e->actor);
+    }
+    std::optional<Moment> at_a, at_b;
+    const bool decided = co_await until(
+        [&] {
+          at_a = moment(a);
+          at_b = moment(b);
+          return at_a || at_b || !can_come(a);
+        },
+        deadline_for(step));
+    if (at_a && (!at_b || *at_a < *at_b)) {
+      event("harness", "in order: " + a.to_string() + " came before " + b.to_string());
+      co_return;
+    }
+    if (at_b) {
+      fail(step, Verdict::fail,
+           "expected " + a.to_string() + " before " + b.to_string() + "; " + b.to_string() + " came first, at " +
+               time_of(at_b->first) +
+               (at_a ? ", and the other after it, at " + time_of(at_a->first) : std::string(", the other not yet")));
+    }
+    if (!decided) {
+      fail(step, Verdict::timeout,
+           "expected " + a.to_string() + " before " + b.to_string() + "; neither came " + guard_text(step));
+    }
+    defer(step, "expected " + a.to_string() + " before " + b.to_string() + "; " + a.actor +
+                    (a.what == "closed" || a.what == "received" ? "'s connection closed" : "'s " + a.what + " ended") +
+                    " without it\n");
+  }
+
+  // expect overlap [K of] ACTOR... from "A" to "B": K of the conversations in their middle at once (past
+  // A, not yet at B). Decided by the order of the events: it holds at the first moment K are in the
+  // middle, and fails at the first moment that can no longer be, whatever the clock says.
+  awaitable<void> expect_overlap(const Step& step) {
+    const std::size_t k = step.at_least > 0 ? step.at_least : step.actors.size();
+    std::vector<EventSpec> from, to;
+    for (const auto& name : step.actors) {
+      const bool is_peer = peers_.count(name) > 0;
+      if (!is_peer) child(step, name);
+      const std::string what = is_peer ? "received" : "stdout";
+      from.push_back({name, what, step.from});
+      to.push_back({name, what, step.to});
+    }
+    const std::size_t n = step.actors.size();
+    std::vector<std::optional<Moment>> began(n), ended(n);
+    std::vector<bool> broken(n);  // ended before its A: it can no longer be in the middle
+    std::size_t best = 0, middle = 0, waiting = 0, lost = 0;
+    const bool decided = co_await until(
+        [&] {
+          for (std::size_t i = 0; i < n; ++i) {
+            began[i] = moment(from[i]);
+            ended[i] = began[i] ? moment(to[i]) : std::nullopt;
+            if (began[i] && !ended[i] && !can_come(to[i])) ended[i] = end_of(to[i]);  // its end is the middle's end
+            if (began[i] && ended[i] && *ended[i] < *began[i]) ended[i] = began[i];   // B before A: no middle
+            broken[i] = !began[i] && !can_come(from[i]);
+          }
+          best = middle = waiting = lost = 0;
+          for (std::size_t i = 0; i < n; ++i) {
+            if (!began[i]) {
+              (broken[i] ? lost : waiting) += 1;
+              continue;
+            }
+            if (!ended[i]) ++middle;
+            std::size_t at_once = 0;  // in the middle at the moment i's began
+            for (std::size_t j = 0; j < n; ++j) {
+              if (began[j] && *began[j] <= *began[i] && (!ended[j] || *ended[j] > *began[i])) ++at_once;
+            }
+            best = std::max(best, at_once);
+          }
+          return best >= k || middle + waiting < k;
+        },
+        deadline_for(step));
+    std::string names;  // c1 c2 c3, or c1 c2 c3 ... c50 for many
+    for (std::size_t i = 0; i < step.actors.size(); ++i) {
+      if (step.actors.size() > 6 && i >= 3 && i + 1 < step.actors.size()) {
+        if (i == 3) names += " ...";
+        continue;
+      }
+      names += (names.empty() ? "" : " ") + step.actors[i];
+    }
+    if (best >= k) {
+      event("harness", "overlap: " + std::to_string(best) + " of " + names + " in the middle at once");
+      co_return;
+    }
+    const std::string what = std::to_string(k) + (k == n ? "" : " of " + std::to_string(n)) + " of " + names +
+                             " in the middle of their conversations at once (past " + visible(step.from) +
+                             ", not yet at " + visible(step.to) + ")";
+    if (!decided) fail(step, Verdict::timeout, "expected " + what + "; not decided " + guard_text(step));
+    if (middle + waiting + lost >= k) {  // a conversation broke off: what it printed is the better story
+      std::string msg = "expected " + what + "; these ended before " + visible(step.from) + ":";
+      for (std::size_t i = 0; i < n; ++i) {
+        if (broken[i]) msg += " " + step.actors[i];
+      }
+      defer(step, msg + "\n");
+      co_return;
+    }
+    // A witness: the first conversation to end, and one that had not begun by then.
+    std::size_t first_end = n, late = n;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (ended[i] && (first_end == n || *ended[i] < *ended[first_end])) first_end = i;
+    }
+    for (std::size_t i = 0; i < n && first_end < n; ++i) {
+      if (!began[i] || *began[i] > *ended[first_end]) {
+        late = i;
+        break;
+      }
+    }
+    if (first_end < n && step.middle_s > 0) {  // too short a middle: nothing to see (the pause's own scenario)
+      const double lasted = seq_times_[ended[first_end]->first - 1] - seq_times_[began[first_end]->first - 1];
+      if (lasted < step.middle_s) {
+        char b[64];
+        std::snprintf(b, sizeof b, " lasted %.3f s, under %.3f s", lasted, step.middle_s);
+        event("harness", "overlap not judged: " + step.actors[first_end] + "'s middle" + b);
+        co_return;
+      }
+    }
+    std::string msg = "expected " + what + "; at most " + std::to_string(best) + (best == 1 ? " was" : " were");
+    if (first_end < n && late < n) {
+      msg += ": " + step.actors[first_end] + " had " + visible(step.to) + " at " + time_of(ended[first_end]->first) +
+             ", before " + step.actors[late] + " had " + visible(step.from) +
+             (began[late] ? " (at " + time_of(began[late]->first) + ")" : std::string(" (not yet)"));
+    }
+    if (best <= 1) {
+      msg +=
+          "\nthe clients were served one after another, not at the same time (serve each connection in its own "
+          "thread)";
+    }
+    fail(step, Verdict::fail, msg);
+  }
+
   [[nodiscard]] double seconds_since_start() const {
     return std::chrono::duration<double>(clock_type::now() - start_).count();
   }
@@ -463,6 +686,7 @@ class Run {
   }
 
   void event(const std::string& actor, const std::string& what) {
+    next_seq();
     wake();
     char stamp[32];
     std::snprintf(stamp, sizeof stamp, "[%8.3f] ", seconds_since_start());
@@ -639,7 +863,15 @@ class Run {
     for (auto* t : sleepers_) t->cancel();
   }
 
-  [[noreturn]] void fail(const Step& step, Verdict v, const std::string& message) {
+  [[noreturn]] void fail(const Step& step, Verdict v, const std::string& message) { throw failure(step, v, message); }
+
+  // A failure kept for the end of the run, unless a later step fails first.
+  void defer(const Step& step, const std::string& message) {
+    event("harness", "not decided by order: " + message.substr(0, message.find('\n')));
+    if (!deferred_) deferred_ = failure(step, Verdict::fail, message);
+  }
+
+  StepFailure failure(const Step& step, Verdict v, const std::string& message) {
     std::string text = step.where.to_string() + ": error: " + message;
     if (!text.empty() && text.back() != '\n') text += '\n';
     // A program under test that has already ended is often the whole story: say how, once.
@@ -651,7 +883,7 @@ class Run {
     }
     if (text.find("the network (socklab's link") == std::string::npos) text += network_story(v);
     if (!step.hint.empty()) text += "hint: " + step.hint + "\n";
-    throw StepFailure{v, text};
+    return StepFailure{v, text};
   }
 
   Child& child(const Step& step, const std::string& name) {
@@ -687,6 +919,7 @@ class Run {
   awaitable<void> body() {
     try {
       for (const auto& step : sc_.steps) co_await run_step(step);
+      if (deferred_) failure_ = deferred_;
     } catch (const StepFailure& f) {
       failure_ = f;
     }
@@ -772,6 +1005,8 @@ class Run {
         event(who, child(step, who).status()->to_string());
         break;
       case Step::Kind::expect_output: co_await expect_output(step, who); break;
+      case Step::Kind::expect_order: co_await expect_order(step); break;
+      case Step::Kind::expect_overlap: co_await expect_overlap(step); break;
       case Step::Kind::connect: co_await connect(step, who); break;
       case Step::Kind::udp_open: {
         auto p = std::make_unique<Peer>(io_);
@@ -827,9 +1062,9 @@ class Run {
       case Step::Kind::expect_closed: {
         Peer& p = *co_await ready_peer(step, who);
         const bool ok = co_await until([&] { return p.closed; }, deadline_for(step));
-        if (!ok) {
-          fail(step, Verdict::fail,
-               "expected the connection to close; it is still open" +
+        if (!ok) {  // the deadline only guards a hang: a connection left open is a timeout
+          fail(step, Verdict::timeout,
+               "expected the connection to close; it is still open " + guard_text(step) +
                    (p.in.empty() ? std::string() : ", and sent " + visible(p.in)));
         }
         break;
@@ -936,7 +1171,11 @@ class Run {
       case Step::Kind::expect_silence: {
         Peer& p = peer(step, who);
         const std::size_t before = p.is_udp ? p.datagrams.size() : p.in.size();
-        co_await until([&] { return (p.is_udp ? p.datagrams.size() : p.in.size()) > before; }, deadline_for(step));
+        // A window in which nothing may come, like `not before`: never scaled, so that no --time-scale
+        // makes it stricter.
+        const auto window = clock_type::now() + std::chrono::duration_cast<clock_type::duration>(
+                                                    std::chrono::duration<double>(step.within_s));
+        co_await until([&] { return (p.is_udp ? p.datagrams.size() : p.in.size()) > before; }, window);
         if (p.is_udp && p.datagrams.size() > before) {
           fail(step, Verdict::fail, "expected nothing to arrive; a datagram came: " + visible(p.datagrams.back()));
         }
@@ -987,15 +1226,26 @@ class Run {
   awaitable<void> expect_file(const Step& step) {
     std::string got;
     bool exists = false;
-    co_await until(
+    // The file is final once every program has ended; before that the deadline only guards a hang.
+    auto all_ended = [&] {
+      return std::all_of(children_.begin(), children_.end(),
+                         [](const auto& kv) { return kv.second->status().has_value(); });
+    };
+    const bool final = co_await until(
         [&] {  // the program may have put a link there: it is never followed
+          const bool ended = all_ended();
           const auto bytes = read_beneath(dir_.string(), step.path, step.data.size() + 4096);
           exists = bytes.has_value();
           got = bytes.value_or("");
-          return got == step.data;
+          return got == step.data || ended;
         },
         deadline_for(step, 1.0));
     if (got == step.data) co_return;
+    if (!final) {
+      fail(step, Verdict::timeout,
+           "expected the file " + step.path + " to hold " + std::to_string(step.data.size()) +
+               " bytes; a program still running has not written them " + guard_text(step, 1.0));
+    }
     if (!exists) fail(step, Verdict::fail, "expected the file " + step.path + "; the program did not write it");
     std::size_t i = 0;
     while (i < got.size() && i < step.data.size() && got[i] == step.data[i]) ++i;
@@ -1071,9 +1321,15 @@ class Run {
           io_, argv, (step.kind == Step::Kind::run_tool ? folder_.tools : dir_).string(), sc_.limits,
           [this, who](const std::string& stream, std::string_view bytes) {
             event(who, stream + " > " + visible(bytes));
+            arrived(who + "." + stream, bytes.size());
           },
           step.behind.empty() ? -1 : far_.at(step.behind)->fd(), sandbox);
-      children_[who]->on_change([this] { wake(); });
+      children_[who]->on_change([this, who] {
+        const Child& c = *children_.at(who);
+        if (c.out_ended() && !ended_at_.count(who + ".stdout")) ended_at_[who + ".stdout"] = next_seq();
+        if (c.err_ended() && !ended_at_.count(who + ".stderr")) ended_at_[who + ".stderr"] = next_seq();
+        wake();
+      });
     } catch (const std::exception& e) {
       fail(step, Verdict::error, "cannot start " + shown + ": " + e.what());
     }
@@ -1105,15 +1361,11 @@ class Run {
     if (!running.empty()) {
       std::string msg = "expected ";
       for (const auto& n : running) msg += n + " ";
-      msg += "to exit within " +
-             std::to_string(static_cast<int>((step.within_s > 0 ? step.within_s : 10.0) * opt_.time_scale)) +
-             " s; still running";
-      if (!done.empty()) {
+      msg += "to exit " + guard_text(step) + "; still running";
+      if (!done.empty()) {  // a guard says nothing about why: the order of events does (expect overlap)
         msg += " while ";
         for (const auto& n : done) msg += n + " ";
-        msg +=
-            "had finished: the clients were served one after another, not at the same time "
-            "(serve each connection in its own thread)";
+        msg += "had finished";
       }
       for (std::size_t k = 0; k < running.size() && k < 3; ++k) {
         msg += "\n" + running[k] + " has printed " + visible(children_.at(running[k])->out());
@@ -1192,7 +1444,7 @@ class Run {
     }
     if (roles_[who].empty()) msg += browser_saw(c.out(), c.err());
     msg += program_tail(who);
-    fail(step, timed_out && !m.actual ? Verdict::timeout : Verdict::fail,
+    fail(step, timed_out ? Verdict::timeout : Verdict::fail,
          "expected " + who + " " + step.stream + " to show the lines below\n" + msg);
   }
 
@@ -1291,13 +1543,21 @@ class Run {
       if (n > 0) {
         event(who, "recv " + visible(std::string_view(buf, n)));
         if (p.in.size() < sc_.limits.output_cap) p.in.append(buf, n);
+        if (p.all.size() < sc_.limits.output_cap) {
+          p.all.append(buf, n);
+          arrived(who + ".received", n);
+        }
       }
       if (ec) {
         p.closed = true;
         p.close_reason = ec == asio::error::eof ? "closed by the other side" : ec.message();
         if (shared_network() && ec == asio::error::eof) reset_connection(p.tcp);
-        if (ec != asio::error::operation_aborted && ec != asio::error::bad_descriptor)
+        const bool by_us = ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor;
+        if (!by_us) {
           event(who, "connection " + p.close_reason);
+          closed_at_[who] = seq_;
+        }
+        ended_at_[who + ".received"] = by_us ? next_seq() : seq_;
         co_return;
       }
     }
@@ -1324,6 +1584,7 @@ class Run {
       event(who, "recvfrom " + from.address().to_string() + ":" + std::to_string(from.port()) + " " +
                      visible(std::string_view(buf.data(), n)));
       p.datagrams.emplace_back(buf.data(), n);
+      p.all_datagrams.emplace_back(std::string(buf.data(), n), seq_);
       p.last_from = from;
     }
   }
@@ -1403,6 +1664,17 @@ class Run {
   std::vector<std::pair<std::string, std::string>> kept_;  // keep file: name, bytes
   std::optional<StepFailure> failure_;
   std::set<asio::steady_timer*> sleepers_;  // the waits in progress (wake() cuts them short)
+  // The order of events: every event has a number (seq_, one up each time); a stream's bytes are
+  // numbered by the event that brought them, and its end by the moment it was seen to end.
+  std::uint64_t seq_ = 0;
+  std::vector<double> seq_times_;  // seconds since the start, of each numbered moment
+  std::map<std::string, std::vector<std::pair<std::size_t, std::uint64_t>>>
+      arrivals_;                                    // "c1.stdout" -> (bytes so far, event)
+  std::map<std::string, std::uint64_t> ended_at_;   // "c1.stdout", "peer.received" -> when it ended
+  std::map<std::string, std::uint64_t> closed_at_;  // peer -> when the other side closed its connection
+  // An order assertion whose event can no longer come (its program ended): later steps say what went
+  // wrong; if none does, this is the verdict at the end.
+  std::optional<StepFailure> deferred_;
   bool finished_ = false;
 };
 

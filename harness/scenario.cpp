@@ -9,6 +9,23 @@
 
 namespace socklab::harness {
 
+std::string EventSpec::to_string() const {
+  std::string out = actor + " " + what;
+  if (what == "closed") return out;
+  out += " \"";
+  for (const char c : text) {  // as it is written in a scenario
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\r': out += "\\r"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default: out += c;
+    }
+  }
+  return out + "\"";
+}
+
 std::string Location::to_string() const { return file + ":" + std::to_string(line) + ":" + std::to_string(col); }
 
 ParseError::ParseError(Location w, const std::string& message)
@@ -606,9 +623,33 @@ class ScenarioParser {
       }
       step.data = p.data("the file's bytes");
       p.bounds(step);
+    } else if (d == "expect" && p.peek() != nullptr && !p.peek()->quoted && p.peek()->text == "overlap" &&
+               !is_actor("overlap")) {
+      p.word("overlap");
+      overlap_directive(p, step);
     } else if (d == "expect") {
       step.actors.push_back(actor(p, true));
-      if (p.accept("received")) {
+      const bool ordered = [&] {  // expect ACTOR stdout "LINE" before ...: an order, not expected lines
+        const Token* t = p.peek();
+        if (t == nullptr || t->quoted) return false;
+        p.word("a stream");
+        const Token* next = p.peek();
+        p.back();
+        if (next == nullptr) return false;
+        return t->text == "closed"
+                   ? !next->quoted && next->text == "before"
+                   : (t->text == "stdout" || t->text == "stderr" || t->text == "received") && next->quoted;
+      }();
+      if (ordered) {
+        p.back();
+        step.kind = Step::Kind::expect_order;
+        step.order.push_back(event_spec(p));
+        p.expect_keyword("before");
+        step.order.push_back(event_spec(p));
+        step.actors = {step.order[0].actor, step.order[1].actor};
+        p.bounds(step);
+        if (step.not_before_s) p.fail("'not before' bounds one reply's wait; 'before' is an order of events");
+      } else if (p.accept("received")) {
         step.kind = Step::Kind::expect_received;
       } else if (p.accept("nothing")) {
         step.kind = Step::Kind::expect_silence;
@@ -872,6 +913,74 @@ class ScenarioParser {
              "' (udp: drop duplicate hold swap delay loss; tcp: slice delay reset half-close)");
     }
     p.end();
+  }
+
+  [[nodiscard]] bool is_actor(const std::string& name) const {
+    return std::find(processes_.begin(), processes_.end(), name) != processes_.end() ||
+           std::find(peers_.begin(), peers_.end(), name) != peers_.end();
+  }
+  [[nodiscard]] bool is_peer(const std::string& name) const {
+    return std::find(peers_.begin(), peers_.end(), name) != peers_.end();
+  }
+
+  // ACTOR stdout|stderr "LINE" (a program), ACTOR received "BYTES" or ACTOR closed (a peer).
+  EventSpec event_spec(LineParser& p) {
+    EventSpec e;
+    e.actor = actor(p, true);
+    e.what = p.word("stdout, stderr, received or closed");
+    const bool peer = is_peer(e.actor);
+    if (e.what == "stdout" || e.what == "stderr") {
+      if (peer) {
+        p.back();
+        p.fail("'" + e.actor + "' is a peer: what it got is 'received \"BYTES\"' or 'closed'");
+      }
+      e.text = p.quoted("the whole line");
+    } else if (e.what == "received" || e.what == "closed") {
+      if (!peer) {
+        p.back();
+        p.fail("'" + e.actor + "' is a program: what it printed is 'stdout \"LINE\"' or 'stderr \"LINE\"'");
+      }
+      if (e.what == "received") e.text = p.quoted("the bytes received");
+    } else {
+      p.back();
+      p.fail("expected stdout, stderr, received or closed");
+    }
+    if ((e.what != "closed") && e.text.empty()) p.fail("an empty line or no bytes is not an event");
+    return e;
+  }
+
+  // expect overlap [K of] ACTOR... from "A" to "B": at some moment K of the actors (all, without K) are
+  // each past their "A" and not yet at their "B" (a program's stdout line, a peer's received bytes).
+  void overlap_directive(LineParser& p, Step& step) {
+    step.kind = Step::Kind::expect_overlap;
+    const Token* t = p.peek();
+    if (t != nullptr && !t->quoted && !t->text.empty() && std::isdigit(static_cast<unsigned char>(t->text[0]))) {
+      step.at_least = static_cast<std::size_t>(p.integer("how many at once", 2, 1000));
+      p.expect_keyword("of");
+    }
+    while (!p.done() && !p.peek()->quoted && p.peek()->text != "from" && p.peek()->text != "to")
+      step.actors.push_back(actor(p, true));
+    if (step.actors.size() < 2) p.fail("expected two actors or more before 'from'");
+    for (std::size_t i = 0; i < step.actors.size(); ++i) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (step.actors[i] == step.actors[j]) p.fail("'" + step.actors[i] + "' is named twice");
+      }
+    }
+    if (step.at_least > step.actors.size()) {
+      p.fail(std::to_string(step.at_least) + " at once of " + std::to_string(step.actors.size()) + " actors");
+    }
+    p.expect_keyword("from");
+    step.from = p.quoted("the line (or bytes) that begins each conversation's middle");
+    p.expect_keyword("to");
+    step.to = p.quoted("the line (or bytes) that ends it");
+    if (step.from.empty() || step.to.empty()) p.fail("an empty line or no bytes is not an event");
+    if (p.accept("lasting")) {  // a middle shorter than this shows nothing about serving at the same time
+      p.expect_keyword("at");
+      p.expect_keyword("least");
+      step.middle_s = p.duration();
+    }
+    p.bounds(step);
+    if (step.not_before_s) p.fail("'not before' bounds one reply's wait; an overlap is an order of events");
   }
 
   // An actor name; `known` ones must have been started or connected before.

@@ -60,6 +60,15 @@ struct Endpoint {
   [[nodiscard]] std::string to_string() const { return host + ":" + std::to_string(port); }
 };
 
+/// A moment of a run named by what happened, for assertions on the order of events: a whole line on a
+/// program's stdout or stderr, bytes a peer received, the other side closing a peer's connection.
+struct EventSpec {
+  std::string actor;
+  std::string what;  // "stdout", "stderr", "received" or "closed"
+  std::string text;  // the line (stdout, stderr) or the bytes (received)
+  [[nodiscard]] std::string to_string() const;
+};
+
 struct Step {
   enum class Kind {
     start,            // start ACTOR ROLE
@@ -88,6 +97,8 @@ struct Step {
     expect_silence,   // expect ACTOR nothing for D
     show_file,        // show file "PATH" [lines N]: its size and first lines, in the transcript
     keep_file,        // keep file "PATH": a file the helper tools made, kept beside the transcript
+    expect_order,     // expect EVENT before EVENT
+    expect_overlap,   // expect overlap [K of] ACTOR... from "A" to "B"
   };
   Kind kind = Kind::start;
   Location where;
@@ -114,6 +125,10 @@ struct Step {
   std::string behind;                  // start ... behind LINK: the program runs on the link's far side
   std::size_t slice = 0;               // send ... in slices of N [pause D]: writes of N bytes
   double slice_pause_s = 0;
+  std::vector<EventSpec> order;  // expect_order: order[0] comes before order[1]
+  std::string from, to;          // expect_overlap: where each conversation's middle begins and ends
+  std::size_t at_least = 0;      // expect_overlap: how many at once (0: all the actors)
+  double middle_s = 0;           // expect_overlap: a middle shorter than this is not judged (never scaled)
 };
 
 struct Scenario {

@@ -202,3 +202,70 @@ TEST(scenario, fault_lines_that_make_no_sense_are_errors) {
     EXPECT_THROW(parse_scenario(head + bad + "\n", "x/y.scn"), ParseError) << bad;
   }
 }
+
+TEST(scenario, an_order_between_events_of_different_actors) {
+  const Scenario s = parse_scenario(
+      "roles ex4.server\ntags core\nstart c1 ex4.client\nstart c2 ex4.client\nconnect peer tcp 127.0.0.1:9999\n"
+      "expect c2 stdout \"Hello,x!\" before c1 stdout \"Hello,z!\" within 30s\n"
+      "expect peer closed before peer received \"Hello,exit!\"\n"
+      "expect c1 stderr \"oops\" before peer received \"a\\r\\n\"\n"
+      "expect c1 stdout\n  | Welcome!\n",
+      "scenarios/ex4/o.scn");
+  ASSERT_EQ(s.steps.size(), 7u);
+  const auto& first = s.steps[3];
+  EXPECT_EQ(first.kind, Step::Kind::expect_order);
+  ASSERT_EQ(first.order.size(), 2u);
+  EXPECT_EQ(first.order[0].actor, "c2");
+  EXPECT_EQ(first.order[0].what, "stdout");
+  EXPECT_EQ(first.order[0].text, "Hello,x!");
+  EXPECT_EQ(first.order[1].actor, "c1");
+  EXPECT_EQ(first.order[1].text, "Hello,z!");
+  EXPECT_DOUBLE_EQ(first.within_s, 30.0);
+  EXPECT_EQ(s.steps[4].order[0].what, "closed");
+  EXPECT_EQ(s.steps[4].order[1].what, "received");
+  EXPECT_EQ(s.steps[4].order[1].to_string(), "peer received \"Hello,exit!\"");
+  EXPECT_EQ(s.steps[5].order[1].text, "a\r\n");
+  EXPECT_EQ(s.steps[6].kind, Step::Kind::expect_output);  // expected lines still follow a bare stream
+}
+
+TEST(scenario, an_overlap_of_conversations) {
+  const Scenario s = parse_scenario(
+      "roles ex4.server\ntags core\nrepeat 3\nstart c{n} ex4.client\nend\n"
+      "expect overlap c{1..3} from \"Hello,Michael!\" to \"Hello,Sarah!\" within 30s\n"
+      "expect overlap 2 of c1 c2 c3 from \"a\" to \"b\"\n",
+      "scenarios/ex4/o.scn");
+  ASSERT_EQ(s.steps.size(), 5u);
+  const auto& all = s.steps[3];
+  EXPECT_EQ(all.kind, Step::Kind::expect_overlap);
+  EXPECT_EQ(all.actors, (std::vector<std::string>{"c1", "c2", "c3"}));
+  EXPECT_EQ(all.from, "Hello,Michael!");
+  EXPECT_EQ(all.to, "Hello,Sarah!");
+  EXPECT_EQ(all.at_least, 0u);
+  EXPECT_DOUBLE_EQ(all.within_s, 30.0);
+  EXPECT_EQ(s.steps[4].at_least, 2u);
+}
+
+TEST(scenario, order_lines_that_make_no_sense_are_errors) {
+  const std::string head =
+      "roles ex4.server\ntags core\nstart c1 ex4.client\nstart c2 ex4.client\n"
+      "connect peer tcp 127.0.0.1:9999\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"expect c1 stdout \"a\" before", "6:28: error: expected an actor name"},
+      {"expect c1 stdout \"a\" after c2 stdout \"b\"", "6:22: error: expected 'before'"},
+      {"expect c1 stdout \"a\" before c9 stdout \"b\"", "no actor 'c9'"},
+      {"expect c1 received \"a\" before c2 stdout \"b\"", "'c1' is a program"},
+      {"expect peer stdout \"a\" before c2 stdout \"b\"", "'peer' is a peer"},
+      {"expect c1 stdout \"\" before c2 stdout \"b\"", "an empty line"},
+      {"expect c1 stdout \"a\" before c2 stdout \"b\" not before 1s", "'before' is an order"},
+      {"expect overlap c1 from \"a\" to \"b\"", "two actors or more"},
+      {"expect overlap c1 c1 from \"a\" to \"b\"", "named twice"},
+      {"expect overlap 3 of c1 c2 from \"a\" to \"b\"", "3 at once of 2"},
+      {"expect overlap c1 c2 from \"a\"", "expected 'to'"},
+      {"expect overlap c1 c2 to \"b\"", "expected 'from'"},
+      {"expect overlap c1 c2 from \"a\" to \"b\" lasting 1s", "expected 'at'"},
+  };
+  for (const auto& [line, error] : cases) {
+    EXPECT_NE(error_of(head + line + "\n").find(error), std::string::npos)
+        << line << " -> " << error_of(head + line + "\n");
+  }
+}

@@ -1,0 +1,100 @@
+// The order assertions (expect A before B, expect overlap) judged on real programs: shell one-liners
+// whose lines come in a known order, a few hundred milliseconds apart.
+#include <gtest/gtest.h>
+
+#include "runner.hpp"
+#include "scenario.hpp"
+
+using namespace socklab::harness;
+
+namespace {
+
+Result run(const std::string& body, double time_scale = 1.0) {
+  const Scenario s = parse_scenario("roles ex4.server\ntags core\n" + body, "scenarios/ex4/order.scn");
+  RunOptions o;
+  o.time_scale = time_scale;
+  return run_scenario(s, o);
+}
+
+// a prints "x" at once; b prints "y" 300 ms later.
+const char* kTwo =
+    "run a -- sh -c \"echo x; sleep 1\"\n"
+    "run b -- sh -c \"sleep 0.3; echo y\"\n";
+
+// Two conversations, each "begin" ... "end": at the same time, or one after the other.
+const char* kTogether =
+    "run a -- sh -c \"echo begin; sleep 0.6; echo end\"\n"
+    "run b -- sh -c \"sleep 0.2; echo begin; sleep 0.6; echo end\"\n";
+const char* kOneAfterAnother =
+    "run a -- sh -c \"echo begin; sleep 0.2; echo end\"\n"
+    "run b -- sh -c \"sleep 0.6; echo begin; sleep 0.2; echo end\"\n";
+
+}  // namespace
+
+TEST(order, before_holds_when_the_first_event_comes_first) {
+  const auto r = run(std::string(kTwo) + "expect a stdout \"x\" before b stdout \"y\"\n");
+  EXPECT_EQ(r.verdict, Verdict::pass) << r.message;
+}
+
+TEST(order, before_fails_when_the_second_event_comes_first) {
+  const auto r = run(std::string(kTwo) + "expect b stdout \"y\" before a stdout \"x\"\n");
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_NE(r.message.find("a stdout \"x\" came first"), std::string::npos) << r.message;
+}
+
+TEST(order, a_deadline_that_passes_is_a_timeout_never_a_fail) {
+  const auto r =
+      run("run a -- sh -c \"sleep 3\"\nrun b -- sh -c \"sleep 3\"\n"
+          "expect a stdout \"x\" before b stdout \"y\" within 200ms\n");
+  EXPECT_EQ(r.verdict, Verdict::timeout) << r.message;
+  EXPECT_NE(r.message.find("hang guard"), std::string::npos) << r.message;
+}
+
+TEST(order, overlap_holds_for_conversations_at_the_same_time) {
+  const auto r = run(std::string(kTogether) + "expect overlap a b from \"begin\" to \"end\"\n");
+  EXPECT_EQ(r.verdict, Verdict::pass) << r.message;
+}
+
+TEST(order, overlap_fails_for_conversations_one_after_another_at_any_time_scale) {
+  for (const double scale : {1.0, 10.0}) {
+    const auto r = run(std::string(kOneAfterAnother) + "expect overlap a b from \"begin\" to \"end\"\n", scale);
+    EXPECT_EQ(r.verdict, Verdict::fail) << scale;
+    EXPECT_NE(r.message.find("a had \"end\""), std::string::npos) << r.message;
+    EXPECT_NE(r.message.find("one after another"), std::string::npos) << r.message;
+    EXPECT_LT(r.duration_s, 3.0);  // decided at a's end, not at a deadline
+  }
+}
+
+TEST(order, overlap_of_some_counts_the_most_at_once) {
+  const std::string three = std::string(kTogether) + "run c -- sh -c \"sleep 1.2; echo begin; echo end\"\n";
+  EXPECT_EQ(run(three + "expect overlap 2 of a b c from \"begin\" to \"end\"\n").verdict, Verdict::pass);
+  const auto r = run(three + "expect overlap a b c from \"begin\" to \"end\"\n");
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_NE(r.message.find("at most 2 were"), std::string::npos) << r.message;
+}
+
+TEST(order, a_conversation_that_breaks_off_is_left_to_the_later_steps) {
+  const std::string broken =
+      "run a -- sh -c \"echo begin; sleep 0.3; echo end\"\nrun b -- sh -c \"echo other\"\n"
+      "expect overlap a b from \"begin\" to \"end\"\n";
+  // No later step: the overlap's failure is the verdict, at the end.
+  const auto alone = run(broken);
+  EXPECT_EQ(alone.verdict, Verdict::fail);
+  EXPECT_NE(alone.message.find("these ended before \"begin\": b"), std::string::npos) << alone.message;
+  // A later step that says what went wrong gives the verdict and its message.
+  const auto told = run(broken + "expect b stdout\n  | begin\n");
+  EXPECT_EQ(told.verdict, Verdict::fail);
+  EXPECT_NE(told.message.find("Actual:   \"other\""), std::string::npos) << told.message;
+}
+
+TEST(order, a_middle_too_short_to_show_anything_is_not_judged) {
+  const std::string quick =
+      "run a -- sh -c \"echo begin; echo end\"\nrun b -- sh -c \"sleep 0.3; echo begin; echo end\"\n";
+  EXPECT_EQ(run(quick + "expect overlap a b from \"begin\" to \"end\"\n").verdict, Verdict::fail);
+  EXPECT_EQ(run(quick + "expect overlap a b from \"begin\" to \"end\" lasting at least 100ms\n").verdict,
+            Verdict::pass);
+  // A middle long enough is judged.
+  EXPECT_EQ(run(std::string(kOneAfterAnother) + "expect overlap a b from \"begin\" to \"end\" lasting at least 100ms\n")
+                .verdict,
+            Verdict::fail);
+}
