@@ -50,7 +50,10 @@ struct ChildSetup {
 #ifndef SOCKLAB_SANITIZED
     set(RLIMIT_DATA, limits.data_bytes);  // a sanitized build's programs reserve terabytes of shadow memory
 #endif
-    set(RLIMIT_NPROC, limits.processes);
+    // RLIMIT_NPROC counts every process of the user: it is the run's own only when the run has a user
+    // of its own; otherwise it must leave room for what the user already runs.
+    const bool own_user = sandbox && sandbox->confinement != nullptr && sandbox->confinement->uid;
+    set(RLIMIT_NPROC, own_user ? limits.processes : std::max(limits.processes, 4096L));
     set(RLIMIT_FSIZE, limits.file_bytes);
     set(RLIMIT_NOFILE, limits.open_files);
     set(RLIMIT_CORE, 0);

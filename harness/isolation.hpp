@@ -38,7 +38,7 @@ struct WorkerContext {
 /// The limits of one run's sandbox (its programs under test together).
 struct SandboxLimits {
   long memory_bytes = 2L << 30;
-  long processes = 4096;
+  long processes = 1200;
 };
 
 /// Forks a worker that isolates itself (when `isolate`), then runs body(context) in a process whose

@@ -477,6 +477,12 @@ class Run {
 
   // When the event happened, or nullopt while it has not.
   [[nodiscard]] std::optional<Moment> moment(const EventSpec& e) const {
+    if (e.what == "wire") {
+      for (const auto& [told, at] : wire_log_) {
+        if (wire_matches(told, e.text)) return Moment{at, 0};
+      }
+      return std::nullopt;
+    }
     if (e.what == "closed") {
       const auto it = closed_at_.find(e.actor);
       if (it == closed_at_.end()) return std::nullopt;
@@ -510,7 +516,25 @@ class Run {
   }
 
   // Whether the event may still happen: its stream is open, its connection not closed.
+  // "server → peer FIN" names a segment by its ends and one thing it carried: a flag (SYN, SYN-ACK, FIN,
+  // RST) among its words, or the start of its bytes ("server → peer \"HTTP/1.1").
+  static bool wire_matches(const std::string& told, const std::string& spec) {
+    const auto arrow = spec.find(" → ");
+    const auto space = arrow == std::string::npos ? std::string::npos : spec.find(' ', arrow + 5);
+    if (space == std::string::npos) return told == spec;
+    const std::string ends = spec.substr(0, space + 1), word = spec.substr(space + 1);
+    if (told.rfind(ends, 0) != 0) return false;
+    const std::string rest = told.substr(ends.size());
+    if (!word.empty() && word[0] == '"') return rest.rfind(word, 0) == 0;
+    std::istringstream words(rest);
+    for (std::string w; words >> w;) {
+      if (w == word) return true;
+    }
+    return false;
+  }
+
   [[nodiscard]] bool can_come(const EventSpec& e) const {
+    if (e.what == "wire") return !wires_.empty();  // the wire is watched until the run ends
     if (e.what == "closed" || e.what == "received") return !peers_.at(e.actor)->closed;
     return !ended_at_.count(e.actor + "." + e.what);
   }
@@ -534,6 +558,12 @@ class Run {
     const EventSpec& a = step.order[0];
     const EventSpec& b = step.order[1];
     for (const auto* e : {&a, &b}) {
+      if (e->what == "wire" && wires_.empty()) {  // no namespace of its own: the machine's loopback is not watched
+        event("harness", "not judged: " + step.order[0].to_string() + " before " + step.order[1].to_string() +
+                             " (the wire is not captured without namespaces)");
+        co_return;
+      }
+      if (e->what == "wire") continue;
       if (e->what == "stdout" || e->what == "stderr")
         child(step, e->actor);
       else
@@ -708,8 +738,10 @@ class Run {
           [this, actor, ns](const Segment& seg) {
             const std::string what = describe(seg);
             if (what.empty()) return;  // a pure ACK: in the pcap, folded here
-            event(actor, owner_of(seg.tcp, seg.from_port, ns) + " → " + owner_of(seg.tcp, seg.to_port, ns) + " " +
-                             (seg.tcp ? "" : "udp ") + what);
+            const std::string told = owner_of(seg.tcp, seg.from_port, ns) + " → " + owner_of(seg.tcp, seg.to_port, ns) +
+                                     " " + (seg.tcp ? "" : "udp ") + what;
+            wire_log_.emplace_back(told, next_seq());
+            event(actor, told);
           },
           kCaptureCap);
     } catch (const std::system_error& e) {
@@ -1649,11 +1681,12 @@ class Run {
   std::map<std::string, std::string> received_;  // what each peer's last recv until took
   std::set<std::string> under_test_;             // actors running an --impl command
   Captures captures_;
-  static constexpr std::size_t kCaptureCap = 16u << 20;    // bytes of packets kept per capture
-  std::map<std::string, std::unique_ptr<Capture>> wires_;  // "wire", "wire.<link>": what each loopback carried
-  std::map<std::string, std::string> owners_;              // "tcp:9999" -> the actor holding that port
-  std::string transcript_;                                 // the first part of the run's story (keep())
-  std::deque<std::string> tail_;                           // its last lines, once the first part is full
+  static constexpr std::size_t kCaptureCap = 16u << 20;          // bytes of packets kept per capture
+  std::map<std::string, std::unique_ptr<Capture>> wires_;        // "wire", "wire.<link>": what each loopback carried
+  std::map<std::string, std::string> owners_;                    // "tcp:9999" -> the actor holding that port
+  std::vector<std::pair<std::string, std::uint64_t>> wire_log_;  // each segment as told, and its moment
+  std::string transcript_;                                       // the first part of the run's story (keep())
+  std::deque<std::string> tail_;                                 // its last lines, once the first part is full
   std::size_t tail_bytes_ = 0, dropped_bytes_ = 0, dropped_events_ = 0;
   std::uint64_t seed_ = 1;
   std::map<std::string, std::unique_ptr<NetNamespace>> far_;  // each link's far side

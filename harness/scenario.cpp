@@ -10,7 +10,7 @@
 namespace socklab::harness {
 
 std::string EventSpec::to_string() const {
-  std::string out = actor + " " + what;
+  std::string out = what == "wire" ? what : actor + " " + what;
   if (what == "closed") return out;
   out += " \"";
   for (const char c : text) {  // as it is written in a scenario
@@ -627,6 +627,13 @@ class ScenarioParser {
                !is_actor("overlap")) {
       p.word("overlap");
       overlap_directive(p, step);
+    } else if (d == "expect" && wire_next(p)) {  // expect wire "A → B FIN" before ...
+      step.kind = Step::Kind::expect_order;
+      step.order.push_back(event_spec(p));
+      p.expect_keyword("before");
+      step.order.push_back(event_spec(p));
+      step.actors = {step.order[0].actor, step.order[1].actor};
+      p.bounds(step);
     } else if (d == "expect") {
       step.actors.push_back(actor(p, true));
       const bool ordered = [&] {  // expect ACTOR stdout "LINE" before ...: an order, not expected lines
@@ -915,6 +922,12 @@ class ScenarioParser {
     p.end();
   }
 
+  // Whether the next word names the wire (and no actor of that name).
+  [[nodiscard]] bool wire_next(LineParser& p) const {
+    const Token* t = p.peek();
+    return t != nullptr && !t->quoted && t->text == "wire" && !is_actor("wire");
+  }
+
   [[nodiscard]] bool is_actor(const std::string& name) const {
     return std::find(processes_.begin(), processes_.end(), name) != processes_.end() ||
            std::find(peers_.begin(), peers_.end(), name) != peers_.end();
@@ -926,6 +939,13 @@ class ScenarioParser {
   // ACTOR stdout|stderr "LINE" (a program), ACTOR received "BYTES" or ACTOR closed (a peer).
   EventSpec event_spec(LineParser& p) {
     EventSpec e;
+    if (wire_next(p)) {  // wire "server → peer FIN"
+      p.word("wire");
+      e.actor = e.what = "wire";
+      e.text = p.quoted("a segment as the transcript tells it: \"server → peer FIN\"");
+      if (e.text.find(" → ") == std::string::npos) p.fail("a segment is named FROM → TO WHAT: \"server → peer FIN\"");
+      return e;
+    }
     e.actor = actor(p, true);
     e.what = p.word("stdout, stderr, received or closed");
     const bool peer = is_peer(e.actor);

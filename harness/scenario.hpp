@@ -18,7 +18,9 @@ struct Limits {
   long cpu_s = 30;
   long memory_bytes = 2L << 30;  // all the run's programs under test together (a cgroup, where there is one)
   long data_bytes = 16L << 30;   // RLIMIT_DATA counts thread stacks too (8 MiB each): room for 1000 threads
-  long processes = 4096;         // the run's own (a cgroup, and RLIMIT_NPROC of the run's own user)
+  // The run's own (a cgroup, and RLIMIT_NPROC of its own user): room for a thread-per-client server with
+  // 1000 threads, while 8 runs at once stay far below the machine's pid_max (32768 by default).
+  long processes = 1200;
   long file_bytes = 64L << 20;
   long open_files = 1024;
   std::size_t output_cap = 4u << 20;  // per stream
@@ -61,11 +63,12 @@ struct Endpoint {
 };
 
 /// A moment of a run named by what happened, for assertions on the order of events: a whole line on a
-/// program's stdout or stderr, bytes a peer received, the other side closing a peer's connection.
+/// program's stdout or stderr, bytes a peer received, the other side closing a peer's connection, or a
+/// segment on the wire (`wire "server → peer FIN"`: its ends and one thing it carried).
 struct EventSpec {
-  std::string actor;
-  std::string what;  // "stdout", "stderr", "received" or "closed"
-  std::string text;  // the line (stdout, stderr) or the bytes (received)
+  std::string actor;  // "wire" for a segment
+  std::string what;   // "stdout", "stderr", "received", "closed" or "wire"
+  std::string text;   // the line (stdout, stderr) or the bytes (received)
   [[nodiscard]] std::string to_string() const;
 };
 

@@ -269,3 +269,18 @@ TEST(scenario, order_lines_that_make_no_sense_are_errors) {
         << line << " -> " << error_of(head + line + "\n");
   }
 }
+
+TEST(parser, an_order_may_name_segments_on_the_wire) {
+  const Scenario s = parse_scenario(
+      "roles ex1.server\ntags core\nstart server ex1.server\nconnect peer tcp 127.0.0.1:12345\n"
+      "expect wire \"server → peer FIN\" before wire \"peer → server FIN\" within 3s\n",
+      "t.scn");
+  const Step& st = s.steps.back();
+  ASSERT_EQ(st.kind, Step::Kind::expect_order);
+  EXPECT_EQ(st.order[0].what, "wire");
+  EXPECT_EQ(st.order[0].text, "server → peer FIN");
+  EXPECT_EQ(st.order[1].to_string(), "wire \"peer → server FIN\"");
+  EXPECT_THROW(parse_scenario("roles ex1.server\ntags core\nexpect wire \"FIN\" before wire \"x → y FIN\"\n", "t.scn"),
+               ParseError)
+      << "a segment names its two ends";
+}
