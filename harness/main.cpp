@@ -480,9 +480,16 @@ int main(int argc, char** argv) {
         // A flooding program makes megabytes of transcript: the screen gets its two ends, the file all.
         constexpr std::size_t kShown = 16384;
         std::string shown = r.transcript;
-        if (shown.size() > 2 * kShown) {
-          shown = shown.substr(0, kShown) + "\n[... " + std::to_string(shown.size() - 2 * kShown) +
-                  " bytes of transcript left out here; the file has them ...]\n" + shown.substr(shown.size() - kShown);
+        if (shown.size() > 2 * kShown) {  // cut at line ends, or else between characters: never inside one
+          auto between = [&](std::size_t at) {
+            while (at < shown.size() && (static_cast<unsigned char>(shown[at]) & 0xC0) == 0x80) ++at;
+            return at;
+          };
+          const std::size_t nl_head = shown.rfind('\n', kShown), nl_tail = shown.find('\n', shown.size() - kShown);
+          const std::size_t head = nl_head == std::string::npos ? between(kShown) : nl_head + 1;
+          const std::size_t tail = nl_tail == std::string::npos ? between(shown.size() - kShown) : nl_tail + 1;
+          shown = shown.substr(0, head) + "[... " + std::to_string(tail - head) +
+                  " bytes of transcript left out here; the file has them ...]\n" + shown.substr(tail);
         }
         std::cout << "transcript" << (r.transcript_path.empty() ? "" : " (" + r.transcript_path + ")") << ":\n"
                   << shown << "\n";
