@@ -182,15 +182,8 @@ bool run_build(const std::vector<std::string>& argv, const fs::path& cwd, int se
       [&](const WorkerContext& context) {
         nlohmann::json result = {{"ok", false}, {"output", ""}};
         const Confinement& confinement = *context.confinement;
-        std::error_code ec;
-        auto own_all = [&](uid_t uid) {  // the build writes its files as the run's user; then they are socklab's
-          for (auto it = fs::recursive_directory_iterator(cwd, ec); !ec && it != fs::recursive_directory_iterator();
-               it.increment(ec)) {
-            if (::lchown(it->path().c_str(), uid, uid) != 0) break;
-          }
-          if (::lchown(cwd.c_str(), uid, uid) != 0) ec.clear();
-        };
-        if (confinement.uid) own_all(static_cast<uid_t>(*confinement.uid));
+        // The build writes its files as the run's user; then they are socklab's again.
+        if (confinement.uid) own_tree(cwd, static_cast<uid_t>(*confinement.uid));
         std::string combined;
         try {
           std::string mount_point = (fs::temp_directory_path() / "socklab-build-XXXXXX").string();
@@ -223,7 +216,7 @@ bool run_build(const std::vector<std::string>& argv, const fs::path& cwd, int se
         } catch (const std::exception& e) {
           combined += std::string("cannot run ") + argv.at(0) + ": " + e.what();
         }
-        if (confinement.uid) own_all(::getuid());
+        if (confinement.uid) own_tree(cwd, ::getuid());
         result["output"] = combined.size() > 2000 ? combined.substr(combined.size() - 2000) : combined;
         return result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       },

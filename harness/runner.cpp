@@ -175,12 +175,7 @@ struct RunFolder {
     }
     if (ec) return false;
     if (confinement != nullptr && confinement->uid) {  // the programs under test write their files here
-      const auto id = static_cast<uid_t>(*confinement->uid);
-      for (auto it = std::filesystem::recursive_directory_iterator(work, ec);
-           !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-        if (::lchown(it->path().c_str(), id, id) != 0) break;
-      }
-      if (::chown(work.c_str(), id, id) != 0 || ::chmod(work.c_str(), 0700) != 0) {
+      if (!own_tree(work, static_cast<uid_t>(*confinement->uid)) || ::chmod(work.c_str(), 0700) != 0) {
         ec.assign(errno, std::generic_category());
         return false;
       }

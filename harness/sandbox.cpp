@@ -325,6 +325,15 @@ RunIdentity::~RunIdentity() {
   if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
+bool own_tree(const fs::path& dir, uid_t uid) {
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (::lchown(it->path().c_str(), uid, uid) != 0) return false;
+  }
+  return !ec && ::lchown(dir.c_str(), uid, uid) == 0;
+}
+
 bool in_system_folders(const std::string& path) {
   for (const char* s : kSystemFolders) {
     const std::string_view f(s);

@@ -79,6 +79,10 @@ class BoxRoot {
   std::string root_, work_;
 };
 
+/// Gives the folder `dir` and everything in it to `uid` (gid the same), links as links: a run's folder to
+/// its user, and back to socklab's afterwards. False when any of it could not be given.
+bool own_tree(const std::filesystem::path& dir, uid_t uid);
+
 /// Whether `path` lies in one of the system folders every box shows read-only.
 bool in_system_folders(const std::string& path);
 
