@@ -501,6 +501,8 @@ int main(int argc, char** argv) {
     for (const auto& r : results) {
       auto j = to_json(r);
       j.erase("transcript");
+      j["advice"] = json::array();
+      for (const auto& a : advice_for(r, Lang::en)) j["advice"].push_back(a.id);
       out["results"].push_back(j);
     }
     out["summary"] = summary;

@@ -7,12 +7,17 @@ the sample declares in its header:
     # expect: fail A B ...         exactly scenarios A B ... fail (among the core ones, and any named)
     # expect-message: TEXT         each failure's message contains TEXT (the mistake is named)
     # expect-message: S: TEXT      the failure of scenario S contains TEXT
+    # expect-advice: S: ID ...     the failure of scenario S gives exactly this advice (ids, hints.cpp);
+                                   a failing scenario with no such line must give none
     # args: {host} {port}          appended to the command (placeholders socklab fills in)
 
+With SOCKLAB_SAMPLE_RECORD=FILE set, each run also appends what it observed (every scenario's verdict
+and advice ids) to FILE as one JSON line: how a new sample's header is written from a real run.
 The role is the sample's folder name (tests/submissions/ex4.server/...). A .py file runs with python3,
 a .pl file with perl; --command gives the command line for anything else (a compiled program)."""
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -20,18 +25,21 @@ from pathlib import Path
 
 
 def declared(path: Path):
-    expect, messages, extra_args = None, [], ""
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines()[:10]:
+    expect, messages, extra_args, advice = None, [], "", {}
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines()[:30]:
         for marker in ("#", "//"):
             if line.startswith(marker + " expect:"):
                 expect = line.split(":", 1)[1].split()
             if line.startswith(marker + " expect-message:"):
                 messages.append(line.split(":", 1)[1].strip())
+            if line.startswith(marker + " expect-advice:"):
+                scope, _, ids = line.split(":", 1)[1].strip().partition(": ")
+                advice[scope] = sorted(ids.split())
             if line.startswith(marker + " args:"):
                 extra_args = line.split(":", 1)[1].strip()
     if not expect:
         sys.exit(f"{path}: no '# expect:' line in its header")
-    return expect, messages, extra_args
+    return expect, messages, extra_args, advice
 
 
 def main():
@@ -44,7 +52,7 @@ def main():
     role = next((p.name for p in args.sample.resolve().parents if p.name.startswith("ex") and "." in p.name), None)
     if role is None:
         sys.exit(f"{args.sample}: not inside a folder named after a role (ex4.server, ...)")
-    expect, messages, extra_args = declared(args.header or args.sample)
+    expect, messages, extra_args, advice = declared(args.header or args.sample)
     interpreter = {".py": "python3", ".pl": "perl"}.get(args.sample.suffix)
     command = (args.command or f"{interpreter} {args.sample.resolve()}") + (" " + extra_args if extra_args else "")
     kind = expect[0]
@@ -70,7 +78,19 @@ def main():
                     results += json.loads(report.read_text())["results"]
                 del sub
     failed = {r["scenario"] for r in results if r["verdict"] not in ("pass", "skip")}
+    if os.environ.get("SOCKLAB_SAMPLE_RECORD"):
+        with open(os.environ["SOCKLAB_SAMPLE_RECORD"], "a", encoding="utf-8") as record:
+            seen = {r["scenario"]: {"verdict": r["verdict"], "advice": sorted(r.get("advice", []))} for r in results}
+            record.write(json.dumps({"sample": str(args.sample), "results": seen}, sort_keys=True) + "\n")
     problems = []
+    for r in results:
+        if r["scenario"] in failed:
+            want, got = advice.get(r["scenario"], []), sorted(r.get("advice", []))
+            if want != got:
+                problems.append(f"{r['scenario']}: expected advice {want or 'none'}, got {got or 'none'}")
+    for scope in advice:
+        if scope not in failed:
+            problems.append(f"{scope}: advice declared, but the scenario did not fail")
     if kind == "pass" and failed:
         problems.append(f"expected every scenario to pass; these did not: {sorted(failed)}")
     if kind == "fail":

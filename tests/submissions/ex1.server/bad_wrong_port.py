@@ -1,6 +1,12 @@
 # socklab sample: broken -- listens on 12346 instead of the tutorial's 12345
 # expect: fail ex1/browser ex1/tutorial-run ex1/curl-page ex1/raw-peer ex1/twenty-in-a-row ex1/twenty-at-once
 # expect-message: the server listens on 127.0.0.1:12346
+# expect-advice: ex1/browser: wrong-port
+# expect-advice: ex1/curl-page: wrong-port
+# expect-advice: ex1/raw-peer: wrong-port
+# expect-advice: ex1/tutorial-run: wrong-port
+# expect-advice: ex1/twenty-at-once: wrong-port
+# expect-advice: ex1/twenty-in-a-row: wrong-port
 import socket
 s = socket.socket()
 s.bind(('127.0.0.1', 12346))

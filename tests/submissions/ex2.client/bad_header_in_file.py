@@ -1,6 +1,10 @@
 # socklab sample: broken -- saves the whole response, header included, into baidu.html
 # expect: fail ex2/small-page ex2/big-page ex2/all-bytes ex2/tutorial-run
 # expect-message: the file starts with the HTTP header
+# expect-advice: ex2/all-bytes: header-in-file
+# expect-advice: ex2/big-page: header-in-file
+# expect-advice: ex2/small-page: header-in-file
+# expect-advice: ex2/tutorial-run: header-in-file
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.connect(('www.baidu.com.cn', 80))

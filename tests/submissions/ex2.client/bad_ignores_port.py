@@ -3,6 +3,7 @@
 # args: {host} {port}
 # expect: fail ex2/other-address
 # expect-message: no client connected
+# expect-advice: ex2/other-address: wrong-port
 import socket
 import sys
 

@@ -3,6 +3,9 @@
 # expect-message: ex2/big-page: one recv(1024) is not the whole page
 # expect-message: ex2/sliced-1: one recv() returns only what has come so far
 # expect-message: ex2/sliced-100: one recv(1024) is not the whole page
+# expect-advice: ex2/big-page: one-recv
+# expect-advice: ex2/sliced-1: one-recv
+# expect-advice: ex2/sliced-100: one-recv
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.connect(('www.baidu.com.cn', 80))

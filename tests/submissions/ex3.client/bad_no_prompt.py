@@ -1,6 +1,9 @@
 # socklab sample: broken -- no prompt before reading what the user types
 # expect: fail ex3/tutorial-run ex3/client-chat ex3/server-types-esc
 # expect-message: 客户端说:
+# expect-advice: ex3/client-chat: no-prompt
+# expect-advice: ex3/server-types-esc: no-prompt
+# expect-advice: ex3/tutorial-run: no-prompt
 import socket
 s = socket.socket()
 s.connect((socket.gethostname(), 8888))

@@ -1,6 +1,9 @@
 # socklab sample: broken -- reads the answer with input() and no prompt
 # expect: fail ex3/tutorial-run ex3/server-chat ex3/server-types-esc
 # expect-message: 服务器说:
+# expect-advice: ex3/server-chat: no-prompt
+# expect-advice: ex3/server-types-esc: no-prompt
+# expect-advice: ex3/tutorial-run: no-prompt
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.bind((socket.gethostname(), 8888))

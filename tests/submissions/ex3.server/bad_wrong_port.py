@@ -1,6 +1,9 @@
 # socklab sample: broken -- listens on 8889 instead of 8888
 # expect: fail ex3/tutorial-run ex3/server-chat ex3/server-types-esc
 # expect-message: listens on 127.0.0.1:8889
+# expect-advice: ex3/server-chat: wrong-port
+# expect-advice: ex3/server-types-esc: wrong-port
+# expect-advice: ex3/tutorial-run: wrong-port
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.bind((socket.gethostname(), 8889))

@@ -1,6 +1,9 @@
 # socklab sample: broken -- never sends the Welcome! banner
 # expect: fail ex4/tutorial-run ex4/exit-closes ex4/concurrent-clients ex4/disconnect-without-exit ex4/reply-timing ex4/ten-clients ex4/fifty-clients
 # expect-message: Welcome!
+# expect-advice: ex4/disconnect-without-exit: missing-banner
+# expect-advice: ex4/exit-closes: missing-banner
+# expect-advice: ex4/reply-timing: missing-banner
 import socket
 import threading
 import time

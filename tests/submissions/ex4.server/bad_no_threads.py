@@ -5,6 +5,9 @@
 # expect-message: ex4/fifty-clients: served one after another
 # expect-message: ex4/random-bytes: UnicodeDecodeError
 # expect-message: ex4/reset: server ended
+# expect-advice: ex4/concurrent-clients: serial-server
+# expect-advice: ex4/fifty-clients: serial-server
+# expect-advice: ex4/ten-clients: serial-server
 import socket
 import time
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -1,6 +1,13 @@
 # socklab sample: broken -- replies 'Hello, Tracy!' with a space after the comma
 # expect: fail ex4/tutorial-run ex4/exit-closes ex4/concurrent-clients ex4/disconnect-without-exit ex4/reply-timing ex4/ten-clients ex4/fifty-clients
 # expect-message: space
+# expect-advice: ex4/concurrent-clients: hello-space
+# expect-advice: ex4/disconnect-without-exit: hello-space
+# expect-advice: ex4/exit-closes: hello-space
+# expect-advice: ex4/fifty-clients: hello-space
+# expect-advice: ex4/reply-timing: hello-space
+# expect-advice: ex4/ten-clients: hello-space
+# expect-advice: ex4/tutorial-run: hello-space
 import socket
 import threading
 import time

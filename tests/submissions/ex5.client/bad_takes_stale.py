@@ -1,6 +1,8 @@
 # socklab sample: broken -- resends after a timeout, but takes whatever datagram comes next for the answer
 # expect: fail ex5/reply-duplicated ex5/replies-reordered
 # expect-message: not an answer to the message just sent
+# expect-advice: ex5/replies-reordered: stale-reply
+# expect-advice: ex5/reply-duplicated: stale-reply
 import socket
 
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

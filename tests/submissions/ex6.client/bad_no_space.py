@@ -1,6 +1,8 @@
 # socklab sample: broken -- joins label and result without print's space
 # expect: fail ex6/tutorial-run ex6/client-protocol
 # expect-message: first difference
+# expect-advice: ex6/client-protocol: hello-space
+# expect-advice: ex6/tutorial-run: hello-space
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 data = int(input('请输入一个大于1的整数:'))

@@ -2,6 +2,9 @@
 # what is not an integer; without a timeout, a lost datagram leaves it waiting in recv for ever
 # expect: fail ex6/request-dropped ex6/reply-dropped ex6/thousand-lossy
 # expect-message: UDP does not resend a lost datagram
+# expect-advice: ex6/reply-dropped: hang-after-loss
+# expect-advice: ex6/request-dropped: hang-after-loss
+# expect-advice: ex6/thousand-lossy: hang-after-loss
 import socket
 import sys
 

@@ -2,6 +2,7 @@
 // nothing appears until the buffer fills or the program exits
 // expect: fail ex5/tutorial-run
 // expect-message: block-buffered
+// expect-advice: ex5/tutorial-run: block-buffered
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
