@@ -135,7 +135,7 @@ RelayNumbers relay_bench(int round_trips) {
   }
   std::string transcript;  // every datagram is an event, as in a scenario's transcript
   Link link(io, spec, 1, nullptr, echo.s.local_endpoint().port(),
-            [&](const std::string& actor, const std::string& what) { transcript += actor + " " + what + "\n"; });
+            [&](const Event& e) { transcript += e.actor + " " + render(e) + "\n"; });
   link.start();
   auto guard = asio::make_work_guard(io);
   std::thread relay([&] { io.run(); });

@@ -1,15 +1,18 @@
 // The HTML page of one graded submission: the score table, then each scenario as a sequence diagram
 // drawn from its transcript (an SVG in the page: nothing to fetch), failures first and open, with the
 // expected-against-actual report under them.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 
 #include "grade.hpp"
+#include "matcher.hpp"
 
 namespace socklab::harness {
 namespace {
@@ -55,23 +58,6 @@ std::string cut(const std::string& s, std::size_t n) {
   return i < s.size() ? s.substr(0, i) + "…" : s;
 }
 
-struct Event {
-  double t = 0;
-  std::string actor, what;
-};
-
-std::vector<Event> parse_transcript(const std::string& transcript) {
-  static const std::regex line(R"(^\[\s*([\d.]+)\] (\S+) (.*)$)");
-  std::vector<Event> out;
-  std::istringstream in(transcript);
-  std::string l;
-  std::smatch m;
-  while (std::getline(in, l)) {
-    if (std::regex_match(l, m, line)) out.push_back({std::stod(m[1]), m[2], m[3]});
-  }
-  return out;
-}
-
 enum class Side { harness, client, link, server, wire };
 
 // What an arrow or a note on the diagram is.
@@ -89,30 +75,147 @@ struct Diagram {
   std::vector<Mark> marks;
 };
 
-Diagram build_diagram(const std::vector<Event>& events) {
+// Which column each actor is: what its events say it is (a link relays; a program plays a role; a peer
+// that listens, or whose first datagram is one it receives, plays the server).
+std::map<std::string, Side> sides(const std::vector<Event>& events) {
   std::map<std::string, Side> side;
   std::set<std::string> first_datagram_seen;
   for (const auto& e : events) {
-    if (!side.count(e.actor)) {  // an actor's first event says what it is
+    if (!side.count(e.actor)) {
       Side s = Side::client;
       if (e.actor == "harness") {
         s = Side::harness;
-      } else if (e.actor.rfind("wire", 0) == 0) {
+      } else if (e.kind == EventKind::segment || e.actor.rfind("wire", 0) == 0) {
         s = Side::wire;  // no column: its segments are arrows between the columns of their ends
-      } else if (e.what.rfind("relays ", 0) == 0) {
+      } else if (e.kind == EventKind::link) {
         s = Side::link;
-      } else if (e.what.find(".server)") != std::string::npos || e.what.rfind("listening on", 0) == 0) {
+      } else if ((e.kind == EventKind::start && plays_server(e.role)) || e.kind == EventKind::listen) {
         s = Side::server;
       }
       side[e.actor] = s;
     }
-    // A UDP peer whose first datagram is one it receives is bound to a fixed address: it plays the server.
-    const bool received = e.what.rfind("recvfrom ", 0) == 0;
-    if ((received || e.what.rfind("sendto ", 0) == 0) && first_datagram_seen.insert(e.actor).second && received &&
+    const bool datagram = e.kind == EventKind::recvfrom || e.kind == EventKind::sendto;
+    if (datagram && first_datagram_seen.insert(e.actor).second && e.kind == EventKind::recvfrom &&
         side[e.actor] == Side::client) {
       side[e.actor] = Side::server;
     }
   }
+  return side;
+}
+
+// A link's event: an arrow between the client it names and the server, a loss crossed out at the link,
+// a copy drawn twice, or a note.
+void link_marks(const Event& e, std::size_t me, std::size_t client, std::size_t server, Diagram& d) {
+  Mark m;
+  m.t = e.t;
+  m.from = m.to = me;
+  m.text = cut(e.text, 60);
+  if (e.act == LinkAct::note || e.act == LinkAct::alarm) {
+    m.css = e.act == LinkAct::alarm ? "drop" : "info";
+    d.marks.push_back(m);
+    return;
+  }
+  const std::size_t src = e.reply_way ? server : client, dst = e.reply_way ? client : server;
+  if (src == std::string::npos || dst == std::string::npos) return;
+  m.kind = Mark::Kind::arrow;
+  m.from = src;
+  m.to = dst;
+  m.css = "arrow";
+  switch (e.act) {
+    case LinkAct::dropped:
+    case LinkAct::held:
+      m.kind = Mark::Kind::drop;
+      m.to = me;
+      m.css = e.act == LinkAct::dropped ? "drop" : "held";
+      break;
+    case LinkAct::duplicated:
+      m.css = "dup";
+      d.marks.push_back(m);
+      break;
+    case LinkAct::released:
+      m.from = me;
+      m.css = "dup";
+      break;
+    default: break;
+  }
+  d.marks.push_back(m);
+}
+
+// A program's or a peer's own event, drawn in its column or as an arrow to the other side; false when
+// it is not drawn.
+bool own_mark(const Event& e, std::size_t me, std::size_t other, Diagram& d) {
+  Mark m;
+  m.t = e.t;
+  m.from = m.to = me;
+  const std::string told = render(e);
+  switch (e.kind) {
+    case EventKind::output: {
+      // Output comes in pieces as the program writes it: consecutive pieces of one stream make one note.
+      const std::string css = e.stream == "stdout" ? "out" : "err";
+      std::string piece = visible(e.bytes);  // the quoted bytes, without their quotes
+      piece = piece.substr(1, piece.size() - 2);
+      if (!d.marks.empty() && d.marks.back().kind == Mark::Kind::note && d.marks.back().from == me &&
+          d.marks.back().css == css && d.marks.back().raw.size() < 400) {
+        d.marks.back().raw += piece;
+        d.marks.back().text = cut(e.stream + " > \"" + d.marks.back().raw + "\"", 60);
+        return true;
+      }
+      m.raw = piece;
+      m.text = cut(told, 60);
+      m.css = css;
+      break;
+    }
+    case EventKind::input:
+      m.text = cut(told, 50);
+      m.css = "in";
+      break;
+    case EventKind::send:
+    case EventKind::sendto:
+    case EventKind::reply:
+    case EventKind::recv:
+    case EventKind::recvfrom:
+      if (other == std::string::npos) return false;
+      m.kind = Mark::Kind::arrow;
+      (e.sends() ? m.to : m.from) = other;
+      m.text = cut(told, 60);
+      m.css = "arrow";
+      break;
+    case EventKind::start:
+      m.text = cut(fmt::format("start ({})", e.role.empty() ? "tool" : e.role), 50);
+      m.css = "info";
+      break;
+    case EventKind::status:
+      m.text = cut(told, 50);
+      m.css = "info";
+      break;
+    default: return false;
+  }
+  d.marks.push_back(m);
+  return true;
+}
+
+// A segment on the wire: the handshake and the closes always; data where both ends are programs
+// (socklab's peers and links draw what they send themselves).
+void segment_mark(const Event& e, const std::function<std::size_t(const std::string&)>& col,
+                  const std::set<std::string>& programs, Diagram& d) {
+  const std::size_t from = col(e.from), to = col(e.to);
+  const bool control = e.control();
+  if (from >= d.columns.size() || to >= d.columns.size() || e.from == e.to ||
+      (!control && !(programs.count(e.from) && programs.count(e.to)))) {
+    return;
+  }
+  Mark m;
+  m.kind = Mark::Kind::arrow;
+  m.t = e.t;
+  m.from = from;
+  m.to = to;
+  m.text = cut(describe_segment(e), 60);
+  m.css = e.rst ? "reset" : control ? "wire" : "arrow";
+  d.marks.push_back(m);
+}
+
+Diagram build_diagram(const std::vector<Event>& events) {
+  std::map<std::string, Side> side = sides(events);
   Diagram d;
   for (const Side s : {Side::harness, Side::client, Side::link, Side::server}) {
     for (const auto& e : events) {
@@ -123,143 +226,33 @@ Diagram build_diagram(const std::vector<Event>& events) {
   auto col = [&](const std::string& a) {
     return static_cast<std::size_t>(std::find(d.columns.begin(), d.columns.end(), a) - d.columns.begin());
   };
-  auto first_of = [&](Side s, const std::string& not_this = {}) {
+  auto first_of = [&](Side s) {
     for (const auto& c : d.columns) {
-      if (side[c] == s && c != not_this) return col(c);
+      if (side[c] == s) return col(c);
     }
     return std::string::npos;
   };
-  const std::size_t server = first_of(Side::server), link = first_of(Side::link);
-  std::vector<std::size_t> clients;  // the link numbers clients (client 2, connection 2) in the order they come
+  const std::size_t server = first_of(Side::server), link = first_of(Side::link), client = first_of(Side::client);
+  std::vector<std::size_t> clients;  // a link numbers its clients (client 2, connection 2) in the order they come
   for (const auto& c : d.columns) {
     if (side[c] == Side::client) clients.push_back(col(c));
   }
-  static const std::regex numbered(R"((?:client|connection) (\d+))");
-  auto client_for = [&](const std::string& what) {
-    std::smatch m;
-    std::size_t k = 1;
-    if (std::regex_search(what, m, numbered)) k = std::stoul(m[1]);
-    if (clients.empty()) return std::string::npos;
-    return clients[std::min(k, clients.size()) - 1];
-  };
   std::set<std::string> programs;  // actors that are processes: the wire is all that shows what they send
   for (const auto& e : events) {
-    if (e.what.rfind("start (", 0) == 0) programs.insert(e.actor);
+    if (e.kind == EventKind::start) programs.insert(e.actor);
   }
   for (const auto& e : events) {
-    const std::size_t me = col(e.actor);
     const Side s = side[e.actor];
-    if (s == Side::wire) {
-      // "client → server SYN", "server → client \"Welcome!\" (8 bytes) FIN": the handshake and the closes
-      // always; data where both ends are programs (socklab's peers and links draw what they send).
-      const auto arrow = e.what.find(" → ");
-      if (arrow == std::string::npos) continue;
-      const std::string from = e.what.substr(0, arrow);
-      const auto space = e.what.find(' ', arrow + 5);
-      if (space == std::string::npos) continue;
-      const std::string to = e.what.substr(arrow + 5, space - arrow - 5), what = e.what.substr(space + 1);
-      const bool control = what.find('"') == std::string::npos;
-      if (col(from) >= d.columns.size() || col(to) >= d.columns.size() || from == to ||
-          (!control && !(programs.count(from) && programs.count(to)))) {
-        continue;
-      }
-      Mark m;
-      m.kind = Mark::Kind::arrow;
-      m.t = e.t;
-      m.from = col(from);
-      m.to = col(to);
-      m.text = cut(what, 60);
-      m.css = what.find("RST") != std::string::npos ? "reset" : control ? "wire" : "arrow";
-      d.marks.push_back(m);
-      continue;
+    if (e.kind == EventKind::segment) {
+      segment_mark(e, col, programs, d);
+    } else if (s == Side::link) {
+      const std::size_t k = static_cast<std::size_t>(std::max(e.client, 1));
+      link_marks(e, col(e.actor), clients.empty() ? std::string::npos : clients[std::min(k, clients.size()) - 1],
+                 server, d);
+    } else if (s != Side::wire) {
+      const std::size_t other = link != std::string::npos ? link : s == Side::server ? client : server;
+      own_mark(e, col(e.actor), other, d);
     }
-    Mark m;
-    m.t = e.t;
-    m.from = m.to = me;
-    const std::string& w = e.what;
-    auto other = [&] {
-      if (s == Side::server) {
-        const auto c = first_of(Side::client);
-        return link != std::string::npos ? link : c;
-      }
-      return link != std::string::npos ? link : server;
-    };
-    if (s == Side::link) {
-      // "request #1 "a" client→server", "dropped reply #2 ...", "duplicated ...", "held back ...", "released ..."
-      const bool reply = w.find("server→client") != std::string::npos || w.find("reply #") != std::string::npos ||
-                         w.find("server→") != std::string::npos;
-      const std::size_t client = client_for(w);
-      const std::size_t src = reply ? server : client, dst = reply ? client : server;
-      if (src == std::string::npos || dst == std::string::npos) continue;
-      m.kind = Mark::Kind::arrow;
-      m.from = src;
-      m.to = dst;
-      m.text = cut(w, 60);
-      m.css = "arrow";
-      if (w.rfind("dropped", 0) == 0) {
-        m.kind = Mark::Kind::drop;
-        m.to = me;
-        m.css = "drop";
-      } else if (w.rfind("duplicated", 0) == 0) {
-        m.css = "dup";
-      } else if (w.rfind("held back", 0) == 0) {
-        m.kind = Mark::Kind::drop;
-        m.to = me;
-        m.css = "held";
-      } else if (w.rfind("released", 0) == 0) {
-        m.from = me;
-        m.css = "dup";
-      } else if (w.rfind("request #", 0) != 0 && w.rfind("reply #", 0) != 0 && w.rfind("connection", 0) != 0) {
-        m.kind = Mark::Kind::note;
-        m.from = m.to = me;
-        m.css = w.rfind("reset", 0) == 0 || w.rfind("delayed", 0) == 0 ? "drop" : "info";
-      }
-      d.marks.push_back(m);
-      if (w.rfind("duplicated", 0) == 0) d.marks.push_back(m);
-      continue;
-    }
-    if (w.rfind("stdout > ", 0) == 0 || w.rfind("stderr > ", 0) == 0) {
-      // Output comes in pieces as the program writes it: consecutive pieces of one stream make one note.
-      const std::string css = w[3] == 'o' ? "out" : "err";
-      std::string piece = w.substr(10);  // the quoted bytes, without their quotes
-      if (!piece.empty() && piece.back() == '"') piece.pop_back();
-      if (!d.marks.empty() && d.marks.back().kind == Mark::Kind::note && d.marks.back().from == me &&
-          d.marks.back().css == css && d.marks.back().raw.size() < 400) {
-        d.marks.back().raw += piece;
-        d.marks.back().text = cut(w.substr(0, 6) + " > \"" + d.marks.back().raw + "\"", 60);
-        continue;
-      }
-      m.raw = piece;
-      m.text = cut(w, 60);
-      m.css = css;
-    } else if (w.rfind("stdin < ", 0) == 0) {
-      m.text = cut(w, 50);
-      m.css = "in";
-    } else if (w.rfind("send ", 0) == 0 || w.rfind("sendto ", 0) == 0) {
-      const auto to = other();
-      if (to == std::string::npos) continue;
-      m.kind = Mark::Kind::arrow;
-      m.to = to;
-      m.text = cut(w, 60);
-      m.css = "arrow";
-    } else if (w.rfind("recv ", 0) == 0 || w.rfind("recvfrom ", 0) == 0) {
-      const auto from = other();
-      if (from == std::string::npos) continue;
-      m.kind = Mark::Kind::arrow;
-      m.from = from;
-      m.to = me;
-      m.text = cut(w, 60);
-      m.css = "arrow";
-    } else if (w.rfind("connect", 0) == 0 || w.rfind("accepted", 0) == 0 || w.rfind("exit", 0) == 0 ||
-               w.rfind("killed", 0) == 0 || w.rfind("reset", 0) == 0 || w.rfind("close", 0) == 0 ||
-               w.rfind("connection", 0) == 0 || w.rfind("start", 0) == 0 || w.rfind("ready", 0) == 0 ||
-               w.rfind("stop", 0) == 0) {
-      m.text = cut(w.rfind("start", 0) == 0 ? w.substr(0, w.find(')') + 1) : w, 50);
-      m.css = "info";
-    } else {
-      continue;
-    }
-    d.marks.push_back(m);
   }
   // A column nothing happened in (socklab's own, often) takes no room.
   std::vector<bool> used(d.columns.size(), false);
@@ -356,6 +349,8 @@ svg.seq text.note.in{fill:#8250df} svg.seq text.note.info{fill:#656d76} svg.seq 
 
 const char* report_style() { return kStyle; }
 
+std::string sequence_svg(const std::vector<Event>& events) { return svg(build_diagram(events)); }
+
 std::string grade_html(const SubmissionScore& s, const ReportContext& ctx) {
   const Lang lang = ctx.lang;
   std::ostringstream o;
@@ -388,8 +383,7 @@ std::string grade_html(const SubmissionScore& s, const ReportContext& ctx) {
       o << "<pre class=\"report\">" << esc(ss.result.message) << "</pre>\n";
     }
     o << kept_images(ss.result);
-    o << "<p>" << tr("sequence of the run", lang) << ":</p>\n"
-      << svg(build_diagram(parse_transcript(ss.result.transcript)));
+    o << "<p>" << tr("sequence of the run", lang) << ":</p>\n" << sequence_svg(ss.result.events);
     o << "</details>\n";
   };
   o << "<h2>" << tr("failures", lang) << "</h2>\n";

@@ -100,17 +100,25 @@ void Link::start() {
   }
   std::string faults;
   for (const auto& f : describe_faults(spec_)) faults += (faults.empty() ? "" : "; ") + f;
-  note("relays " + spec_.proto + " " + spec_.host + ":" + std::to_string(spec_.port) + " to the server's side" +
-       (faults.empty() ? std::string(" (no faults)") : ": " + faults));
+  tell(LinkAct::note, Direction::request, 1,
+       "relays " + spec_.proto + " " + spec_.host + ":" + std::to_string(spec_.port) + " to the server's side" +
+           (faults.empty() ? std::string(" (no faults)") : ": " + faults));
 }
 
-void Link::note(const std::string& what) {
-  if (hook_) hook_(spec_.name, what);
+void Link::tell(LinkAct act, Direction d, int client, std::string what) {
+  if (!hook_) return;
+  Event e = note(spec_.name, std::move(what));
+  e.kind = EventKind::link;
+  e.act = act;
+  e.client = client;
+  e.reply_way = d == Direction::reply;
+  hook_(std::move(e));
 }
 
-void Link::fire(Fired f, const std::string& what) {
+void Link::fire(Fired f, LinkAct act, int client, std::string what) {
+  const Direction d = f.dir;
   fired_.push_back(std::move(f));
-  note(what);
+  tell(act, d, client, std::move(what));
 }
 
 std::string Link::way(Direction d, const UdpClient* c) const {
@@ -175,33 +183,35 @@ void Link::udp_send(Direction d, UdpClient& c, const std::string& payload) {
 
 void Link::udp_deliver(Direction d, const std::shared_ptr<UdpClient>& c, std::string payload) {
   const auto decision = schedule_.next(d);
+  const int number = c->number <= 1 ? 1 : c->number;
   const std::string what = std::string(to_string(d)) + " #" + std::to_string(decision.index) + " " + preview(payload) +
                            " " + way(d, c.get());
   using Action = FaultSchedule::Decision::Action;
   Fired f{"", d, decision.index, payload, decision.seeded};
   switch (decision.action) {
     case Action::pass:
-      note(what);
+      tell(LinkAct::relayed, d, number, what);
       udp_send(d, *c, payload);
       break;
     case Action::drop:
       f.what = "dropped";
-      fire(f, std::string("dropped ") + what + (decision.seeded ? " (seeded loss)" : ""));
+      fire(f, LinkAct::dropped, number, std::string("dropped ") + what + (decision.seeded ? " (seeded loss)" : ""));
       break;
     case Action::duplicate:
       f.what = "duplicated";
-      fire(f, "duplicated " + what + ": delivered twice");
+      fire(f, LinkAct::duplicated, number, "duplicated " + what + ": delivered twice");
       udp_send(d, *c, payload);
       udp_send(d, *c, payload);
       break;
     case Action::hold:
       f.what = "held back";
-      fire(f, "held back " + what);
+      fire(f, LinkAct::held, number, "held back " + what);
       held_[{static_cast<int>(d), decision.index}] = {c, payload};
       break;
     case Action::delay: {
       f.what = "delayed";
-      fire(f, "delayed " + what + " by " + std::to_string(static_cast<long>(decision.delay_s * 1000)) + " ms");
+      fire(f, LinkAct::alarm, number,
+           "delayed " + what + " by " + std::to_string(static_cast<long>(decision.delay_s * 1000)) + " ms");
       auto timer = std::make_shared<asio::steady_timer>(io_, micros(decision.delay_s));
       timer->async_wait([this, timer, d, c, payload, alive = alive_](boost::system::error_code ec) {
         if (ec || !*alive) return;
@@ -215,7 +225,7 @@ void Link::udp_deliver(Direction d, const std::shared_ptr<UdpClient>& c, std::st
     if (it == held_.end()) continue;
     const auto [client, bytes] = it->second;
     held_.erase(it);
-    fire(Fired{"released", d, index, bytes, false},
+    fire(Fired{"released", d, index, bytes, false}, LinkAct::released, client->number <= 1 ? 1 : client->number,
          "released " + std::string(to_string(d)) + " #" + std::to_string(index) + " " + preview(bytes) + " " +
              way(d, client.get()) + ", after #" + std::to_string(decision.index));
     udp_send(d, *client, bytes);
@@ -251,14 +261,15 @@ awaitable<void> Link::tcp_connection(std::shared_ptr<TcpPair> pair) {
   }
   if (!*alive) co_return;
   if (ec) {
-    note(name + ": the server's side refused (" + ec.message() + "): the client's connection is reset");
+    tell(LinkAct::relayed, Direction::request, pair->number,
+         name + ": the server's side refused (" + ec.message() + "): the client's connection is reset");
     reset_connection(pair->near);
     co_return;
   }
   boost::system::error_code ignored;
   pair->near.set_option(tcp::no_delay(true), ignored);
   pair->far.set_option(tcp::no_delay(true), ignored);
-  note(name + " opened: client→server");
+  tell(LinkAct::relayed, Direction::request, pair->number, name + " opened: client→server");
   asio::co_spawn(io_, tcp_pump(pair, Direction::request), asio::detached);
   asio::co_spawn(io_, tcp_pump(pair, Direction::reply), asio::detached);
 }
@@ -290,10 +301,10 @@ awaitable<void> Link::tcp_pump(std::shared_ptr<TcpPair> pair, Direction d) {
     if (ec) {
       boost::system::error_code ignored;
       if (ec == asio::error::eof) {
-        note(name + ": closed (FIN passed on)");
+        tell(LinkAct::relayed, d, pair->number, name + ": closed (FIN passed on)");
         if (writing) dst.shutdown(tcp::socket::shutdown_send, ignored);
       } else if (ec != asio::error::operation_aborted && ec != asio::error::bad_descriptor) {
-        note(name + ": " + ec.message() + " (reset passed on)");
+        tell(LinkAct::relayed, d, pair->number, name + ": " + ec.message() + " (reset passed on)");
         pair->reset = true;
         reset_connection(dst);
         reset_connection(src);
@@ -302,7 +313,7 @@ awaitable<void> Link::tcp_pump(std::shared_ptr<TcpPair> pair, Direction d) {
     }
     std::string_view data(buf.data(), n);
     if (first && delay != nullptr) {
-      fire(Fired{"delayed", d, 0, {}, false},
+      fire(Fired{"delayed", d, 0, {}, false}, LinkAct::alarm, pair->number,
            "delayed " + name + " by " + std::to_string(static_cast<long>(delay->delay_s * 1000)) + " ms");
       timer.expires_after(micros(delay->delay_s));
       co_await timer.async_wait(asio::as_tuple(use_awaitable));
@@ -319,15 +330,17 @@ awaitable<void> Link::tcp_pump(std::shared_ptr<TcpPair> pair, Direction d) {
       half_now = true;
     }
     if (!writing) {
-      note(name + ": " + std::to_string(data.size()) + " bytes not passed on (that side is closed)");
+      tell(LinkAct::relayed, d, pair->number,
+           name + ": " + std::to_string(data.size()) + " bytes not passed on (that side is closed)");
       data = {};
     }
     if (!data.empty()) {
       const std::size_t piece = slice != nullptr ? std::max<std::size_t>(slice->size, 1) : data.size();
-      note(name + " " + preview(data) +
-           (slice != nullptr && data.size() > piece ? " in " + std::to_string((data.size() + piece - 1) / piece) +
-                                                          " writes of " + std::to_string(piece) + " bytes"
-                                                    : std::string()));
+      tell(LinkAct::relayed, d, pair->number,
+           name + " " + preview(data) +
+               (slice != nullptr && data.size() > piece ? " in " + std::to_string((data.size() + piece - 1) / piece) +
+                                                              " writes of " + std::to_string(piece) + " bytes"
+                                                        : std::string()));
       for (std::size_t off = 0; off < data.size(); off += piece) {
         if (off > 0 && slice != nullptr && slice->pause_s > 0) {
           timer.expires_after(micros(slice->pause_s));
@@ -338,7 +351,7 @@ awaitable<void> Link::tcp_pump(std::shared_ptr<TcpPair> pair, Direction d) {
             co_await asio::async_write(dst, asio::buffer(data.substr(off, piece)), asio::as_tuple(use_awaitable));
         if (wec) {
           if (!*alive || pair->reset) co_return;
-          note(name + ": writing failed (" + wec.message() + "): both sides reset");
+          tell(LinkAct::relayed, d, pair->number, name + ": writing failed (" + wec.message() + "): both sides reset");
           pair->reset = true;
           reset_connection(dst);
           reset_connection(src);
@@ -349,15 +362,16 @@ awaitable<void> Link::tcp_pump(std::shared_ptr<TcpPair> pair, Direction d) {
     }
     total += data.size();
     if (reset_now) {
-      fire(Fired{"reset", d, 0, {}, false}, "reset both sides of connection " + std::to_string(pair->number) +
-                                                " after " + std::to_string(total) + " bytes " + way_text);
+      fire(Fired{"reset", d, 0, {}, false}, LinkAct::alarm, pair->number,
+           "reset both sides of connection " + std::to_string(pair->number) + " after " + std::to_string(total) +
+               " bytes " + way_text);
       pair->reset = true;
       reset_connection(dst);
       reset_connection(src);
       co_return;
     }
     if (half_now) {
-      fire(Fired{"half-closed", d, 0, {}, false},
+      fire(Fired{"half-closed", d, 0, {}, false}, LinkAct::note, pair->number,
            "closed " + name + " after " + std::to_string(total) + " bytes (the other way stays open)");
       boost::system::error_code ignored;
       dst.shutdown(tcp::socket::shutdown_send, ignored);

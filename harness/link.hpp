@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "faults.hpp"
+#include "story.hpp"
 
 namespace socklab::harness {
 
@@ -19,8 +20,8 @@ class NetNamespace;
 
 class Link {
  public:
-  /// Each relayed datagram or chunk and each fault: (link name, what happened).
-  using EventHook = std::function<void(const std::string& actor, const std::string& what)>;
+  /// Each relayed datagram or chunk and each fault, as an event of the run's story (the link its actor).
+  using EventHook = std::function<void(Event)>;
 
   /// A fault that fired, for the hints of a failing step.
   struct Fired {
@@ -60,8 +61,8 @@ class Link {
   boost::asio::awaitable<void> tcp_connection(std::shared_ptr<TcpPair> pair);
   boost::asio::awaitable<void> tcp_pump(std::shared_ptr<TcpPair> pair, Direction d);
   [[nodiscard]] std::string way(Direction d, const UdpClient* c) const;
-  void note(const std::string& what);
-  void fire(Fired f, const std::string& what);
+  void tell(LinkAct act, Direction d, int client, std::string what);
+  void fire(Fired f, LinkAct act, int client, std::string what);
 
   boost::asio::io_context& io_;
   LinkSpec spec_;

@@ -14,6 +14,8 @@ using json = nlohmann::json;
 namespace socklab::harness {
 
 json to_json(const Result& r) {
+  json events = json::array();
+  for (const auto& e : r.events) events.push_back(to_json(e));
   return {{"scenario", r.scenario},
           {"role", r.role},
           {"tags", r.tags},
@@ -22,6 +24,7 @@ json to_json(const Result& r) {
           {"duration_s", r.duration_s},
           {"points", r.points},
           {"isolation", r.isolation},
+          {"events", std::move(events)},
           {"transcript", r.transcript},
           {"transcript_path", r.transcript_path},
           {"kept", r.kept_paths},
@@ -42,6 +45,7 @@ Result result_from_json(const json& j) {
   r.duration_s = j.at("duration_s");
   r.points = j.at("points");
   r.isolation = j.at("isolation");
+  for (const auto& e : j.value("events", json::array())) r.events.push_back(event_from_json(e));
   r.transcript = j.at("transcript");
   r.transcript_path = j.at("transcript_path");
   r.kept_paths = j.value("kept", std::vector<std::string>{});

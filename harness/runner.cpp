@@ -284,7 +284,8 @@ class Run {
     const std::string pcap_base =
         opt_.transcript_dir.empty() ? "" : (std::filesystem::path(opt_.transcript_dir) / sc_.name).string();
     write_captures(pcap_base);
-    r.transcript = whole_transcript();
+    r.events = story_.events();
+    r.transcript = render_transcript(r.events);
     if (!opt_.transcript_dir.empty()) {
       const auto path = std::filesystem::path(opt_.transcript_dir) / (sc_.name + ".log");
       std::filesystem::create_directories(path.parent_path(), ec);
@@ -323,8 +324,7 @@ class Run {
               "seed " + std::to_string(seed_) + " (--seed " + std::to_string(seed_) + " replays this run's losses)");
       auto far = std::make_unique<NetNamespace>();
       auto link =
-          std::make_unique<Link>(io_, spec, seed_, far.get(), spec.port,
-                                 [this](const std::string& actor, const std::string& what) { event(actor, what); });
+          std::make_unique<Link>(io_, spec, seed_, far.get(), spec.port, [this](Event e) { event(std::move(e)); });
       link->start();
       if (opt_.wire) capture("wire." + spec.name, far.get());
       far_[spec.name] = std::move(far);
@@ -473,8 +473,8 @@ class Run {
   // When the event happened, or nullopt while it has not.
   [[nodiscard]] std::optional<Moment> moment(const EventSpec& e) const {
     if (e.what == "wire") {
-      for (const auto& [told, at] : wire_log_) {
-        if (wire_matches(told, e.text)) return Moment{at, 0};
+      for (const auto& [seg, at] : wire_log_) {
+        if (wire_matches(seg, e.text)) return Moment{at, 0};
       }
       return std::nullopt;
     }
@@ -510,24 +510,21 @@ class Run {
     return std::nullopt;
   }
 
-  // Whether the event may still happen: its stream is open, its connection not closed.
   // "server → peer FIN" names a segment by its ends and one thing it carried: a flag (SYN, SYN-ACK, FIN,
-  // RST) among its words, or the start of its bytes ("server → peer \"HTTP/1.1").
-  static bool wire_matches(const std::string& told, const std::string& spec) {
+  // RST, udp), or the start of its bytes as the transcript shows them ("server → peer \"HTTP/1.1").
+  static bool wire_matches(const Event& seg, const std::string& spec) {
     const auto arrow = spec.find(" → ");
     const auto space = arrow == std::string::npos ? std::string::npos : spec.find(' ', arrow + 5);
-    if (space == std::string::npos) return told == spec;
-    const std::string ends = spec.substr(0, space + 1), word = spec.substr(space + 1);
-    if (told.rfind(ends, 0) != 0) return false;
-    const std::string rest = told.substr(ends.size());
-    if (!word.empty() && word[0] == '"') return rest.rfind(word, 0) == 0;
-    std::istringstream words(rest);
-    for (std::string w; words >> w;) {
-      if (w == word) return true;
-    }
-    return false;
+    if (space == std::string::npos) return false;
+    const std::string from = spec.substr(0, arrow), to = spec.substr(arrow + 5, space - arrow - 5);
+    const std::string word = spec.substr(space + 1);
+    if (seg.from != from || seg.to != to) return false;
+    if (!word.empty() && word[0] == '"') return seg.size > 0 && visible(seg.bytes).rfind(word, 0) == 0;
+    return (word == "SYN" && seg.syn && !seg.ack) || (word == "SYN-ACK" && seg.syn && seg.ack) ||
+           (word == "FIN" && seg.fin) || (word == "RST" && seg.rst) || (word == "udp" && !seg.tcp);
   }
 
+  // Whether the event may still happen: its stream is open, its connection not closed.
   [[nodiscard]] bool can_come(const EventSpec& e) const {
     if (e.what == "wire") return !wires_.empty();  // the wire is watched until the run ends
     if (e.what == "closed" || e.what == "received") return !peers_.at(e.actor)->closed;
@@ -710,17 +707,24 @@ class Run {
     return true;
   }
 
-  void event(const std::string& actor, const std::string& what) {
+  void event(Event e) {
     next_seq();
     wake();
-    char stamp[32];
-    std::snprintf(stamp, sizeof stamp, "[%8.3f] ", seconds_since_start());
-    std::string line = std::string(stamp) + actor + " " + what + "\n";
-    keep(line);
-    if (opt_.live && (opt_.live_wire || actor.rfind("wire", 0) != 0)) {
+    e.t = seconds_since_start();
+    if (opt_.live && (opt_.live_wire || e.actor.rfind("wire", 0) != 0)) {
+      const std::string line = render_line(e);
       std::fwrite(line.data(), 1, line.size(), stdout);
       std::fflush(stdout);
     }
+    story_.add(std::move(e));
+  }
+  void event(const std::string& actor, std::string text) { event(note(actor, std::move(text))); }
+  static Event data_event(std::string actor, EventKind kind, std::string bytes, std::string address = {}) {
+    Event e = note(std::move(actor), {});
+    e.kind = kind;
+    e.bytes = std::move(bytes);
+    e.address = std::move(address);
+    return e;
   }
 
   // Captures the loopback of `ns` (nullptr: the scenario's own): each segment becomes an event of `actor`
@@ -731,12 +735,13 @@ class Run {
       wires_[actor] = std::make_unique<Capture>(
           io_, ns,
           [this, actor, ns](const Segment& seg) {
-            const std::string what = describe(seg);
-            if (what.empty()) return;  // a pure ACK: in the pcap, folded here
-            const std::string told = owner_of(seg.tcp, seg.from_port, ns) + " → " + owner_of(seg.tcp, seg.to_port, ns) +
-                                     " " + (seg.tcp ? "" : "udp ") + what;
-            wire_log_.emplace_back(told, next_seq());
-            event(actor, told);
+            Event e = segment_event(seg);
+            if (describe_segment(e).empty()) return;  // a pure ACK: in the pcap, folded here
+            e.actor = actor;
+            e.from = owner_of(seg.tcp, seg.from_port, ns);
+            e.to = owner_of(seg.tcp, seg.to_port, ns);
+            wire_log_.emplace_back(e, next_seq());
+            event(std::move(e));
           },
           kCaptureCap);
     } catch (const std::system_error& e) {
@@ -833,34 +838,6 @@ class Run {
     return "";
   }
 
-  // The transcript is capped like the streams it records: past the cap its first part stays, and of the
-  // rest the last quarter of the cap (how the run ended); what is between is counted in a marker.
-  void keep(std::string line) {
-    const std::size_t cap = sc_.limits.output_cap;
-    if (transcript_.size() + line.size() <= cap - cap / 4 && tail_.empty()) {
-      transcript_ += line;
-      return;
-    }
-    tail_bytes_ += line.size();
-    tail_.push_back(std::move(line));
-    while (tail_bytes_ > cap / 4 && !tail_.empty()) {
-      tail_bytes_ -= tail_.front().size();
-      dropped_bytes_ += tail_.front().size();
-      ++dropped_events_;
-      tail_.pop_front();
-    }
-  }
-
-  [[nodiscard]] std::string whole_transcript() const {
-    std::string out = transcript_;
-    if (dropped_events_ > 0) {
-      out += "[transcript truncated: " + std::to_string(dropped_events_) + " events (" +
-             std::to_string(dropped_bytes_) + " bytes) not kept]\n";
-    }
-    for (const auto& l : tail_) out += l;
-    return out;
-  }
-
   [[nodiscard]] clock_type::time_point deadline_for(const Step& step, double default_s = 10.0) const {
     const double s = (step.within_s > 0 ? step.within_s : default_s) * opt_.time_scale;
     return clock_type::now() + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(s));
@@ -953,7 +930,7 @@ class Run {
     // Stop what is still running: its exit status is not judged.
     for (auto& [name, c] : children_) {
       if (!c->status()) {
-        event(name, "stop (end of scenario)");
+        event(status(name, "stop (end of scenario)"));
         co_await c->stop(std::chrono::milliseconds(static_cast<long>(500 * opt_.time_scale)));
       }
       if (c->status()) final_status_[name] = *c->status();
@@ -985,7 +962,7 @@ class Run {
             [&] { return is_bound(step.proto, step.endpoint, side) || children_.at(who)->status().has_value(); },
             deadline_for(step));
         if (ok && is_bound(step.proto, step.endpoint, side)) {
-          event(who, "ready: " + step.proto + " " + step.endpoint.to_string());
+          event(status(who, "ready: " + step.proto + " " + step.endpoint.to_string()));
           break;
         }
         std::string msg = "nothing listens on " + step.proto + " " + step.endpoint.to_string();
@@ -1018,7 +995,7 @@ class Run {
           }
           seen = at + step.prompt->size();
         }
-        event(who, "stdin < " + visible(step.data + "\n"));
+        event(data_event(who, EventKind::input, step.data + "\n"));
         c.write_stdin(step.data + "\n");
         break;
       }
@@ -1027,9 +1004,9 @@ class Run {
         child(step, who).close_stdin();
         break;
       case Step::Kind::stop:
-        event(who, "stop: close stdin, SIGINT, SIGTERM, SIGKILL");
+        event(status(who, "stop: close stdin, SIGINT, SIGTERM, SIGKILL"));
         co_await child(step, who).stop(std::chrono::milliseconds(static_cast<long>(1000 * opt_.time_scale)));
-        event(who, child(step, who).status()->to_string());
+        event(status(who, child(step, who).status()->to_string()));
         break;
       case Step::Kind::expect_output: co_await expect_output(step, who); break;
       case Step::Kind::expect_order: co_await expect_order(step); break;
@@ -1054,9 +1031,10 @@ class Run {
       case Step::Kind::send: {
         Peer& p = *co_await ready_peer(step, who);
         const std::size_t piece = step.slice > 0 ? step.slice : step.data.size();
-        event(who, "send " + std::to_string(step.data.size()) + " bytes " + visible(step.data.substr(0, 80)) +
-                       (step.data.size() > 80 ? "..." : "") +
-                       (step.slice > 0 ? " in writes of " + std::to_string(piece) + " bytes" : std::string()));
+        Event sent = data_event(who, EventKind::send, step.data.substr(0, 80));
+        sent.size = step.data.size();
+        sent.slice = step.slice;
+        event(std::move(sent));
         boost::system::error_code ignored;
         if (step.slice > 0) p.tcp.set_option(asio::ip::tcp::no_delay(true), ignored);  // one segment per write
         asio::steady_timer pause(io_);
@@ -1078,7 +1056,7 @@ class Run {
       case Step::Kind::sendto: {
         Peer& p = peer(step, who);
         const asio::ip::udp::endpoint to(asio::ip::make_address(step.endpoint.host), step.endpoint.port);
-        event(who, "sendto " + step.endpoint.to_string() + " " + visible(step.data));
+        event(data_event(who, EventKind::sendto, step.data, step.endpoint.to_string()));
         boost::system::error_code ec;
         p.udp.send_to(asio::buffer(step.data), to, 0, ec);
         if (ec) fail(step, Verdict::error, "sendto " + step.endpoint.to_string() + ": " + ec.message());
@@ -1099,7 +1077,7 @@ class Run {
       case Step::Kind::close_peer: {
         Peer& p = p_is_udp(step, who) ? peer(step, who) : *co_await ready_peer(step, who);
         boost::system::error_code ec;
-        event(who, step.reset ? "reset the connection" : "close");
+        event(status(who, step.reset ? "reset the connection" : "close"));
         if (p.is_udp) {
           p.udp.close(ec);
         } else if (step.reset) {
@@ -1119,7 +1097,7 @@ class Run {
         if (!ec) p->acceptor.listen(5, ec);
         if (ec)
           fail(step, Verdict::error, "socklab cannot listen on " + step.endpoint.to_string() + ": " + ec.message());
-        event(who, "listening on tcp " + step.endpoint.to_string());
+        event(data_event(who, EventKind::listen, "", step.endpoint.to_string()));
         Peer& ref = *p;
         peers_[who] = std::move(p);
         asio::co_spawn(io_, accept_one(ref, who), asio::detached);
@@ -1188,8 +1166,8 @@ class Run {
       case Step::Kind::reply: {
         Peer& p = peer(step, who);
         if (!p.last_from) fail(step, Verdict::error, who + " has received no datagram to reply to");
-        event(who, "reply to " + p.last_from->address().to_string() + ":" + std::to_string(p.last_from->port()) + " " +
-                       visible(step.data));
+        event(data_event(who, EventKind::reply, step.data,
+                         p.last_from->address().to_string() + ":" + std::to_string(p.last_from->port())));
         boost::system::error_code ec;
         p.udp.send_to(asio::buffer(step.data), *p.last_from, 0, ec);
         if (ec) fail(step, Verdict::error, "reply: " + ec.message());
@@ -1338,7 +1316,10 @@ class Run {
     }
     std::string shown;
     for (const auto& a : argv) shown += (shown.empty() ? "" : " ") + a;
-    event(who, "start (" + (step.role.empty() ? std::string("tool") : step.role) + "): " + shown);
+    Event started = note(who, shown);
+    started.kind = EventKind::start;
+    started.role = step.role;
+    event(std::move(started));
     try {
       if (!step.behind.empty()) behind_[who] = step.behind;
       roles_[who] = step.role;
@@ -1347,7 +1328,9 @@ class Run {
       children_[who] = std::make_unique<Child>(
           io_, argv, (step.kind == Step::Kind::run_tool ? folder_.tools : dir_).string(), sc_.limits,
           [this, who](const std::string& stream, std::string_view bytes) {
-            event(who, stream + " > " + visible(bytes));
+            Event out = data_event(who, EventKind::output, std::string(bytes));
+            out.stream = stream;
+            event(std::move(out));
             arrived(who + "." + stream, bytes.size());
           },
           step.behind.empty() ? -1 : far_.at(step.behind)->fd(), sandbox);
@@ -1407,7 +1390,7 @@ class Run {
     }
     for (const auto& name : step.actors) {
       const auto& s = *children_.at(name)->status();
-      event(name, s.to_string());
+      event(status(name, s.to_string()));
       final_status_[name] = s;
       if (step.killed_by != 0) {
         if (s.signal != step.killed_by) {
@@ -1519,7 +1502,7 @@ class Run {
   awaitable<void> connect(const Step& step, const std::string& who) {
     auto p = std::make_unique<Peer>(io_);
     const asio::ip::tcp::endpoint to(asio::ip::make_address(step.endpoint.host), step.endpoint.port);
-    event(who, "connect tcp " + step.endpoint.to_string());
+    event(status(who, "connect tcp " + step.endpoint.to_string()));
     p->connecting = true;
     Peer& ref = *p;
     peers_[who] = std::move(p);
@@ -1537,10 +1520,10 @@ class Run {
       p.connect_error = msg;
       p.closed = true;
       p.close_reason = "never opened";
-      event(who, msg);
+      event(status(who, msg));
       co_return;
     }
-    event(who, "connected from 127.0.0.1:" + std::to_string(p.tcp.local_endpoint().port()));
+    event(status(who, "connected from 127.0.0.1:" + std::to_string(p.tcp.local_endpoint().port())));
     co_await tcp_reader(p, who);
   }
 
@@ -1568,7 +1551,7 @@ class Run {
     for (;;) {
       auto [ec, n] = co_await p.tcp.async_read_some(asio::buffer(buf), asio::as_tuple(use_awaitable));
       if (n > 0) {
-        event(who, "recv " + visible(std::string_view(buf, n)));
+        event(data_event(who, EventKind::recv, std::string(buf, n)));
         if (p.in.size() < sc_.limits.output_cap) p.in.append(buf, n);
         if (p.all.size() < sc_.limits.output_cap) {
           p.all.append(buf, n);
@@ -1581,7 +1564,7 @@ class Run {
         if (shared_network() && ec == asio::error::eof) reset_connection(p.tcp);
         const bool by_us = ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor;
         if (!by_us) {
-          event(who, "connection " + p.close_reason);
+          event(status(who, "connection " + p.close_reason));
           closed_at_[who] = seq_;
         }
         ended_at_[who + ".received"] = by_us ? next_seq() : seq_;
@@ -1597,7 +1580,7 @@ class Run {
     p.accepted = true;
     boost::system::error_code ignored;
     const auto from = p.tcp.remote_endpoint(ignored);
-    event(who, "accepted a connection from " + from.address().to_string() + ":" + std::to_string(from.port()));
+    event(status(who, "accepted a connection from " + from.address().to_string() + ":" + std::to_string(from.port())));
     co_await tcp_reader(p, who);
   }
 
@@ -1608,8 +1591,8 @@ class Run {
       auto [ec, n] = co_await p.udp.async_receive_from(asio::buffer(buf), from, asio::as_tuple(use_awaitable));
       if (ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor) co_return;
       if (ec) continue;  // ICMP port unreachable from an earlier send: not a datagram
-      event(who, "recvfrom " + from.address().to_string() + ":" + std::to_string(from.port()) + " " +
-                     visible(std::string_view(buf.data(), n)));
+      event(data_event(who, EventKind::recvfrom, std::string(buf.data(), n),
+                       from.address().to_string() + ":" + std::to_string(from.port())));
       p.datagrams.emplace_back(buf.data(), n);
       p.all_datagrams.emplace_back(std::string(buf.data(), n), seq_);
       p.last_from = from;
@@ -1676,13 +1659,11 @@ class Run {
   std::map<std::string, std::string> received_;  // what each peer's last recv until took
   std::set<std::string> under_test_;             // actors running an --impl command
   Captures captures_;
-  static constexpr std::size_t kCaptureCap = 16u << 20;          // bytes of packets kept per capture
-  std::map<std::string, std::unique_ptr<Capture>> wires_;        // "wire", "wire.<link>": what each loopback carried
-  std::map<std::string, std::string> owners_;                    // "tcp:9999" -> the actor holding that port
-  std::vector<std::pair<std::string, std::uint64_t>> wire_log_;  // each segment as told, and its moment
-  std::string transcript_;                                       // the first part of the run's story (keep())
-  std::deque<std::string> tail_;                                 // its last lines, once the first part is full
-  std::size_t tail_bytes_ = 0, dropped_bytes_ = 0, dropped_events_ = 0;
+  static constexpr std::size_t kCaptureCap = 16u << 20;    // bytes of packets kept per capture
+  std::map<std::string, std::unique_ptr<Capture>> wires_;  // "wire", "wire.<link>": what each loopback carried
+  std::map<std::string, std::string> owners_;              // "tcp:9999" -> the actor holding that port
+  std::vector<std::pair<Event, std::uint64_t>> wire_log_;  // each segment, and its moment
+  Story story_{sc_.limits.output_cap};                     // every event of the run, typed
   std::uint64_t seed_ = 1;
   std::map<std::string, std::unique_ptr<NetNamespace>> far_;  // each link's far side
   std::map<std::string, std::unique_ptr<Link>> links_;

@@ -10,6 +10,7 @@
 #include "child.hpp"
 #include "sandbox.hpp"
 #include "scenario.hpp"
+#include "story.hpp"
 
 namespace socklab::harness {
 
@@ -53,7 +54,8 @@ struct Result {
   Verdict verdict = Verdict::error;
   std::string message;
   double duration_s = 0;
-  std::string transcript;
+  std::vector<Event> events;            // the run's story
+  std::string transcript;               // the story rendered (render_transcript(events))
   std::string transcript_path;          // the file it was written to, if any
   std::vector<std::string> kept_paths;  // files kept beside it (keep file: the browser's screenshot)
   std::string isolation;

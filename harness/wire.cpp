@@ -75,18 +75,21 @@ bool parse_frame(std::string_view frame, Segment& out) {
   return true;
 }
 
-std::string describe(const Segment& s) {
-  std::string out;
-  auto add = [&](const std::string& w) { out += (out.empty() ? "" : " ") + w; };
-  if (s.syn) add(s.ack ? "SYN-ACK" : "SYN");
-  if (s.rst) add("RST");
-  if (!s.payload.empty() || !s.tcp) {
-    const std::string shown = s.payload.size() <= 60 ? visible(s.payload) : visible(s.payload.substr(0, 60)) + "...";
-    add(shown + " (" + std::to_string(s.payload.size()) + (s.payload.size() == 1 ? " byte)" : " bytes)"));
-  }
-  if (s.fin) add("FIN");
-  return out;
+Event segment_event(const Segment& s) {
+  constexpr std::size_t kKept = 200;  // of each segment's bytes, in the story (the pcap has them all)
+  Event e;
+  e.kind = EventKind::segment;
+  e.tcp = s.tcp;
+  e.syn = s.syn;
+  e.ack = s.ack;
+  e.fin = s.fin;
+  e.rst = s.rst;
+  e.size = s.payload.size();
+  e.bytes = s.payload.substr(0, kKept);
+  return e;
 }
+
+std::string describe(const Segment& s) { return describe_segment(segment_event(s)); }
 
 Capture::Capture(boost::asio::io_context& io, const NetNamespace* ns, std::function<void(const Segment&)> on_segment,
                  std::size_t cap)

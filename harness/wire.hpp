@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "story.hpp"
+
 namespace socklab::harness {
 
 class NetNamespace;
@@ -26,6 +28,9 @@ struct Segment {
 /// Parses an Ethernet frame (as loopback carries it) into a segment; false when it is no TCP or UDP over
 /// IPv4 or IPv6.
 bool parse_frame(std::string_view frame, Segment& out);
+
+/// The segment as an event of the run's story (its ends' actors left for the caller to name).
+Event segment_event(const Segment& s);
 
 /// What a segment says, for the transcript: `SYN`, `SYN-ACK`, `"Welcome!" (8 bytes)`, `FIN`, `RST`, with
 /// what its flags add; "" for a pure ACK (folded: the pcap has it).

@@ -35,7 +35,7 @@ struct UdpBench {
     spec.port = probe.local_endpoint().port();
     probe.close();
     link = std::make_unique<Link>(io, spec, 1, nullptr, server.local_endpoint().port(),
-                                  [this](const std::string&, const std::string& what) { events.push_back(what); });
+                                  [this](const Event& e) { events.push_back(render(e)); });
     link->start();
     serve();
   }
@@ -131,7 +131,7 @@ struct TcpBench {
     probe.close();
     spec.tcp = std::move(faults);
     link = std::make_unique<Link>(io, spec, 1, nullptr, acceptor.local_endpoint().port(),
-                                  [this](const std::string&, const std::string& what) { events.push_back(what); });
+                                  [this](const Event& e) { events.push_back(render(e)); });
     link->start();
     acceptor.async_accept([this](boost::system::error_code ec, tcp::socket s) {
       if (ec) return;

@@ -1,0 +1,152 @@
+#include "story.hpp"
+
+#include <fmt/format.h>
+
+#include "matcher.hpp"
+
+namespace socklab::harness {
+
+bool plays_server(const std::string& role) {
+  constexpr std::string_view kServer = ".server";
+  return role.size() > kServer.size() && role.compare(role.size() - kServer.size(), kServer.size(), kServer) == 0;
+}
+
+Event note(std::string actor, std::string text) {
+  Event e;
+  e.actor = std::move(actor);
+  e.text = std::move(text);
+  return e;
+}
+
+Event status(std::string actor, std::string text) {
+  Event e = note(std::move(actor), std::move(text));
+  e.kind = EventKind::status;
+  return e;
+}
+
+std::string describe_segment(const Event& e) {
+  std::string out;
+  auto add = [&](const std::string& w) { out += (out.empty() ? "" : " ") + w; };
+  if (e.syn) add(e.ack ? "SYN-ACK" : "SYN");
+  if (e.rst) add("RST");
+  if (e.size > 0 || !e.tcp) {
+    const std::string shown = e.size <= 60 ? visible(e.bytes) : visible(e.bytes.substr(0, 60)) + "...";
+    add(fmt::format("{} ({} {})", shown, e.size, e.size == 1 ? "byte" : "bytes"));
+  }
+  if (e.fin) add("FIN");
+  return out;
+}
+
+std::string render(const Event& e) {
+  switch (e.kind) {
+    case EventKind::note:
+    case EventKind::status:
+    case EventKind::link: return e.text;
+    case EventKind::start: return fmt::format("start ({}): {}", e.role.empty() ? "tool" : e.role, e.text);
+    case EventKind::output: return fmt::format("{} > {}", e.stream, visible(e.bytes));
+    case EventKind::input: return "stdin < " + visible(e.bytes);
+    case EventKind::listen: return "listening on tcp " + e.address;
+    case EventKind::send:
+      return fmt::format("send {} bytes {}{}{}", e.size, visible(e.bytes), e.size > e.bytes.size() ? "..." : "",
+                         e.slice > 0 ? fmt::format(" in writes of {} bytes", e.slice) : std::string());
+    case EventKind::sendto: return fmt::format("sendto {} {}", e.address, visible(e.bytes));
+    case EventKind::reply: return fmt::format("reply to {} {}", e.address, visible(e.bytes));
+    case EventKind::recv: return "recv " + visible(e.bytes);
+    case EventKind::recvfrom: return fmt::format("recvfrom {} {}", e.address, visible(e.bytes));
+    case EventKind::segment: return fmt::format("{} → {} {}{}", e.from, e.to, e.tcp ? "" : "udp ", describe_segment(e));
+  }
+  return e.text;
+}
+
+std::string render_line(const Event& e) {
+  if (e.actor.empty()) return e.text + "\n";  // the story's own marker: no time, no actor
+  return fmt::format("[{:8.3f}] {} {}\n", e.t, e.actor, render(e));
+}
+
+std::string render_transcript(const std::vector<Event>& events) {
+  std::string out;
+  for (const auto& e : events) out += render_line(e);
+  return out;
+}
+
+nlohmann::json to_json(const Event& e) {
+  nlohmann::json j = {{"t", e.t}, {"actor", e.actor}, {"kind", static_cast<int>(e.kind)}};
+  auto put = [&](const char* key, const std::string& v) {
+    if (!v.empty()) j[key] = v;
+  };
+  put("text", e.text);
+  put("bytes", e.bytes);
+  put("stream", e.stream);
+  put("role", e.role);
+  put("address", e.address);
+  put("from", e.from);
+  put("to", e.to);
+  if (e.size != 0) j["size"] = e.size;
+  if (e.slice != 0) j["slice"] = e.slice;
+  if (e.kind == EventKind::link) j["link"] = {static_cast<int>(e.act), e.client, e.reply_way};
+  if (e.kind == EventKind::segment) j["flags"] = {e.tcp, e.syn, e.ack, e.fin, e.rst};
+  return j;
+}
+
+Event event_from_json(const nlohmann::json& j) {
+  Event e;
+  e.t = j.at("t");
+  e.actor = j.at("actor");
+  e.kind = static_cast<EventKind>(j.at("kind").get<int>());
+  auto get = [&](const char* key, std::string& v) { v = j.value(key, std::string()); };
+  get("text", e.text);
+  get("bytes", e.bytes);
+  get("stream", e.stream);
+  get("role", e.role);
+  get("address", e.address);
+  get("from", e.from);
+  get("to", e.to);
+  e.size = j.value("size", std::size_t{0});
+  e.slice = j.value("slice", std::size_t{0});
+  if (const auto it = j.find("link"); it != j.end()) {
+    e.act = static_cast<LinkAct>(it->at(0).get<int>());
+    e.client = it->at(1);
+    e.reply_way = it->at(2);
+  }
+  if (const auto it = j.find("flags"); it != j.end()) {
+    e.tcp = it->at(0);
+    e.syn = it->at(1);
+    e.ack = it->at(2);
+    e.fin = it->at(3);
+    e.rst = it->at(4);
+  }
+  return e;
+}
+
+void Story::add(Event e) {
+  const std::size_t bytes = render_line(e).size();
+  if (head_bytes_ + bytes <= cap_ - cap_ / 4 && tail_.empty()) {
+    head_bytes_ += bytes;
+    head_.push_back(std::move(e));
+    return;
+  }
+  tail_bytes_ += bytes;
+  tail_.push_back(std::move(e));
+  tail_sizes_.push_back(bytes);
+  while (tail_bytes_ > cap_ / 4 && !tail_.empty()) {
+    tail_bytes_ -= tail_sizes_.front();
+    dropped_bytes_ += tail_sizes_.front();
+    ++dropped_events_;
+    tail_.pop_front();
+    tail_sizes_.pop_front();
+  }
+}
+
+std::vector<Event> Story::events() const {
+  std::vector<Event> out = head_;
+  if (dropped_events_ > 0) {
+    out.push_back(note(
+        "", fmt::format("[transcript truncated: {} events ({} bytes) not kept]", dropped_events_, dropped_bytes_)));
+  }
+  out.insert(out.end(), tail_.begin(), tail_.end());
+  return out;
+}
+
+std::string Story::text() const { return render_transcript(events()); }
+
+}  // namespace socklab::harness
