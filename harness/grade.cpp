@@ -22,6 +22,7 @@
 
 #include "child.hpp"
 #include "isolation.hpp"
+#include "junit.hpp"
 #include "matcher.hpp"
 #include "pool.hpp"
 
@@ -71,8 +72,8 @@ std::vector<std::string> split_command(const std::string& s) {
 }
 
 std::string tutorial_stem(const std::string& role) {
-  const auto dot = role.find('.');
-  return role.substr(dot + 1) + role.substr(2, dot - 2);  // ex4.server -> server4
+  const Role* r = find_role(role);
+  return r != nullptr ? r->stem : role;
 }
 
 std::string format_points(double v) {
@@ -777,37 +778,15 @@ std::string markup_escape(std::string_view s) {
 }
 
 std::string grade_junit(const std::vector<SubmissionScore>& scores) {
-  const auto esc = markup_escape;
-  std::ostringstream o;
-  o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"socklab grade\">\n";
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"socklab grade\">\n";
   for (const auto& s : scores) {
-    int tests = 0, failures = 0, skipped = 0;
+    std::vector<JUnitCase> cases;
     for (const auto& r : s.roles) {
-      for (const auto& ss : r.scenarios) {
-        ++tests;
-        failures += ss.result.verdict != Verdict::pass && ss.result.verdict != Verdict::skip;
-        skipped += ss.result.verdict == Verdict::skip;
-      }
+      for (const auto& ss : r.scenarios) cases.push_back({s.submission.name + "." + r.role, &ss.result});
     }
-    o << "  <testsuite name=\"" << esc(s.submission.name) << "\" tests=\"" << tests << "\" failures=\"" << failures
-      << "\" skipped=\"" << skipped << "\">\n";
-    for (const auto& r : s.roles) {
-      for (const auto& ss : r.scenarios) {
-        o << "    <testcase classname=\"" << esc(s.submission.name + "." + r.role) << "\" name=\""
-          << esc(ss.result.scenario) << "\" time=\"" << ss.result.duration_s
-          << "\"><properties><property name=\"seed\" value=\"" << ss.result.seed << "\"/></properties>";
-        if (ss.result.verdict == Verdict::skip) {
-          o << "<skipped message=\"" << esc(ss.result.message) << "\"/>";
-        } else if (ss.result.verdict != Verdict::pass) {
-          o << "<failure message=\"" << to_string(ss.result.verdict) << "\">" << esc(ss.result.message) << "</failure>";
-        }
-        o << "</testcase>\n";
-      }
-    }
-    o << "  </testsuite>\n";
+    out += junit_suite(s.submission.name, cases, false);
   }
-  o << "</testsuites>\n";
-  return o.str();
+  return out + "</testsuites>\n";
 }
 
 }  // namespace socklab::harness

@@ -90,8 +90,6 @@ Advice make(const std::string& id, Lang lang) {
   return {id, id};
 }
 
-bool has(const std::string& text, const char* needle) { return text.find(needle) != std::string::npos; }
-
 bool valid_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const int len = py::utf8_sequence_length(s, i);
@@ -106,31 +104,24 @@ bool valid_utf8(std::string_view s) {
 std::vector<Advice> advice_for(const Result& r, Lang lang) {
   std::vector<Advice> out;
   if (r.verdict == Verdict::pass || r.verdict == Verdict::skip) return out;
-  const std::string& m = r.message;
-  auto add = [&](const char* id) {
-    if (std::none_of(out.begin(), out.end(), [&](const Advice& a) { return a.id == id; }))
-      out.push_back(make(id, lang));
-  };
-  if (has(m, "Missing parentheses in call to 'print'") || has(m, "raw_input") ||
-      (has(m, "SyntaxError") && has(m, "print \""))) {
-    add("python2");
-  }
-  if (has(m, "Non-UTF-8 code") || has(m, "SyntaxError: (unicode error)")) add("not-utf8");
-  if (has(m, "block-buffered")) add("block-buffered");
-  // A refusal after the server died (its traceback is in the message) is the crash's story, not the port's.
-  if (has(m, "nothing listens on") || has(m, "is the client using the right address") ||
-      ((has(m, "connection was refused") || has(m, "; none came")) && !has(m, "Traceback") && !has(m, "ended: killed")))
+  auto shows = [&](Fact f) { return std::find(r.facts.begin(), r.facts.end(), f) != r.facts.end(); };
+  auto add = [&](const char* id) { out.push_back(make(id, lang)); };
+  if (shows(Fact::python2)) add("python2");
+  if (shows(Fact::not_utf8)) add("not-utf8");
+  if (shows(Fact::block_buffered)) add("block-buffered");
+  // A refusal after the server died (its traceback or its signal is in the story) is the crash's story,
+  // not the port's.
+  if (shows(Fact::nothing_listens) || shows(Fact::no_client_came) ||
+      ((shows(Fact::refused) || shows(Fact::no_datagram)) && !shows(Fact::crashed)))
     add("wrong-port");
-  if (has(m, "differs only in spaces")) add("hello-space");
-  if (has(m, "must send b'Welcome!' first") || (has(m, "Expected: \"Welcome!\"") && !has(m, "Actual:   \"W\"")))
-    add("missing-banner");
-  if (has(m, "served one after another")) add("serial-server");
-  if (has(m, "UDP does not resend")) add("hang-after-loss");
-  if (has(m, "not an answer to the message just sent")) add("stale-reply");
-  if (has(m, "one recv") || has(m, "TCP is a byte stream")) add("one-recv");
-  if (has(m, "starts with the HTTP header")) add("header-in-file");
-  if (has(m, "waited for the prompt") || has(m, "before showing the prompt") || has(m, "show the prompt"))
-    add("no-prompt");
+  if (shows(Fact::spaces_differ)) add("hello-space");
+  if (shows(Fact::missing_banner)) add("missing-banner");
+  if (shows(Fact::served_serially)) add("serial-server");
+  if (shows(Fact::waited_after_loss)) add("hang-after-loss");
+  if (shows(Fact::took_stale_reply)) add("stale-reply");
+  if (shows(Fact::cut_by_one_recv)) add("one-recv");
+  if (shows(Fact::header_in_file)) add("header-in-file");
+  if (shows(Fact::no_prompt)) add("no-prompt");
   return out;
 }
 

@@ -13,6 +13,7 @@
 
 #include "grade.hpp"
 #include "matcher.hpp"
+#include "roles.hpp"
 
 namespace socklab::harness {
 namespace {

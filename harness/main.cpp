@@ -21,6 +21,7 @@
 #include "files.hpp"
 #include "grade.hpp"
 #include "isolation.hpp"
+#include "junit.hpp"
 #include "pool.hpp"
 #include "runner.hpp"
 #include "scenario.hpp"
@@ -62,29 +63,9 @@ std::vector<fs::path> scenario_files(const fs::path& dir) {
 }
 
 void write_junit(const std::string& path, const std::vector<Result>& results) {
-  std::ostringstream f;
-  int failures = 0, errors = 0, skipped = 0;
-  for (const auto& r : results) {
-    failures += r.verdict == Verdict::fail || r.verdict == Verdict::timeout || r.verdict == Verdict::crash;
-    errors += r.verdict == Verdict::error;
-    skipped += r.verdict == Verdict::skip;
-  }
-  f << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"socklab\" tests=\"" << results.size()
-    << "\" failures=\"" << failures << "\" errors=\"" << errors << "\" skipped=\"" << skipped << "\">\n";
-  for (const auto& r : results) {
-    f << "  <testcase classname=\"" << markup_escape(r.role) << "\" name=\"" << markup_escape(r.scenario)
-      << "\" time=\"" << r.duration_s << "\">\n";
-    f << "    <properties><property name=\"seed\" value=\"" << r.seed << "\"/><property name=\"isolation\" value=\""
-      << markup_escape(r.isolation) << "\"/></properties>\n";
-    if (r.verdict == Verdict::skip) f << "    <skipped message=\"" << markup_escape(r.message) << "\"/>\n";
-    if (r.verdict == Verdict::error) f << "    <error message=\"error\">" << markup_escape(r.message) << "</error>\n";
-    if (r.verdict == Verdict::fail || r.verdict == Verdict::timeout || r.verdict == Verdict::crash) {
-      f << "    <failure message=\"" << to_string(r.verdict) << "\">" << markup_escape(r.message) << "</failure>\n";
-    }
-    f << "    <system-out>" << markup_escape(r.transcript) << "</system-out>\n  </testcase>\n";
-  }
-  f << "</testsuite>\n";
-  write_file_atomically(path, f.str());
+  std::vector<JUnitCase> cases;
+  for (const auto& r : results) cases.push_back({r.role, &r});
+  write_file_atomically(path, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + junit_suite("socklab", cases, true));
 }
 
 struct Loaded {

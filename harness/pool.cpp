@@ -16,11 +16,14 @@ namespace socklab::harness {
 json to_json(const Result& r) {
   json events = json::array();
   for (const auto& e : r.events) events.push_back(to_json(e));
+  json facts = json::array();
+  for (const Fact f : r.facts) facts.push_back(to_string(f));
   return {{"scenario", r.scenario},
           {"role", r.role},
           {"tags", r.tags},
           {"verdict", to_string(r.verdict)},
           {"message", r.message},
+          {"facts", std::move(facts)},
           {"duration_s", r.duration_s},
           {"points", r.points},
           {"isolation", r.isolation},
@@ -42,6 +45,9 @@ Result result_from_json(const json& j) {
     if (v == to_string(candidate)) r.verdict = candidate;
   }
   r.message = j.at("message");
+  for (const auto& f : j.value("facts", json::array())) {
+    if (const auto fact = fact_named(f.get<std::string>())) r.facts.push_back(*fact);
+  }
   r.duration_s = j.at("duration_s");
   r.points = j.at("points");
   r.isolation = j.at("isolation");

@@ -18,6 +18,7 @@
 #include "link.hpp"
 #include "matcher.hpp"
 #include "proc_net.hpp"
+#include "roles.hpp"
 #include "socket.hpp"
 #include "wire.hpp"
 
@@ -41,15 +42,10 @@ const char* to_string(Verdict v) {
 }
 
 std::string reference_program(const std::string& role, const std::vector<std::string>& dirs) {
-  static const std::map<std::string, std::string> names = {
-      {"ex1.server", "ex1_http_server"},     {"ex2.client", "ex2_http_client"},  {"ex3.server", "ex3_chat_server"},
-      {"ex3.client", "ex3_chat_client"},     {"ex4.server", "ex4_hello_server"}, {"ex4.client", "ex4_hello_client"},
-      {"ex5.server", "ex5_echo_server"},     {"ex5.client", "ex5_echo_client"},  {"ex6.server", "ex6_factorial_server"},
-      {"ex6.client", "ex6_factorial_client"}};
-  const auto it = names.find(role);
-  if (it == names.end()) return "";
+  const Role* r = find_role(role);
+  if (r == nullptr) return "";
   for (const auto& d : dirs) {
-    const auto p = std::filesystem::path(d) / it->second;
+    const auto p = std::filesystem::path(d) / r->reference;
     if (::access(p.c_str(), X_OK) == 0) return p.string();
   }
   return "";
@@ -59,10 +55,9 @@ namespace {
 
 // Where the tutorial's program for `role` listens or connects.
 Endpoint tutorial_address(const std::string& role) {
-  if (role.rfind("ex1.", 0) == 0) return {"127.0.0.1", 12345};
-  if (role.rfind("ex2.", 0) == 0) return {"www.baidu.com.cn", 80};
-  if (role.rfind("ex3.", 0) == 0) return {socklab::gethostname(), 8888};
-  return {"127.0.0.1", 9999};
+  const Role* r = find_role(role);
+  if (r == nullptr) return {"127.0.0.1", 9999};
+  return {*r->host != '\0' ? std::string(r->host) : socklab::gethostname(), r->port};
 }
 
 std::string read_file(const std::string& path) {
@@ -139,8 +134,11 @@ struct Peer {
 
 // A step that did not hold: the verdict and what to say.
 struct StepFailure {
+  StepFailure(Verdict v, std::string m, std::vector<Fact> f = {})
+      : verdict(v), message(std::move(m)), facts(std::move(f)) {}
   Verdict verdict;
   std::string message;
+  std::vector<Fact> facts;  // what the failure shows about the program (advice is chosen from them)
 };
 
 // The scenario's folder: <tmp>/socklab-XXXXXX/ (root's, 0711) holding work/, the run's folder (a copy
@@ -272,6 +270,7 @@ class Run {
 
     r.verdict = failure_ ? failure_->verdict : Verdict::pass;
     r.message = failure_ ? failure_->message : "";
+    if (failure_) r.facts = failure_->facts;
     if (!failure_) {
       for (const auto& [name, status] : final_status_) {
         if (status.signal != 0 && !status.sent_by_harness && !expected_kill(name, status.signal)) {
@@ -348,7 +347,7 @@ class Run {
 
   // What the links did, when a step fails with faults fired: the faults, and a hint when the failure
   // is what a fault shows (waiting for ever after a loss; taking a duplicate or a late reply for a new one).
-  [[nodiscard]] std::string network_story(Verdict v, const std::optional<std::string>& actual_line = {}) const {
+  [[nodiscard]] std::string network_story(Verdict v, const std::optional<std::string>& actual_line = {}) {
     std::string out, facts;
     const Link::Fired* lost = nullptr;
     const Link::Fired* extra = nullptr;
@@ -377,16 +376,18 @@ class Run {
     for (const auto& name : under_test_) {
       const auto it = children_.find(name);
       const auto role = roles_.find(name);
-      const bool client = role != roles_.end() && role->second.ends_with(".client");
+      const bool client = role != roles_.end() && !role->second.empty() && !plays_server(role->second);
       if (it != children_.end() && !it->second->status() && client) waiting = name;
     }
     if (extra != nullptr) {
+      noted(Fact::took_stale_reply);
       out += "hint: " + preview(extra->payload) + " is " +
              (extra->what == "duplicated" ? "the second copy of " : "a late copy of ") +
              std::string(to_string(extra->dir)) + " #" + std::to_string(extra->index) +
              ", not an answer to the message just sent: UDP can deliver a datagram twice or late, so check "
              "that a reply answers the request you sent and skip it if not\n";
     } else if (v == Verdict::timeout && lost != nullptr && !waiting.empty()) {
+      noted(Fact::waited_after_loss);
       out += "hint: " + waiting + " waited in recv after the link " + lost->what + " " + to_string(lost->dir) + " #" +
              std::to_string(lost->index) + " " + preview(lost->payload) +
              "; UDP does not resend a lost datagram: use settimeout() and send the request again when no reply comes\n";
@@ -646,7 +647,10 @@ class Run {
                              " in the middle of their conversations at once (past " + visible(step.from) +
                              ", not yet at " + visible(step.to) + ")";
     if (!decided) fail(step, Verdict::timeout, "expected " + what + "; not decided " + guard_text(step));
-    if (middle + waiting + lost >= k) {  // a conversation broke off: what it printed is the better story
+    // A conversation broke off: what it printed is the better story — unless no two were ever in the
+    // middle at once while one was, which says the server served them one after another whatever else
+    // went wrong.
+    if (middle + waiting + lost >= k && best != 1) {
       std::string msg = "expected " + what + "; these ended before " + visible(step.from) + ":";
       for (std::size_t i = 0; i < n; ++i) {
         if (broken[i]) msg += " " + step.actors[i];
@@ -681,6 +685,7 @@ class Run {
              (began[late] ? " (at " + time_of(began[late]->first) + ")" : std::string(" (not yet)"));
     }
     if (best <= 1) {
+      noted(Fact::served_serially);
       msg +=
           "\nthe clients were served one after another, not at the same time (serve each connection in its own "
           "thread)";
@@ -887,7 +892,14 @@ class Run {
     }
     if (text.find("the network (socklab's link") == std::string::npos) text += network_story(v);
     if (!step.hint.empty()) text += "hint: " + step.hint + "\n";
-    return StepFailure{v, text};
+    return StepFailure{v, text, facts_of(step)};
+  }
+
+  void noted(Fact f) { noted_.insert(f); }
+  // The facts the current step's failure has shown, its scenario's own among them.
+  std::vector<Fact> facts_of(const Step& step) {
+    if (step.hint_fact) noted(*step.hint_fact);
+    return {noted_.begin(), noted_.end()};
   }
 
   Child& child(const Step& step, const std::string& name) {
@@ -908,6 +920,8 @@ class Run {
     const Child& c = *children_.at(name);
     std::string s;
     if (c.status()) s += name + " ended: " + c.status()->to_string() + "\n";
+    if (c.status() && c.status()->signal != 0) noted(Fact::crashed);
+    for (const Fact f : facts_in_stderr(c.err())) noted(f);
     if (!c.err().empty())
       s += name + " stderr (last lines): " + visible(c.err().substr(c.err().size() > 600 ? c.err().size() - 600 : 0)) +
            "\n";
@@ -952,7 +966,8 @@ class Run {
   awaitable<void> run_step(const Step& step) {
     const std::string& who = step.actors.empty() ? std::string("harness") : step.actors[0];
     if (std::any_of(step.actors.begin(), step.actors.end(), [&](const std::string& a) { return absent_.count(a); }))
-      co_return;  // a helper that is not installed here: its steps are left out (said when it was to start)
+      co_return;     // a helper that is not installed here: its steps are left out (said when it was to start)
+    noted_.clear();  // what an earlier step's messages showed is not this step's story
     switch (step.kind) {
       case Step::Kind::start: co_await start(step, who); break;
       case Step::Kind::listening: {
@@ -965,6 +980,7 @@ class Run {
           event(status(who, "ready: " + step.proto + " " + step.endpoint.to_string()));
           break;
         }
+        noted(Fact::nothing_listens);
         std::string msg = "nothing listens on " + step.proto + " " + step.endpoint.to_string();
         const std::string others = bound_summary(step.proto, side);
         if (!others.empty()) msg += "; the server listens on " + others + " (check the address and port it binds)";
@@ -981,11 +997,14 @@ class Run {
                              deadline_for(step));
           const auto at = c.out().find(*step.prompt, seen);
           if (!ok || at == std::string::npos) {
+            noted(Fact::no_prompt);
             if (c.status()) {  // it ended before prompting: its exit and stderr are the story, not the prompt
-              throw StepFailure{Verdict::fail, step.where.to_string() + ": error: " + who +
-                                                   " ended before showing the prompt " + visible(*step.prompt) +
-                                                   "; it printed " + visible(c.out().substr(seen)) + "\n" +
-                                                   program_tail(who)};
+              const std::string told = program_tail(who);
+              throw StepFailure{Verdict::fail,
+                                step.where.to_string() + ": error: " + who + " ended before showing the prompt " +
+                                    visible(*step.prompt) + "; it printed " + visible(c.out().substr(seen)) + "\n" +
+                                    told,
+                                facts_of(step)};
             }
             fail(step, ok ? Verdict::fail : Verdict::timeout,
                  "waited for the prompt " + visible(*step.prompt) + " on " + who + "'s stdout; it printed " +
@@ -1111,6 +1130,7 @@ class Run {
         };
         co_await until([&] { return p.accepted || all_ended(); }, deadline_for(step));
         if (!p.accepted) {
+          noted(Fact::no_client_came);
           std::string msg = "no client connected to " + who + " (is the client using the right address and port?)\n";
           for (const auto& [name, c] : children_) {
             if (c->status()) msg += program_tail(name);
@@ -1139,7 +1159,7 @@ class Run {
         const auto m = match_groups(step.patterns, complete_lines(received_[who], true), 0, true, trial);
         if (m.status != MatchResult::Status::matched) {
           fail(step, Verdict::fail,
-               "what " + who + " received does not match\n" + describe_mismatch(*m.failed, m.actual, trial) +
+               "what " + who + " received does not match\n" + mismatch(*m.failed, m.actual, trial) +
                    "received: " + visible(received_[who]));
         }
         captures_ = trial;
@@ -1204,8 +1224,9 @@ class Run {
   // socklab's peers answer a close with a reset.
   [[nodiscard]] bool shared_network() const { return opt_.isolation.rfind("none", 0) == 0; }
 
-  static std::string hint_buffered(const Child& c) {
+  std::string hint_buffered(const Child& c) {
     if (c.status()) return "";  // it ended: its exit and stderr say more than a guess
+    noted(Fact::block_buffered);
     return "\nhint: nothing new came on stdout. If the program printed and is waiting, its output is block-buffered "
            "(stdout is a pipe here, not a terminal): flush after each print (print(..., flush=True)) or run python3 "
            "-u.";
@@ -1261,12 +1282,14 @@ class Run {
     std::copy_if(step.data.begin(), step.data.end(), std::back_inserter(ascii_only),
                  [](char c) { return static_cast<unsigned char>(c) < 0x80; });
     if (got.rfind("HTTP/", 0) == 0) {
+      noted(Fact::header_in_file);
       msg += "\nhint: the file starts with the HTTP header: save only what follows the blank line";
     } else if (!got.empty() && got == ascii_only && ascii_only.size() < step.data.size()) {
       msg +=
           "\nhint: every byte of 0x80 or more is gone: write the body as bytes (open(name, 'wb')), without "
           "decoding it";
     } else if (got.size() < step.data.size() && step.data.compare(0, got.size(), got) == 0) {
+      noted(Fact::cut_by_one_recv);
       msg += "\nhint: only the first " + std::to_string(got.size()) +
              " bytes were saved: one recv(1024) is not the "
              "whole page; call recv until it returns b'' (the server closed), then join the pieces";
@@ -1441,7 +1464,7 @@ class Run {
     }
     std::string msg;
     if (m.failed) {
-      msg = describe_mismatch(*m.failed, m.actual, trial);
+      msg = mismatch(*m.failed, m.actual, trial);
       msg += m.failed->where.to_string() + ": note: expected line\n";
       msg += who + " " + step.stream + ":" + std::to_string(m.actual_index + 1) + ": note: scanning from here\n";
       if (m.actual && m.failed->kind == PatternLine::Kind::exact) msg += hint_for_line(m.failed->text, *m.actual);
@@ -1484,15 +1507,24 @@ class Run {
   }
 
   // A sentence of advice where a mismatch is a known mistake.
-  static std::string hint_for_line(const std::string& expected, const std::string& actual) {
+  // describe_mismatch, noting what the mismatch shows: a banner expected first and not there (a line cut
+  // short to its "W" is one recv's story instead).
+  std::string mismatch(const PatternLine& expected, const std::optional<std::string>& actual, const Captures& c) {
+    if (expected.text == "Welcome!" && actual != "W") noted(Fact::missing_banner);
+    return describe_mismatch(expected, actual, c);
+  }
+
+  std::string hint_for_line(const std::string& expected, const std::string& actual) {
     auto strip = [](std::string s) {
       s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
       return s;
     };
     if (expected != actual && strip(expected) == strip(actual)) {
+      noted(Fact::spaces_differ);
       return "hint: the text differs only in spaces: print exactly what the tutorial prints (no space after ',')\n";
     }
-    if (expected == "Welcome!") return "hint: the server must send b'Welcome!' first, as soon as it accepts\n";
+    if (expected == "Welcome!" && !(actual.size() < expected.size() && expected.rfind(actual, 0) == 0))
+      return "hint: the server must send b'Welcome!' first, as soon as it accepts\n";
     if (actual + "\r" == expected) return "hint: the tutorial's line ends in \\r\\n: print('...\\r\\n') prints both\n";
     return "";
   }
@@ -1620,7 +1652,7 @@ class Run {
     }
     PatternLine expected{PatternLine::Kind::exact, step.data, step.where};
     std::string msg = "expected " + who + " to receive the bytes below\n" +
-                      describe_mismatch(expected, p.in.empty() && p.closed ? std::nullopt : std::optional(p.in), {});
+                      mismatch(expected, p.in.empty() && p.closed ? std::nullopt : std::optional(p.in), {});
     if (p.closed) msg += "(the connection was " + p.close_reason + ")\n";
     if (!p.in.empty()) msg += hint_for_line(step.data, p.in);
     fail(step, ok ? Verdict::fail : Verdict::timeout, msg);
@@ -1631,6 +1663,7 @@ class Run {
     const auto began = clock_type::now();
     const bool ok = co_await until([&] { return !p.datagrams.empty(); }, deadline_for(step));
     if (!ok) {
+      noted(Fact::no_datagram);
       fail(step, Verdict::timeout,
            "expected a datagram" + (step.any_data ? std::string() : " " + visible(step.data)) + "; none came");
     }
@@ -1639,7 +1672,7 @@ class Run {
     if (!step.any_data && got != step.data) {
       PatternLine expected{PatternLine::Kind::exact, step.data, step.where};
       fail(step, Verdict::fail,
-           "expected the datagram below\n" + describe_mismatch(expected, got, {}) + hint_for_line(step.data, got));
+           "expected the datagram below\n" + mismatch(expected, got, {}) + hint_for_line(step.data, got));
     }
     check_not_before(step, began, "the datagram");
   }
@@ -1664,6 +1697,7 @@ class Run {
   std::map<std::string, std::string> owners_;              // "tcp:9999" -> the actor holding that port
   std::vector<std::pair<Event, std::uint64_t>> wire_log_;  // each segment, and its moment
   Story story_{sc_.limits.output_cap};                     // every event of the run, typed
+  std::set<Fact> noted_;                                   // what the step's failure shows so far
   std::uint64_t seed_ = 1;
   std::map<std::string, std::unique_ptr<NetNamespace>> far_;  // each link's far side
   std::map<std::string, std::unique_ptr<Link>> links_;

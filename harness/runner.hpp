@@ -53,6 +53,7 @@ struct Result {
   int points = 0;
   Verdict verdict = Verdict::error;
   std::string message;
+  std::vector<Fact> facts;  // what a failure showed about the program: the advice is chosen from them
   double duration_s = 0;
   std::vector<Event> events;            // the run's story
   std::string transcript;               // the story rendered (render_transcript(events))

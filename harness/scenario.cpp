@@ -35,12 +35,6 @@ bool Scenario::involves(std::string_view role) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
 
-const std::vector<std::string>& known_roles() {
-  static const std::vector<std::string> roles = {"ex1.server", "ex2.client", "ex3.server", "ex3.client", "ex4.server",
-                                                 "ex4.client", "ex5.server", "ex5.client", "ex6.server", "ex6.client"};
-  return roles;
-}
-
 const std::vector<std::string>& known_tags() {
   static const std::vector<std::string> tags = {"core", "robustness", "transcript"};
   return tags;
@@ -469,9 +463,7 @@ class ScenarioParser {
         if (std::find(roles.begin(), roles.end(), role) == roles.end()) {
           Location at = where;
           at.col = t->col;
-          throw ParseError(at, "unknown role '" + role +
-                                   "' (roles: ex1.server ex2.client ex3.server ex3.client "
-                                   "ex4.server ex4.client ex5.server ex5.client ex6.server ex6.client)");
+          throw ParseError(at, "unknown role '" + role + "' (roles: " + role_list() + ")");
         }
         scenario_.roles.push_back(role);
       }
@@ -482,7 +474,17 @@ class ScenarioParser {
       while (!p.done()) scenario_.tags.push_back(p.word("a tag"));
       return;
     }
-    if (d == "hint") {
+    if (d == "hint") {  // hint [FACT] "TEXT": the text for the student, and the known mistake it names
+      pending_fact_.reset();
+      if (const Token* t = p.peek(); t != nullptr && !t->quoted) {
+        pending_fact_ = fact_named(t->text);
+        if (!pending_fact_) {
+          std::string known;
+          for (const Fact f : all_facts()) known += std::string(known.empty() ? "" : " ") + to_string(f);
+          p.fail("unknown fact '" + t->text + "' (facts: " + known + ")");
+        }
+        p.word("a fact");
+      }
       pending_hint_ = p.quoted("the advice to give when the next step fails");
       p.end();
       return;
@@ -750,6 +752,7 @@ class ScenarioParser {
     }
     p.end();
     step.hint = std::exchange(pending_hint_, {});
+    step.hint_fact = std::exchange(pending_fact_, std::nullopt);
     scenario_.steps.push_back(std::move(step));
   }
 
@@ -1043,6 +1046,7 @@ class ScenarioParser {
   std::vector<std::string> processes_;
   std::vector<std::string> peers_;
   std::string pending_hint_;
+  std::optional<Fact> pending_fact_;
 };
 
 }  // namespace

@@ -9,7 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include "facts.hpp"
 #include "faults.hpp"
+#include "roles.hpp"
 
 namespace socklab::harness {
 
@@ -113,6 +115,7 @@ struct Step {
   std::string path;                   // expect_file: relative to the scenario's folder
   std::optional<Endpoint> at;         // start ... at HOST:PORT ({host} {port}); udp ... bind HOST:PORT
   std::string hint;                   // advice shown when this step fails (hint "..." before it)
+  std::optional<Fact> hint_fact;      // the known mistake its failure shows (hint FACT "...")
   std::string proto;                  // listening, connect
   Endpoint endpoint;                  // listening, connect, sendto
   std::string stream;                 // expect_output: "stdout" or "stderr"
@@ -152,9 +155,6 @@ struct Scenario {
   /// Whether the scenario puts `role` to the test.
   [[nodiscard]] bool involves(std::string_view role) const;
 };
-
-/// The ten roles a program can play (SPEC §3).
-const std::vector<std::string>& known_roles();
 
 /// The tags a scenario may carry: core (the tutorial's behaviour, whatever a correct program's style),
 /// robustness (faults, inputs the tutorial does not describe), transcript (exact output, byte for byte

@@ -2,14 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <stdexcept>
+
 #include "matcher.hpp"
 
 namespace socklab::harness {
-
-bool plays_server(const std::string& role) {
-  constexpr std::string_view kServer = ".server";
-  return role.size() > kServer.size() && role.compare(role.size() - kServer.size(), kServer.size(), kServer) == 0;
-}
 
 Event note(std::string actor, std::string text) {
   Event e;
@@ -69,8 +67,25 @@ std::string render_transcript(const std::vector<Event>& events) {
   return out;
 }
 
+namespace {
+
+// The names the JSON reports give the kinds, in the order of the enums.
+constexpr std::array<const char*, 13> kKinds = {"note",   "status", "start", "output",   "input", "listen", "send",
+                                                "sendto", "reply",  "recv",  "recvfrom", "link",  "segment"};
+constexpr std::array<const char*, 7> kActs = {"note", "alarm", "relayed", "dropped", "held", "duplicated", "released"};
+
+template <typename Enum, std::size_t N>
+Enum named(const std::array<const char*, N>& names, const std::string& name) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (name == names[i]) return static_cast<Enum>(i);
+  }
+  throw std::invalid_argument("unknown event kind '" + name + "'");
+}
+
+}  // namespace
+
 nlohmann::json to_json(const Event& e) {
-  nlohmann::json j = {{"t", e.t}, {"actor", e.actor}, {"kind", static_cast<int>(e.kind)}};
+  nlohmann::json j = {{"t", e.t}, {"actor", e.actor}, {"kind", kKinds.at(static_cast<std::size_t>(e.kind))}};
   auto put = [&](const char* key, const std::string& v) {
     if (!v.empty()) j[key] = v;
   };
@@ -83,8 +98,18 @@ nlohmann::json to_json(const Event& e) {
   put("to", e.to);
   if (e.size != 0) j["size"] = e.size;
   if (e.slice != 0) j["slice"] = e.slice;
-  if (e.kind == EventKind::link) j["link"] = {static_cast<int>(e.act), e.client, e.reply_way};
-  if (e.kind == EventKind::segment) j["flags"] = {e.tcp, e.syn, e.ack, e.fin, e.rst};
+  if (e.kind == EventKind::link) {
+    j["act"] = kActs.at(static_cast<std::size_t>(e.act));
+    j["client"] = e.client;
+    j["reply"] = e.reply_way;
+  }
+  if (e.kind == EventKind::segment) {
+    j["tcp"] = e.tcp;
+    j["flags"] = nlohmann::json::array();
+    for (const auto& [on, name] : {std::pair{e.syn, "SYN"}, {e.ack, "ACK"}, {e.fin, "FIN"}, {e.rst, "RST"}}) {
+      if (on) j["flags"].push_back(name);
+    }
+  }
   return j;
 }
 
@@ -92,7 +117,7 @@ Event event_from_json(const nlohmann::json& j) {
   Event e;
   e.t = j.at("t");
   e.actor = j.at("actor");
-  e.kind = static_cast<EventKind>(j.at("kind").get<int>());
+  e.kind = named<EventKind>(kKinds, j.at("kind").get<std::string>());
   auto get = [&](const char* key, std::string& v) { v = j.value(key, std::string()); };
   get("text", e.text);
   get("bytes", e.bytes);
@@ -103,17 +128,17 @@ Event event_from_json(const nlohmann::json& j) {
   get("to", e.to);
   e.size = j.value("size", std::size_t{0});
   e.slice = j.value("slice", std::size_t{0});
-  if (const auto it = j.find("link"); it != j.end()) {
-    e.act = static_cast<LinkAct>(it->at(0).get<int>());
-    e.client = it->at(1);
-    e.reply_way = it->at(2);
+  if (e.kind == EventKind::link) {
+    e.act = named<LinkAct>(kActs, j.at("act").get<std::string>());
+    e.client = j.at("client");
+    e.reply_way = j.at("reply");
   }
-  if (const auto it = j.find("flags"); it != j.end()) {
-    e.tcp = it->at(0);
-    e.syn = it->at(1);
-    e.ack = it->at(2);
-    e.fin = it->at(3);
-    e.rst = it->at(4);
+  if (e.kind == EventKind::segment) {
+    e.tcp = j.at("tcp");
+    for (const auto& f : j.at("flags")) {
+      const std::string flag = f.get<std::string>();
+      (flag == "SYN" ? e.syn : flag == "ACK" ? e.ack : flag == "FIN" ? e.fin : e.rst) = true;
+    }
   }
   return e;
 }

@@ -58,9 +58,6 @@ struct Event {
   [[nodiscard]] bool control() const { return tcp && size == 0; }
 };
 
-/// Whether a role's program is the server of its example (ex4.server).
-bool plays_server(const std::string& role);
-
 /// Shorthands for the common events.
 Event note(std::string actor, std::string text);
 Event status(std::string actor, std::string text);

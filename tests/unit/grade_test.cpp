@@ -152,13 +152,44 @@ TEST(grade, every_hint_speaks_both_languages) {
   }
   Result r;
   r.verdict = Verdict::timeout;
-  r.message = "the clients were served one after another, not at the same time";
+  r.facts = {Fact::served_serially};
   const auto a = advice_for(r, Lang::zh);
   ASSERT_EQ(a.size(), 1u);
   EXPECT_EQ(a[0].id, "serial-server");
   EXPECT_NE(a[0].text.find("线程"), std::string::npos);
   r.verdict = Verdict::pass;
   EXPECT_TRUE(advice_for(r, Lang::en).empty());
+}
+
+// Advice comes from the facts a failure showed, never from its words: a message that names every
+// mistake gives none, and the same facts give the same advice whatever the message says.
+TEST(grade, advice_is_chosen_from_facts_not_from_words) {
+  Result r;
+  r.verdict = Verdict::fail;
+  r.message =
+      "block-buffered; nothing listens on; differs only in spaces; served one after another; TCP is a "
+      "byte stream; UDP does not resend; show the prompt";
+  EXPECT_TRUE(advice_for(r, Lang::en).empty());
+  r.message = "anything at all";
+  r.facts = {Fact::no_datagram};
+  ASSERT_EQ(advice_for(r, Lang::en).size(), 1u);
+  EXPECT_EQ(advice_for(r, Lang::en)[0].id, "wrong-port");
+  r.facts.push_back(Fact::crashed);  // the server died: the refusal is the crash's story, not the port's
+  EXPECT_TRUE(advice_for(r, Lang::en).empty());
+  r.facts = {Fact::cut_by_one_recv, Fact::missing_banner};
+  const auto two = advice_for(r, Lang::en);
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0].id, "missing-banner");
+  EXPECT_EQ(two[1].id, "one-recv");
+}
+
+TEST(grade, every_fact_has_a_name_that_names_it_back) {
+  for (const Fact f : all_facts()) EXPECT_EQ(fact_named(to_string(f)), f) << to_string(f);
+  EXPECT_FALSE(fact_named("one-rcv"));
+  const auto python = facts_in_stderr(
+      "  File \"c.py\", line 3\n    print 'x'\nSyntaxError: Missing parentheses in "
+      "call to 'print'. Did you mean print(...)?\n");
+  EXPECT_EQ(python, std::vector<Fact>{Fact::python2});
 }
 
 namespace {

@@ -92,6 +92,7 @@ TEST(scenario, errors_say_file_line_and_column) {
        "x.scn:4:1: error: 'expect ... stdout' is followed by no expected line"},
       {with_header("connect p tcp 127.0.0.1:99999"), "x.scn:3:15: error: expected HOST:PORT"},
       {with_header("points many"), "x.scn:3:8: error: expected points"},
+      {with_header("hint one-rcv \"read it all\""), "x.scn:3:6: error: unknown fact 'one-rcv' (facts: "},
   };
   for (const auto& [text, expected] : cases) {
     EXPECT_NE(error_of(text).find(expected), std::string::npos) << "input:\n" << text << "\ngot: " << error_of(text);
@@ -136,6 +137,17 @@ TEST(scenario, never_crashes_on_any_input) {
     }
   }
   SUCCEED();
+}
+
+TEST(scenario, a_hint_may_name_the_known_mistake_it_is_about) {
+  const Scenario s = parse_scenario(with_header("connect p tcp 127.0.0.1:9999\nhint cut-by-one-recv \"read it all\"\n"
+                                                "recv p \"Welcome!\"\nhint \"no fact\"\nrecv p \"x\"\n"),
+                                    "scenarios/ex4/x.scn");
+  ASSERT_EQ(s.steps.size(), 3u);
+  EXPECT_EQ(s.steps[1].hint, "read it all");
+  EXPECT_EQ(s.steps[1].hint_fact, Fact::cut_by_one_recv);
+  EXPECT_EQ(s.steps[2].hint, "no fact");
+  EXPECT_FALSE(s.steps[2].hint_fact);
 }
 
 TEST(scenario, transcript_is_a_tag_of_its_own) {

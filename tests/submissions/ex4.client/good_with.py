@@ -1,7 +1,7 @@
 # socklab sample: correct on a network that delivers each message whole -- a with block, one recv per message
 # expect: fail ex4/replies-sliced
 # expect-message: TCP is a byte stream
-# expect-advice: ex4/replies-sliced: missing-banner one-recv
+# expect-advice: ex4/replies-sliced: one-recv
 import socket
 
 names = ['Michael', 'Tracy', 'Sarah']
