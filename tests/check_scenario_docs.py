@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Fails when scenarios/README.md does not list every scenario that `socklab list` finds, with its
-roles, tags and points, or lists one that does not exist: the table must stay true to the files."""
+roles, tags and points, or lists one that does not exist: the table must stay true to the files. Its
+audit of the core scenarios (rows "| `exN/name` | ..." saying why every correct program passes) must
+name exactly the scenarios tagged core."""
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +22,10 @@ for entry in listed:
         problems.append(f"{name}: README says {rows[name]}, the file says {want}")
 names = {e.split("\t")[0] for e in listed}
 problems += [f"{n}: in scenarios/README.md but no such scenario" for n in rows if n not in names]
+audited = {m.group(1) for m in re.finditer(r"^\| `(ex\d/[^`]+)` \|", readme, re.M)}
+core = {e.split("\t")[0] for e in listed if "core" in e.split("\t")[2].split(",")}
+problems += [f"{n}: a core scenario without a row in the audit of scenarios/README.md" for n in sorted(core - audited)]
+problems += [f"{n}: in the audit of core scenarios, but not tagged core" for n in sorted(audited - core)]
 for p in problems:
     print(p)
 sys.exit(1 if problems else 0)

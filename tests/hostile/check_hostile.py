@@ -636,7 +636,7 @@ def main():
     ap.add_argument('--socklab', required=True, help='the socklab binary to test')
     ap.add_argument('--only', nargs='+', metavar='ATTACK', help='only these attacks')
     ap.add_argument('--keep', action='store_true', help='keep the temporary folder (its path is printed)')
-    ap.add_argument('--scenario', default='ex5/[it][nu]*',
+    ap.add_argument('--scenario', default='ex5/[it][nu]*[sn]',
                     help='the scenarios graded (a glob; default: ex5/interleaved-clients and ex5/tutorial-run)')
     ap.add_argument('--victims', type=int, default=6, help='copies of the victims graded with each attacker')
     ap.add_argument('-j', '--jobs', type=int, default=3, help="socklab's -j for the grades")

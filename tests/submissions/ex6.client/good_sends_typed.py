@@ -1,5 +1,6 @@
-# socklab sample: broken -- sends the typed text as it is, spaces and leading zeros included
-# expect: fail ex6/client-protocol
+# socklab sample: correct for the integers the tutorial asks for -- sends the typed text as it is, so
+# " 0007" goes out with its spaces and leading zeros instead of str(int(typed))
+# expect: fail ex6/typed-with-spaces
 # expect-message: str(int(typed))
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

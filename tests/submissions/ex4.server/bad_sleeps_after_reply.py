@@ -1,0 +1,27 @@
+# socklab sample: broken -- sleeps after each reply instead of before it: the reply comes at once, the
+# pause falls between the reply and the next message
+# expect: fail ex4/reply-timing ex4/exit-closes
+# expect-message: time.sleep(1)
+import socket
+import threading
+import time
+
+
+def serve(conn):
+    conn.send(b'Welcome!')
+    while True:
+        data = conn.recv(1024)
+        if not data or data == b'exit':
+            break
+        conn.send(b'Hello,' + data + b'!')
+        time.sleep(1)
+    conn.close()
+
+
+s = socket.socket()
+s.bind(('127.0.0.1', 9999))
+s.listen(5)
+print('Waiting for connection...')
+while True:
+    conn, addr = s.accept()
+    threading.Thread(target=serve, args=(conn,)).start()
