@@ -1006,11 +1006,12 @@ class Run {
                                     told,
                                 facts_of(step)};
             }
-            fail(step, ok ? Verdict::fail : Verdict::timeout,
-                 "waited for the prompt " + visible(*step.prompt) + " on " + who + "'s stdout; it printed " +
-                     visible(c.out().substr(seen)) +
-                     (c.out().size() == seen && under_test_.count(who) && !network_lost() ? hint_buffered(c) : "") +
-                     "\n" + program_tail(who));
+            fail(
+                step, ok ? Verdict::fail : Verdict::timeout,
+                "waited for the prompt " + visible(*step.prompt) + " on " + who + "'s stdout; it printed " +
+                    visible(c.out().substr(seen)) +
+                    (c.out().size() == seen && under_test_.count(who) && !network_lost() ? hint_buffered(who, c) : "") +
+                    "\n" + program_tail(who));
           }
           seen = at + step.prompt->size();
         }
@@ -1224,8 +1225,24 @@ class Run {
   // socklab's peers answer a close with a reset.
   [[nodiscard]] bool shared_network() const { return opt_.isolation.rfind("none", 0) == 0; }
 
-  std::string hint_buffered(const Child& c) {
+  // A program that went on talking on the wire after something reached it has done what follows its
+  // prints: if they did not come, they wait in a buffer. One that only waits (in recv for bytes that
+  // do not come, in readline for a line end that is not sent) is not buffering. Without the wire to
+  // look at, the guess stands.
+  [[nodiscard]] bool went_on_talking(const std::string& who) const {
+    if (wires_.empty()) return true;
+    bool reached = false;
+    for (const auto& [seg, at] : wire_log_) {
+      if (seg.size == 0 && seg.tcp) continue;
+      if (seg.to == who) reached = true;
+      if (seg.from == who && reached) return true;
+    }
+    return false;
+  }
+
+  std::string hint_buffered(const std::string& who, const Child& c) {
     if (c.status()) return "";  // it ended: its exit and stderr say more than a guess
+    if (!went_on_talking(who)) return "";
     noted(Fact::block_buffered);
     return "\nhint: nothing new came on stdout. If the program printed and is waiting, its output is block-buffered "
            "(stdout is a pipe here, not a terminal): flush after each print (print(..., flush=True)) or run python3 "
@@ -1405,7 +1422,7 @@ class Run {
       }
       for (const auto& n : running) {  // a guess about buffering is for the program under test only, once
         if (done.empty() && under_test_.count(n) && children_.at(n)->out().empty() && !network_lost()) {
-          msg += hint_buffered(*children_.at(n));
+          msg += hint_buffered(n, *children_.at(n));
           break;
         }
       }
@@ -1473,7 +1490,7 @@ class Run {
       msg = "the output did not match in time\n";
     }
     if (timed_out && under_test_.count(who) && (is_out ? c.out() : c.err()).empty() && !network_lost()) {
-      msg += hint_buffered(c);
+      msg += hint_buffered(who, c);
     }
     if (roles_[who].empty()) msg += browser_saw(c.out(), c.err());
     msg += program_tail(who);

@@ -1,7 +1,6 @@
 # socklab sample: correct -- the tutorial's request, read through a file object until the server closes; it waits for ever on a keep-alive server
 # expect: fail ex2/keep-alive
 # expect-message: keep-alive
-# expect-advice: ex2/keep-alive: block-buffered
 import socket
 
 s = socket.create_connection(('www.baidu.com.cn', 80))

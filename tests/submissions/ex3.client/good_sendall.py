@@ -2,7 +2,7 @@
 # expect: fail ex3/stdin-closed ex3/empty-line
 # expect-message: ex3/stdin-closed: EOFError
 # expect-message: ex3/empty-line: skip empty lines
-# expect-advice: ex3/empty-line: block-buffered no-prompt
+# expect-advice: ex3/empty-line: no-prompt
 import socket
 
 sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

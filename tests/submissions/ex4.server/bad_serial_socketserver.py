@@ -1,6 +1,9 @@
 # socklab sample: broken -- socketserver.TCPServer, not ThreadingTCPServer: one client at a time
 # expect: fail ex4/concurrent-clients ex4/ten-clients ex4/fifty-clients
 # expect-message: one after another
+# expect-advice: ex4/concurrent-clients: serial-server
+# expect-advice: ex4/fifty-clients: serial-server
+# expect-advice: ex4/ten-clients: serial-server
 import socketserver
 import time
 

@@ -2,7 +2,6 @@
 # expect: fail ex5/tutorial-run ex5/client-protocol
 # expect-message: 127.0.0.1:9999
 # expect-advice: ex5/client-protocol: wrong-port
-# expect-advice: ex5/tutorial-run: block-buffered
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for data in [b'a', b'b', b'c']:

@@ -1,8 +1,8 @@
 # socklab sample: broken -- reads the number without showing the prompt
 # expect: fail ex6/tutorial-run ex6/client-protocol
 # expect-message: show the prompt before reading
-# expect-advice: ex6/client-protocol: block-buffered no-prompt
-# expect-advice: ex6/tutorial-run: block-buffered no-prompt
+# expect-advice: ex6/client-protocol: no-prompt
+# expect-advice: ex6/tutorial-run: no-prompt
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 data = int(input())
