@@ -386,7 +386,13 @@ class Attack:
             for i in range(1, per_kind + 1):
                 copy_submission(os.path.join(HERE, kind), os.path.join(subs, '%s%d' % (kind, i)))
                 victims['%s%d' % (kind, i)] = kind
-        ours = digests(subs)
+        # A mark of this run in every submission: a folder left behind is ours when it holds the mark (the
+        # same victims graded by a test beside this one have other marks).
+        mark = ('socklab hostile run %s\n' % os.urandom(16).hex()).encode()
+        for sub in os.listdir(subs):
+            with open(os.path.join(subs, sub, 'run-mark.txt'), 'wb') as f:
+                f.write(mark)
+        ours = {hashlib.sha256(mark).hexdigest()}
 
         # 1. each victim alone
         base = {}
