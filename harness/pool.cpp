@@ -8,46 +8,11 @@
 #include <system_error>
 
 #include "isolation.hpp"
+#include "result_file.hpp"
 
 using json = nlohmann::json;
 
 namespace socklab::harness {
-
-json to_json(const Result& r) {
-  return {{"scenario", r.scenario},
-          {"role", r.role},
-          {"tags", r.tags},
-          {"verdict", to_string(r.verdict)},
-          {"message", r.message},
-          {"duration_s", r.duration_s},
-          {"points", r.points},
-          {"isolation", r.isolation},
-          {"transcript", r.transcript},
-          {"transcript_path", r.transcript_path},
-          {"kept", r.kept_paths},
-          {"seed", r.seed}};
-}
-
-Result result_from_json(const json& j) {
-  Result r;
-  r.scenario = j.at("scenario");
-  r.role = j.at("role");
-  r.tags = j.at("tags").get<std::vector<std::string>>();
-  const std::string v = j.at("verdict");
-  for (auto candidate :
-       {Verdict::pass, Verdict::fail, Verdict::timeout, Verdict::crash, Verdict::error, Verdict::skip}) {
-    if (v == to_string(candidate)) r.verdict = candidate;
-  }
-  r.message = j.at("message");
-  r.duration_s = j.at("duration_s");
-  r.points = j.at("points");
-  r.isolation = j.at("isolation");
-  r.transcript = j.at("transcript");
-  r.transcript_path = j.at("transcript_path");
-  r.kept_paths = j.value("kept", std::vector<std::string>{});
-  r.seed = j.at("seed");
-  return r;
-}
 
 namespace {
 
@@ -122,6 +87,7 @@ std::vector<Result> run_tasks(const std::vector<Task>& tasks, int jobs, bool iso
         r.points = sc.points;
         r.verdict = Verdict::error;
         r.message = "the worker running this scenario died (status " + std::to_string(status) + ")";
+        r.infrastructure_failure = true;
       }
       results[j.index] = r;
       done(j.index, r);

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <functional>
-#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "runner.hpp"
@@ -21,8 +20,5 @@ struct Task {
 /// Runs every task; done(index, result) is called as each finishes, in the order they finish.
 std::vector<Result> run_tasks(const std::vector<Task>& tasks, int jobs, bool isolated,
                               const std::function<void(std::size_t, const Result&)>& done);
-
-nlohmann::json to_json(const Result& r);
-Result result_from_json(const nlohmann::json& j);
 
 }  // namespace socklab::harness
