@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "child.hpp"
+#include "durations.hpp"
 #include "isolation.hpp"
 #include "matcher.hpp"
 #include "pool.hpp"
@@ -598,6 +599,7 @@ std::vector<SubmissionScore> grade(const GradeOptions& options, std::ostream& co
   std::vector<Where> where;
   std::vector<std::vector<int>> remaining(scores.size(), std::vector<int>(known_roles().size(), 0));
   std::vector<int> left(scores.size(), 0);  // scenarios still to run, per submission
+  Durations durations((out / ".durations.json").string());
   auto finished = [&](SubmissionScore& s) {
     if (options.graded) options.graded(s);
     if (!options.keep_transcripts) forget_transcripts(s);
@@ -614,7 +616,7 @@ std::vector<SubmissionScore> grade(const GradeOptions& options, std::ostream& co
     s.submission =
         prepare_submission(options.dirs[i], (out / ".staged").string(), options.lang, options.isolated, names[i]);
     lay_out_roles(s, options, [&](const Scenario& sc, RunOptions o, std::size_t role, std::size_t at) {
-      tasks.push_back({&sc, std::move(o)});
+      tasks.push_back({&sc, std::move(o), durations.expected(sc), i});
       where.push_back({i, role, at});
       ++remaining[i][role];
       ++left[i];
@@ -632,6 +634,7 @@ std::vector<SubmissionScore> grade(const GradeOptions& options, std::ostream& co
     auto& s = scores[w.sub];
     auto& r = s.roles[w.role];
     score_result(r, r.scenarios[w.scenario], result, options.lang);
+    durations.record(result.scenario, result.duration_s);
     if (!options.keep_transcripts && !options.graded) r.scenarios[w.scenario].result.transcript.clear();
     ++done_count;
     if (options.live_progress && !progress_shown.empty()) console << "\r\033[K";
@@ -647,6 +650,7 @@ std::vector<SubmissionScore> grade(const GradeOptions& options, std::ostream& co
     }
   });
   if (options.live_progress && !progress_shown.empty()) console << "\r\033[K" << std::flush;
+  durations.save();
   return scores;
 }
 

@@ -18,6 +18,7 @@
 #include <optional>
 
 #include "child.hpp"
+#include "durations.hpp"
 #include "files.hpp"
 #include "grade.hpp"
 #include "grade_command.hpp"
@@ -206,14 +207,16 @@ int main(int argc, char** argv) {
   std::vector<std::string> impl_specs;
   std::string glob = "*";
   std::vector<std::string> tags;
-  int jobs = 1;
+  int jobs = default_jobs();
   std::string json_path, junit_path;
   double time_scale = 1.0;
   bool verbose = false;
   check->add_option("--impl", impl_specs, "ROLE=COMMAND: run COMMAND in ROLE ({host} {port} {dir} are replaced)");
   check->add_option("--scenario", glob, "only scenarios whose name (ex4/tutorial-run) matches this glob");
   check->add_option("--tag", tags, "only scenarios with this tag");
-  check->add_option("-j,--jobs", jobs, "scenarios run at once")->check(CLI::Range(1, 256));
+  check->add_option("-j,--jobs", jobs, "scenarios run at once (they mostly wait: 4 per CPU by default)")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   check->add_option("--json", json_path, "write the results as JSON");
   check->add_option("--junit", junit_path, "write the results as JUnit XML");
   check
@@ -228,8 +231,9 @@ int main(int argc, char** argv) {
   std::string csv_path, gradescope_path, html_path, course_path, lang_name;
   grade_cmd->add_option("dirs", grade_dirs, "submission folders (server1.py ... client6.py, or a socklab.toml)")
       ->required();
-  grade_cmd->add_option("-j,--jobs", jobs, "scenarios run at once (they mostly wait: more than the cores)")
-      ->check(CLI::Range(1, 256));
+  grade_cmd->add_option("-j,--jobs", jobs, "scenarios run at once (they mostly wait: 4 per CPU by default)")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   grade_cmd->add_option("--json", json_path, "write every result and score as JSON");
   grade_cmd->add_option("--junit", junit_path, "write JUnit XML (a test suite per submission)");
   grade_cmd->add_option("--csv", csv_path, "write the score table as CSV");
@@ -401,15 +405,18 @@ int main(int argc, char** argv) {
       return 2;
     }
     if (!isolated && jobs > 1) {
-      std::cerr << "socklab: network namespaces are not available here: scenarios run one at a time\n";
+      if (check->count("--jobs") > 0)
+        std::cerr << "socklab: network namespaces are not available here: scenarios run one at a time\n";
       jobs = 1;
     }
     std::map<std::string, int> summary = {{"pass", 0},  {"fail", 0},  {"timeout", 0},
                                           {"crash", 0}, {"error", 0}, {"skip", 0}};
     const Lang lang = lang_name.empty() ? lang_from_environment() : lang_name == "zh" ? Lang::zh : Lang::en;
     std::vector<Task> tasks;
-    for (const auto& sc : selected) tasks.push_back({&sc, options});
+    Durations durations((fs::absolute(out_dir) / ".durations.json").string());
+    for (const auto& sc : selected) tasks.push_back({&sc, options, durations.expected(sc)});
     const auto results = run_tasks(tasks, jobs, isolated, [&](std::size_t, const Result& r) {
+      durations.record(r.scenario, r.duration_s);
       ++summary[to_string(r.verdict)];
       char d[32];
       std::snprintf(d, sizeof d, "%.2f", r.duration_s);
@@ -436,6 +443,7 @@ int main(int argc, char** argv) {
       }
       std::cout.flush();
     });
+    durations.save();
     json out;
     out["results"] = json::array();
     for (const auto& r : results) {

@@ -4,7 +4,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
+#include <numeric>
 #include <system_error>
 
 #include "isolation.hpp"
@@ -13,6 +15,11 @@
 using json = nlohmann::json;
 
 namespace socklab::harness {
+
+int default_jobs() {
+  const long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
+  return static_cast<int>(std::clamp(4 * (cpus > 0 ? cpus : 1), 4L, 64L));
+}
 
 namespace {
 
@@ -28,14 +35,20 @@ struct Job {
 std::vector<Result> run_tasks(const std::vector<Task>& tasks, int jobs, bool isolated,
                               const std::function<void(std::size_t, const Result&)>& done) {
   std::vector<Result> results(tasks.size());
+  std::vector<std::size_t> order(tasks.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (tasks[a].group != tasks[b].group) return tasks[a].group < tasks[b].group;
+    return tasks[a].expected_s > tasks[b].expected_s;
+  });
   std::vector<Job> running;
-  std::size_t next = 0;
+  std::size_t next = 0;  // in `order`
   std::size_t finished = 0;
   std::vector<pid_t> ending;  // workers whose run is done, not yet reaped
   while (finished < tasks.size()) {
     std::erase_if(ending, [](pid_t p) { return ::waitpid(p, nullptr, WNOHANG) != 0; });
     while (static_cast<int>(running.size()) < jobs && next < tasks.size()) {
-      const Task& t = tasks[next];
+      const Task& t = tasks[order[next]];
       const Worker w = spawn_worker(
           isolated, t.scenario->hosts,
           [&](const WorkerContext& context) {
@@ -51,7 +64,7 @@ std::vector<Result> run_tasks(const std::vector<Task>& tasks, int jobs, bool iso
           !t.options.impls.empty() ? std::optional<SandboxLimits>(
                                          SandboxLimits{t.scenario->limits.memory_bytes, t.scenario->limits.processes})
                                    : std::nullopt);
-      running.push_back({next, w.pid, w.fd, {}});
+      running.push_back({order[next], w.pid, w.fd, {}});
       ++next;
     }
     std::vector<pollfd> fds;
