@@ -102,10 +102,16 @@ std::string bound_summary(std::string_view proto = {}, const NetNamespace* ns = 
   return out;
 }
 
+// The IPv4 table first, the IPv6 one only when the address is not found there, the sysctl only for a `::`
+// socket: each read of a /proc/net table walks the kernel's whole hash table of its protocol.
 bool is_bound(const std::string& proto, const Endpoint& e, const NetNamespace* ns = nullptr) {
-  const bool dual_stack = v6_wildcard_takes_v4(ns);
-  for (const auto& s : bound_sockets(proto, ns)) {
-    if (takes(s, proto, e.host, e.port, dual_stack)) return true;
+  std::optional<bool> dual_stack;
+  for (const std::string& table : {proto, proto + "6"}) {
+    for (const auto& s :
+         parse_proc_net(ns != nullptr ? ns->read_proc_net(table) : read_file("/proc/net/" + table), table)) {
+      if (s.ipv6 && s.address == "::" && !dual_stack) dual_stack = v6_wildcard_takes_v4(ns);
+      if (takes(s, proto, e.host, e.port, dual_stack.value_or(false))) return true;
+    }
   }
   return false;
 }
@@ -981,10 +987,11 @@ class Run {
       case Step::Kind::listening: {
         event(who, "waiting until " + step.proto + " " + step.endpoint.to_string() + " is bound");
         const NetNamespace* side = side_of(who);
+        bool bound = false;
         const bool ok = co_await until(
-            [&] { return is_bound(step.proto, step.endpoint, side) || children_.at(who)->status().has_value(); },
+            [&] { return (bound = is_bound(step.proto, step.endpoint, side)) || children_.at(who)->status(); },
             deadline_for(step));
-        if (ok && is_bound(step.proto, step.endpoint, side)) {
+        if (ok && bound) {
           event(who, "ready: " + step.proto + " " + step.endpoint.to_string());
           break;
         }
