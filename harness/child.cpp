@@ -209,6 +209,7 @@ asio::awaitable<void> Child::wait_loop(std::shared_ptr<State> st) {
   st->status = s;
   // The group may hold children the program left behind: they end with it.
   ::kill(-st->pid, SIGKILL);
+  if (st->stopping != nullptr) st->stopping->cancel();
   if (st->changed) st->changed();
 }
 
@@ -254,6 +255,12 @@ void Child::kill_group() {
 asio::awaitable<void> Child::stop(std::chrono::milliseconds grace) {
   auto st = st_;
   asio::steady_timer timer(io_);
+  // Each rung waits until its grace ends or the exit comes (wait_loop cancels the timer), never polling.
+  st->stopping = &timer;
+  struct Forget {
+    State& st;
+    ~Forget() { st.stopping = nullptr; }
+  } forget{*st};
   const bool stdin_was_open = st->in.is_open();
   close_stdin();
   for (int sig : {0, SIGINT, SIGTERM, SIGKILL}) {
@@ -266,13 +273,13 @@ asio::awaitable<void> Child::stop(std::chrono::milliseconds grace) {
     // Closing stdin ends a program that reads it at once; a server never notices, so that rung is short.
     const auto until = std::chrono::steady_clock::now() + (sig == 0 ? grace / 50 : grace);
     while (!st->status && std::chrono::steady_clock::now() < until) {
-      timer.expires_after(std::chrono::milliseconds(2));
-      co_await timer.async_wait(asio::use_awaitable);
+      timer.expires_at(until);
+      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     }
   }
   while (!st->status) {  // SIGKILL cannot be refused: the exit comes
-    timer.expires_after(std::chrono::milliseconds(2));
-    co_await timer.async_wait(asio::use_awaitable);
+    timer.expires_after(std::chrono::seconds(1));
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
   }
 }
 

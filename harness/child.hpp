@@ -83,8 +83,9 @@ class Child {
     int pid = -1;
     OutputHook hook;
     std::function<void()> changed;
-    std::deque<std::string> pending_input;  // stdin not yet written, in order
-    bool close_when_written = false;        // close stdin once pending_input is written
+    std::deque<std::string> pending_input;          // stdin not yet written, in order
+    bool close_when_written = false;                // close stdin once pending_input is written
+    boost::asio::steady_timer* stopping = nullptr;  // the stop ladder's wait: the exit ends it at once
   };
   static boost::asio::awaitable<void> read_loop(std::shared_ptr<State> st, bool is_out);
   static boost::asio::awaitable<void> wait_loop(std::shared_ptr<State> st);

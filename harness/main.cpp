@@ -140,7 +140,7 @@ int grade_main(const std::vector<std::string>& dirs, const Loaded& loaded, const
                const std::vector<std::string>& tags, const RunOptions& options, int jobs, bool isolated,
                const std::string& out_dir, const ReportPaths& reports, const std::string& course_path,
                const std::string& lang_name, const std::string& shard, const std::string& results_dir, bool force,
-               bool isolation_given) {
+               bool without_namespaces_asked) {
   GradeCommand c;
   GradeOptions& g = c.grade;
   g.dirs = dirs;
@@ -172,7 +172,7 @@ int grade_main(const std::vector<std::string>& dirs, const Loaded& loaded, const
   c.socklab_version = SOCKLAB_VERSION;
   c.suite_version = loaded.version;
   c.isolation = isolation_summary(isolated);
-  c.isolation_required = (c.shard || !results_dir.empty()) && !isolation_given;
+  c.isolation_required = (c.shard || !results_dir.empty()) && !without_namespaces_asked;
   c.results_dir = results_dir;
   c.force = force;
   return grade_command(std::move(c), std::cout, std::cerr);
@@ -356,7 +356,7 @@ int main(int argc, char** argv) {
     if (*grade_cmd) {
       return grade_main(grade_dirs, loaded, glob, tags, options, jobs, isolated, out_dir,
                         {json_path, csv_path, junit_path, gradescope_path, html_path}, course_path, lang_name, shard,
-                        results_dir, force, grade_cmd->count("--isolation") > 0);
+                        results_dir, force, isolation_mode == "none");
     }
 
     // check
