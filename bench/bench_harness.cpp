@@ -70,8 +70,8 @@ std::string bare_run(const std::string& server) {
   return std::to_string(std::chrono::duration<double>(clock_type::now() - t0).count());
 }
 
-// Where a run's time goes, from its transcript's clock: until the program starts, until it is seen bound,
-// and from the stop to the transcript's last line (the stop ladder and the wire's end).
+// Where a run's time goes, from its transcript's clock (in ms): until the program starts, until it is seen
+// bound, and from the stop to the transcript's last line (the stop ladder and the wire's end).
 struct Phases {
   double start = 0, ready = 0, stop = 0, end = 0;
 };
@@ -122,9 +122,10 @@ void print_phases(const std::vector<Phases>& phases, double whole, const std::st
   }
   std::printf("\n| where socklab's run goes (medians) | time |\n|---|---|\n");
   std::printf("| the whole run, as the pool sees it | %.1f ms |\n", whole * 1000);
-  std::printf("| from the run's start to the program's start (folders, capture, spawn) | %.1f ms |\n",
+  std::printf("| from the run's start to the program's start (its folders, the capture) | %.1f ms |\n",
               median(to_start) * 1000);
-  std::printf("| from the program's start to seeing it bound | %.1f ms |\n", median(to_ready) * 1000);
+  std::printf("| from the program's start (spawn, load, bind) to seeing it bound | %.1f ms |\n",
+              median(to_ready) * 1000);
   std::printf("| from the stop to the transcript's end (the stop ladder, the wire's end) | %.1f ms |\n",
               median(stopping) * 1000);
   std::printf("| parsing one scenario file (median of the suite's %zu) | %.0f µs |\n", files, median(parse_us));

@@ -874,11 +874,12 @@ class Run {
 
   // Waits until `ready` holds or the deadline passes; true when it held. Every event (output, a byte or
   // datagram, a fault) and every end of a program wakes the wait at once; between them it polls what
-  // sends no event (/proc/net), every 1 ms at first, growing to 50 ms, so that a long wait costs little.
+  // sends no event (/proc/net), every 0.5 ms at first (a program binds a few ms after its start: each
+  // poll too few is a delay), growing by a quarter to 50 ms, so that a long wait costs little.
   template <class Pred>
   awaitable<bool> until(Pred ready, clock_type::time_point deadline) {
     asio::steady_timer timer(io_);
-    std::chrono::microseconds interval(1000);
+    std::chrono::microseconds interval(500);
     for (;;) {
       if (ready()) co_return true;
       const auto now = clock_type::now();
@@ -887,7 +888,7 @@ class Run {
       sleepers_.insert(&timer);
       co_await timer.async_wait(asio::as_tuple(use_awaitable));
       sleepers_.erase(&timer);
-      interval = std::min<std::chrono::microseconds>(interval * 3 / 2, std::chrono::milliseconds(50));
+      interval = std::min<std::chrono::microseconds>(interval * 5 / 4, std::chrono::milliseconds(50));
     }
   }
 
