@@ -202,7 +202,8 @@ asio::awaitable<void> Child::wait_loop(std::shared_ptr<State> st) {
   ExitStatus s;
   if (!ec && WIFSIGNALED(raw)) {
     s.signal = WTERMSIG(raw);
-    s.sent_by_harness = s.signal == st->last_signal_sent || (st->last_signal_sent != 0 && s.signal == SIGKILL);
+    s.sent_by_harness = (s.signal < 64 && (st->signals_sent >> s.signal & 1U) != 0) ||
+                        (st->last_signal_sent != 0 && s.signal == SIGKILL);
   } else {
     s.code = ec ? -1 : code;
   }
@@ -249,6 +250,7 @@ void Child::close_stdin() {
 void Child::kill_group() {
   if (st_->pid <= 0) return;
   if (!st_->status && st_->last_signal_sent == 0) st_->last_signal_sent = SIGKILL;
+  st_->signals_sent |= std::uint64_t{1} << SIGKILL;
   ::kill(-st_->pid, SIGKILL);
 }
 
@@ -268,6 +270,7 @@ asio::awaitable<void> Child::stop(std::chrono::milliseconds grace) {
     if (sig == 0 && !stdin_was_open) continue;  // that rung was climbed before: its end of input is old news
     if (sig != 0) {
       st->last_signal_sent = sig;
+      st->signals_sent |= std::uint64_t{1} << sig;
       ::kill(-st->pid, sig);
     }
     // Closing stdin ends a program that reads it at once; a server never notices, so that rung is short.

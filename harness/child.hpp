@@ -5,6 +5,7 @@
 #include <boost/asio.hpp>
 #include <boost/process/v2/process.hpp>
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -80,6 +81,7 @@ class Child {
     std::size_t cap = 0;
     std::optional<ExitStatus> status;
     int last_signal_sent = 0;
+    std::uint64_t signals_sent = 0;  // bit N: socklab sent signal N (a program may die of an earlier rung's)
     int pid = -1;
     OutputHook hook;
     std::function<void()> changed;
