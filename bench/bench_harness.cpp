@@ -70,6 +70,69 @@ std::string bare_run(const std::string& server) {
   return std::to_string(std::chrono::duration<double>(clock_type::now() - t0).count());
 }
 
+// Where a run's time goes, from its transcript's clock (in ms): until the program starts, until it is seen
+// bound, and from the stop to the transcript's last line (the stop ladder and the wire's end).
+struct Phases {
+  double start = 0, ready = 0, stop = 0, end = 0;
+};
+
+Phases transcript_phases(const std::string& transcript) {
+  Phases p;
+  std::istringstream in(transcript);
+  std::string line;
+  while (std::getline(in, line)) {
+    double t = 0;
+    if (std::sscanf(line.c_str(), "[ %lf]", &t) != 1) continue;
+    if (line.find(" start (") != std::string::npos) p.start = t;
+    if (line.find(" ready: ") != std::string::npos) p.ready = t;
+    if (line.find(" stop (end of scenario)") != std::string::npos) p.stop = t;
+    p.end = t;
+  }
+  return p;
+}
+
+// What parsing costs (the suite's files) and what the run's folders cost on this machine's <tmp>.
+void print_phases(const std::vector<Phases>& phases, double whole, const std::string& scenario_dir) {
+  std::vector<double> to_start, to_ready, stopping;
+  for (const auto& p : phases) {
+    to_start.push_back(p.start);
+    to_ready.push_back(p.ready - p.start);
+    stopping.push_back(p.end - p.stop);
+  }
+  std::vector<double> parse_us;
+  std::size_t files = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(scenario_dir)) {
+    if (e.path().extension() != ".scn") continue;
+    std::ifstream in(e.path());
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto t0 = clock_type::now();
+    (void)parse_scenario(text, e.path().string());
+    parse_us.push_back(std::chrono::duration<double, std::micro>(clock_type::now() - t0).count());
+    ++files;
+  }
+  std::vector<double> folders;
+  for (int i = 0; i < 30; ++i) {
+    const auto t0 = clock_type::now();
+    std::string base = (std::filesystem::temp_directory_path() / "socklab-bench-XXXXXX").string();
+    if (::mkdtemp(base.data()) == nullptr) break;
+    std::filesystem::create_directory(base + "/work");
+    std::filesystem::create_directory(base + "/tools");
+    std::filesystem::remove_all(base);
+    folders.push_back(std::chrono::duration<double>(clock_type::now() - t0).count());
+  }
+  std::printf("\n| where socklab's run goes (medians) | time |\n|---|---|\n");
+  std::printf("| the whole run, as the pool sees it | %.1f ms |\n", whole * 1000);
+  std::printf("| from the run's start to the program's start (its folders, the capture) | %.1f ms |\n",
+              median(to_start) * 1000);
+  std::printf("| from the program's start (spawn, load, bind) to seeing it bound | %.1f ms |\n",
+              median(to_ready) * 1000);
+  std::printf("| from the stop to the transcript's end (the stop ladder, the wire's end) | %.1f ms |\n",
+              median(stopping) * 1000);
+  std::printf("| parsing one scenario file (median of the suite's %zu) | %.0f µs |\n", files, median(parse_us));
+  std::printf("| making and removing a run's three folders in %s | %.1f ms |\n",
+              std::filesystem::temp_directory_path().c_str(), median(folders) * 1000);
+}
+
 double timed_worker(const std::function<std::string(const WorkerContext&)>& body, std::string* out = nullptr,
                     std::optional<SandboxLimits> sandbox = std::nullopt) {
   const auto t0 = clock_type::now();
@@ -187,6 +250,7 @@ int main(int argc, char** argv) {
   const std::string bin = std::filesystem::absolute(argc > 1 ? argv[1] : ".").string();
   const int rounds = argc > 2 ? std::atoi(argv[2]) : 30;
   const std::string server = bin + "/servers/ex5_echo_server";
+  const std::string scenario_dir = argc > 3 ? argv[3] : SOCKLAB_SOURCE_SCENARIOS;
   RunOptions options;
   options.program_dirs = {bin + "/servers", bin + "/clients"};
   if (!probe_isolation().network) {
@@ -199,6 +263,7 @@ int main(int argc, char** argv) {
       parse_scenario("roles ex5.server\ntags core\nstart server ex5.server\nwait server listening udp 127.0.0.1:9999\n",
                      "bench/ex5/minimal.scn");
   std::vector<double> bare, harness, namespaces_only, harness_boxed, harness_unwired;
+  std::vector<Phases> phases;
   std::string verdict;
   RunOptions under_test = options;  // the same server, as a program under test: in its sandbox
   under_test.impls["ex5.server"] = {server};
@@ -232,9 +297,14 @@ int main(int argc, char** argv) {
           RunOptions o = options;
           o.isolation = context.isolation;
           const Result r = run_scenario(minimal, o);
-          return std::string(to_string(r.verdict)) + (r.verdict == Verdict::pass ? "" : " " + r.message);
+          return std::string(to_string(r.verdict)) + (r.verdict == Verdict::pass ? "" : " " + r.message) + '\x1f' +
+                 r.transcript;
         },
         &verdict));
+    const auto cut = verdict.find('\x1f');
+    const std::string transcript = verdict.substr(cut + 1);
+    verdict.resize(cut);
+    phases.push_back(transcript_phases(transcript));
     if (verdict != "pass") {
       std::printf("bench: the minimal scenario did not pass: %s\n", verdict.c_str());
       return 1;
@@ -253,6 +323,7 @@ int main(int argc, char** argv) {
   std::printf("| the same, the server as a program under test in its sandbox | %.1f ms | %.1f ms | %.2f |\n", b * 1000,
               hb * 1000, hb / b);
   std::printf("| what the sandbox adds to socklab's run | | %.1f ms | %.2f |\n", (hb - h) * 1000, hb / h);
+  print_phases(phases, h, scenario_dir);
 
   // 2. Concurrent peers against the reference ex4 server (1 s pause per reply).
   auto peers = [&](int n) {

@@ -202,13 +202,15 @@ asio::awaitable<void> Child::wait_loop(std::shared_ptr<State> st) {
   ExitStatus s;
   if (!ec && WIFSIGNALED(raw)) {
     s.signal = WTERMSIG(raw);
-    s.sent_by_harness = s.signal == st->last_signal_sent || (st->last_signal_sent != 0 && s.signal == SIGKILL);
+    s.sent_by_harness = (s.signal < 64 && (st->signals_sent >> s.signal & 1U) != 0) ||
+                        (st->last_signal_sent != 0 && s.signal == SIGKILL);
   } else {
     s.code = ec ? -1 : code;
   }
   st->status = s;
   // The group may hold children the program left behind: they end with it.
   ::kill(-st->pid, SIGKILL);
+  if (st->stopping != nullptr) st->stopping->cancel();
   if (st->changed) st->changed();
 }
 
@@ -248,12 +250,19 @@ void Child::close_stdin() {
 void Child::kill_group() {
   if (st_->pid <= 0) return;
   if (!st_->status && st_->last_signal_sent == 0) st_->last_signal_sent = SIGKILL;
+  st_->signals_sent |= std::uint64_t{1} << SIGKILL;
   ::kill(-st_->pid, SIGKILL);
 }
 
 asio::awaitable<void> Child::stop(std::chrono::milliseconds grace) {
   auto st = st_;
   asio::steady_timer timer(io_);
+  // Each rung waits until its grace ends or the exit comes (wait_loop cancels the timer), never polling.
+  st->stopping = &timer;
+  struct Forget {
+    State& st;
+    ~Forget() { st.stopping = nullptr; }
+  } forget{*st};
   const bool stdin_was_open = st->in.is_open();
   close_stdin();
   for (int sig : {0, SIGINT, SIGTERM, SIGKILL}) {
@@ -261,18 +270,19 @@ asio::awaitable<void> Child::stop(std::chrono::milliseconds grace) {
     if (sig == 0 && !stdin_was_open) continue;  // that rung was climbed before: its end of input is old news
     if (sig != 0) {
       st->last_signal_sent = sig;
+      st->signals_sent |= std::uint64_t{1} << sig;
       ::kill(-st->pid, sig);
     }
     // Closing stdin ends a program that reads it at once; a server never notices, so that rung is short.
     const auto until = std::chrono::steady_clock::now() + (sig == 0 ? grace / 50 : grace);
     while (!st->status && std::chrono::steady_clock::now() < until) {
-      timer.expires_after(std::chrono::milliseconds(2));
-      co_await timer.async_wait(asio::use_awaitable);
+      timer.expires_at(until);
+      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     }
   }
   while (!st->status) {  // SIGKILL cannot be refused: the exit comes
-    timer.expires_after(std::chrono::milliseconds(2));
-    co_await timer.async_wait(asio::use_awaitable);
+    timer.expires_after(std::chrono::seconds(1));
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
   }
 }
 

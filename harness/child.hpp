@@ -5,6 +5,7 @@
 #include <boost/asio.hpp>
 #include <boost/process/v2/process.hpp>
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -80,11 +81,13 @@ class Child {
     std::size_t cap = 0;
     std::optional<ExitStatus> status;
     int last_signal_sent = 0;
+    std::uint64_t signals_sent = 0;  // bit N: socklab sent signal N (a program may die of an earlier rung's)
     int pid = -1;
     OutputHook hook;
     std::function<void()> changed;
-    std::deque<std::string> pending_input;  // stdin not yet written, in order
-    bool close_when_written = false;        // close stdin once pending_input is written
+    std::deque<std::string> pending_input;          // stdin not yet written, in order
+    bool close_when_written = false;                // close stdin once pending_input is written
+    boost::asio::steady_timer* stopping = nullptr;  // the stop ladder's wait: the exit ends it at once
   };
   static boost::asio::awaitable<void> read_loop(std::shared_ptr<State> st, bool is_out);
   static boost::asio::awaitable<void> wait_loop(std::shared_ptr<State> st);

@@ -21,10 +21,12 @@
 #include <thread>
 
 #include "child.hpp"
+#include "durations.hpp"
 #include "isolation.hpp"
 #include "junit.hpp"
 #include "matcher.hpp"
 #include "pool.hpp"
+#include "result_file.hpp"
 
 extern char** environ;
 
@@ -125,6 +127,7 @@ std::string tr(const std::string& english, Lang lang) {
       {"isolation", "隔离"},
       {"suite", "场景集"},
       {"most frequent failures", "最常见的失败"},
+      {"graded before, its result current: not graded again", "之前已评分, 结果仍有效: 不再重新评分"},
   };
   const auto it = zh.find(english);
   return it == zh.end() ? english : it->second;
@@ -177,7 +180,7 @@ std::uintmax_t folder_size(const fs::path& dir) {
 // of its own (namespaces when `isolated`), as the run's own user in its own root file system, with its
 // limits and a time limit. The output (the last 2000 bytes, stdout and stderr as they came) goes to `output`.
 bool run_build(const std::vector<std::string>& argv, const fs::path& cwd, int seconds, bool isolated,
-               std::string& output) {
+               std::string& output, bool& worker_died) {
   Worker w = spawn_worker(
       isolated, {},
       [&](const WorkerContext& context) {
@@ -228,6 +231,7 @@ bool run_build(const std::vector<std::string>& argv, const fs::path& cwd, int se
     return result.at("ok").get<bool>();
   } catch (const std::exception&) {
     output = "the build's worker died";
+    worker_died = true;
     return false;
   }
 }
@@ -257,7 +261,7 @@ void read_manifest(Submission& s, const fs::path& staged, bool isolated) {
       s.error = std::string("socklab.toml: build: ") + e.what();
       return;
     }
-    if (!words.empty() && !run_build(words, staged, 120, isolated, out)) {
+    if (!words.empty() && !run_build(words, staged, 120, isolated, out, s.infrastructure_failure)) {
       s.error = tr("the build failed", Lang::en) + " (" + *build + "):\n" + out;
       return;
     }
@@ -289,7 +293,7 @@ void find_tutorial_files(Submission& s, const fs::path& staged, Lang lang, bool 
     const std::string makefile = !find_file(staged, "Makefile").empty() ? "Makefile" : find_file(staged, "makefile");
     if (!makefile.empty()) {
       std::string out;
-      if (!run_build({"make", "-j2"}, staged, 180, isolated, out)) {
+      if (!run_build({"make", "-j2"}, staged, 180, isolated, out, s.infrastructure_failure)) {
         s.error = tr("the build failed", lang) + " (make):\n" + out;
         return;
       }
@@ -303,7 +307,7 @@ void find_tutorial_files(Submission& s, const fs::path& staged, Lang lang, bool 
           const bool c = std::string(ext) == ".c";
           std::string out;
           if (!run_build({c ? "cc" : "c++", c ? "-std=c11" : "-std=c++17", "-O2", "-pthread", src, "-o", stem}, staged,
-                         120, isolated, out)) {
+                         120, isolated, out, s.infrastructure_failure)) {
             s.notes.push_back(src + ": " + tr("the build failed", lang) + ":\n" + out);
           }
         }
@@ -324,15 +328,28 @@ void find_tutorial_files(Submission& s, const fs::path& staged, Lang lang, bool 
 
 }  // namespace
 
-Submission prepare_submission(const std::string& dir, const std::string& staging_root, Lang lang, bool isolated) {
+std::vector<std::string> submission_names(const std::vector<std::string>& dirs) {
+  std::vector<std::string> names;
+  std::map<std::string, int> seen;
+  for (const auto& d : dirs) {
+    fs::path given = fs::absolute(d).lexically_normal();
+    if (given.filename().empty()) given = given.parent_path();
+    // what would steer a terminal (ESC, C1 and bidi controls) escaped
+    const std::string shown = visible(given.filename().string());
+    std::string name = shown.substr(1, shown.size() - 2);
+    if (++seen[name] > 1) name += "-" + std::to_string(seen[name]);
+    names.push_back(name);
+  }
+  return names;
+}
+
+Submission prepare_submission(const std::string& dir, const std::string& staging_root, Lang lang, bool isolated,
+                              const std::string& name) {
   Submission s;
   fs::path given = fs::absolute(dir).lexically_normal();
   if (given.filename().empty()) given = given.parent_path();
   s.dir = given.string();
-  {  // the name every report shows: what would steer a terminal (ESC, C1 and bidi controls) escaped
-    const std::string shown = visible(given.filename().string());
-    s.name = shown.substr(1, shown.size() - 2);
-  }
+  s.name = name.empty() ? submission_names({dir}).front() : name;
   std::error_code ec;
   if (!fs::is_directory(given, ec)) {
     s.error = "no folder " + s.dir;
@@ -377,6 +394,42 @@ Submission prepare_submission(const std::string& dir, const std::string& staging
     }
   }
   return s;
+}
+
+namespace {
+
+// "Python 3.11.2" for python3: what `program` (the file that `name` was found as) says it is.
+std::string interpreter_version(const std::string& name, const std::string& program) {
+  const std::string cmd = program + " --version 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (p == nullptr) return "";
+  char buf[512] = {};
+  std::string out;
+  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  ::pclose(p);
+  if (name == "perl") {  // "This is perl 5, version 36, subversion 0 (v5.36.0) ..."
+    const auto v = out.find("(v");
+    return v == std::string::npos ? "perl" : "perl " + out.substr(v + 2, out.find(')', v) - v - 2);
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out.substr(0, out.find('\n'));
+}
+
+}  // namespace
+
+std::map<std::string, std::string> interpreters_of(const std::vector<std::vector<std::string>>& commands) {
+  static std::map<std::string, std::string> known;  // an interpreter's version does not change while socklab runs
+  std::map<std::string, std::string> out;
+  for (const auto& words : commands) {
+    const std::string& name = words.at(0);
+    if ((name != "python3" && name != "perl") || out.count(name)) continue;
+    if (!known.count(name)) {
+      const std::string program = Child::find_program(name, true);
+      known[name] = interpreter_version(name, program.empty() ? name : program);
+    }
+    out[name] = known[name];
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------------------------------- course
@@ -457,74 +510,122 @@ std::pair<double, double> SubmissionScore::example(const std::string& ex) const 
   return out;
 }
 
+bool SubmissionScore::infrastructure_failed() const {
+  if (submission.infrastructure_failure) return true;
+  return std::any_of(roles.begin(), roles.end(), [](const RoleScore& r) {
+    return std::any_of(r.scenarios.begin(), r.scenarios.end(),
+                       [](const ScenarioScore& ss) { return ss.result.infrastructure_failure; });
+  });
+}
+
 const std::vector<std::string>& examples() {
   static const std::vector<std::string> ex = {"ex1", "ex2", "ex3", "ex4", "ex5", "ex6"};
   return ex;
 }
 
+namespace {
+
+// A submission's roles and scenarios as they stand before anything runs: a role not handed in (or not
+// built) scores 0 at once; each scenario of a role handed in becomes a task, through `queue`.
+void lay_out_roles(SubmissionScore& s, const GradeOptions& options,
+                   const std::function<void(const Scenario&, RunOptions, std::size_t role, std::size_t at)>& queue) {
+  const fs::path out = fs::absolute(options.out_dir);
+  for (std::size_t j = 0; j < known_roles().size(); ++j) {
+    const std::string& role = known_roles()[j];
+    RoleScore r;
+    r.role = role;
+    const auto found = s.submission.roles.find(role);
+    r.submitted = found != s.submission.roles.end() && s.submission.error.empty();
+    if (found != s.submission.roles.end()) r.command = joined(found->second.argv);
+    if (!s.submission.error.empty()) {
+      r.reason = s.submission.error;
+    } else if (!r.submitted) {
+      r.reason = tr("not submitted", options.lang) + " (" + tutorial_stem(role) + ".py)";
+    }
+    for (const auto& sc : options.scenarios) {
+      if (!sc.involves(role)) continue;
+      ScenarioScore ss;
+      ss.title = sc.title;
+      ss.max = options.course.max_points(sc);
+      ss.result.scenario = sc.name;
+      ss.result.role = role;
+      ss.result.tags = sc.tags;
+      ss.result.points = sc.points;
+      r.max += ss.max;
+      if (r.submitted) {
+        RunOptions o = options.base;
+        o.impls = {{role, found->second.argv}};
+        o.submission_dir = s.submission.staged;
+        o.transcript_dir = (out / s.submission.name / role).string();
+        queue(sc, o, j, r.scenarios.size());
+      } else {
+        ss.result.verdict = Verdict::skip;
+        ss.result.message = r.reason;
+      }
+      r.scenarios.push_back(std::move(ss));
+    }
+    s.roles.push_back(std::move(r));
+  }
+}
+
+// Scores one scenario's result into its place.
+void score_result(RoleScore& r, ScenarioScore& ss, const Result& result, Lang lang) {
+  ss.result = result;
+  ss.result.role = r.role;
+  ss.points = result.verdict == Verdict::pass ? ss.max : 0;
+  if (result.verdict == Verdict::skip) {  // not applicable here (another address, no namespaces): not counted
+    r.max -= ss.max;
+    ss.max = 0;
+  }
+  ss.advice = advice_for(result, lang);
+  r.points += ss.points;
+}
+
+void forget_transcripts(SubmissionScore& s) {  // the files have them; memory stays small
+  for (auto& r : s.roles) {
+    for (auto& ss : r.scenarios) ss.result.transcript.clear();
+  }
+}
+
+}  // namespace
+
 std::vector<SubmissionScore> grade(const GradeOptions& options, std::ostream& console) {
   const fs::path out = fs::absolute(options.out_dir);
-  std::vector<SubmissionScore> scores;
-  std::map<std::string, int> names;  // two folders of the same name get distinct ones
-  for (const auto& d : options.dirs) {
-    SubmissionScore s;
-    s.submission = prepare_submission(d, (out / ".staged").string(), options.lang, options.isolated);
-    if (++names[s.submission.name] > 1) s.submission.name += "-" + std::to_string(names[s.submission.name]);
-    scores.push_back(std::move(s));
-  }
+  const std::vector<std::string> names = options.names.empty() ? submission_names(options.dirs) : options.names;
+  std::vector<SubmissionScore> scores(options.dirs.size());
   struct Where {
     std::size_t sub, role, scenario;
   };
   std::vector<Task> tasks;
   std::vector<Where> where;
-  std::vector<std::vector<int>> remaining(scores.size());
+  std::vector<std::vector<int>> remaining(scores.size(), std::vector<int>(known_roles().size(), 0));
+  std::vector<int> left(scores.size(), 0);  // scenarios still to run, per submission
+  Durations durations((out / ".durations.json").string());
+  auto finished = [&](SubmissionScore& s) {
+    if (options.graded) options.graded(s);
+    if (!options.keep_transcripts) forget_transcripts(s);
+  };
   for (std::size_t i = 0; i < scores.size(); ++i) {
     auto& s = scores[i];
-    remaining[i].assign(known_roles().size(), 0);
-    for (std::size_t j = 0; j < known_roles().size(); ++j) {
-      const std::string& role = known_roles()[j];
-      RoleScore r;
-      r.role = role;
-      const auto found = s.submission.roles.find(role);
-      r.submitted = found != s.submission.roles.end() && s.submission.error.empty();
-      if (found != s.submission.roles.end()) r.command = joined(found->second.argv);
-      if (!s.submission.error.empty()) {
-        r.reason = s.submission.error;
-      } else if (!r.submitted) {
-        r.reason = tr("not submitted", options.lang) + " (" + tutorial_stem(role) + ".py)";
-      }
-      for (const auto& sc : options.scenarios) {
-        if (!sc.involves(role)) continue;
-        ScenarioScore ss;
-        ss.title = sc.title;
-        ss.max = options.course.max_points(sc);
-        ss.result.scenario = sc.name;
-        ss.result.role = role;
-        ss.result.tags = sc.tags;
-        ss.result.points = sc.points;
-        r.max += ss.max;
-        if (r.submitted) {
-          RunOptions o = options.base;
-          o.impls = {{role, found->second.argv}};
-          o.submission_dir = s.submission.staged;
-          o.transcript_dir = (out / s.submission.name / role).string();
-          tasks.push_back({&sc, o});
-          where.push_back({i, j, r.scenarios.size()});
-          ++remaining[i][j];
-        } else {
-          ss.result.verdict = Verdict::skip;
-          ss.result.message = r.reason;
-        }
-        r.scenarios.push_back(std::move(ss));
-      }
-      s.roles.push_back(std::move(r));
+    if (auto earlier = options.earlier ? options.earlier(names[i], options.dirs[i]) : std::nullopt) {
+      s = std::move(*earlier);
+      if (!options.keep_transcripts) forget_transcripts(s);
+      console << s.submission.name << "  " << tr("graded before, its result current: not graded again", options.lang)
+              << "\n";
+      continue;
     }
-  }
-  // Roles that cannot run are reported at once.
-  for (const auto& s : scores) {
-    for (const auto& r : s.roles) {
+    s.submission =
+        prepare_submission(options.dirs[i], (out / ".staged").string(), options.lang, options.isolated, names[i]);
+    lay_out_roles(s, options, [&](const Scenario& sc, RunOptions o, std::size_t role, std::size_t at) {
+      tasks.push_back({&sc, std::move(o), durations.expected(sc), i});
+      where.push_back({i, role, at});
+      ++remaining[i][role];
+      ++left[i];
+    });
+    for (const auto& r : s.roles) {  // roles that cannot run are reported at once
       if (!r.submitted && r.max > 0) console << role_line(s, r, options.lang) << "\n";
     }
+    if (left[i] == 0) finished(s);
   }
   const auto started = std::chrono::steady_clock::now();
   std::size_t done_count = 0;
@@ -533,20 +634,13 @@ std::vector<SubmissionScore> grade(const GradeOptions& options, std::ostream& co
     const Where w = where[k];
     auto& s = scores[w.sub];
     auto& r = s.roles[w.role];
-    auto& ss = r.scenarios[w.scenario];
-    ss.result = result;
-    ss.result.role = r.role;
-    if (!options.keep_transcripts) ss.result.transcript.clear();  // the file has it; memory stays small
-    ss.points = result.verdict == Verdict::pass ? ss.max : 0;
-    if (result.verdict == Verdict::skip) {  // not applicable here (another address, no namespaces): not counted
-      r.max -= ss.max;
-      ss.max = 0;
-    }
-    ss.advice = advice_for(result, options.lang);
-    r.points += ss.points;
+    score_result(r, r.scenarios[w.scenario], result, options.lang);
+    durations.record(result.scenario, result.duration_s);
+    if (!options.keep_transcripts && !options.graded) r.scenarios[w.scenario].result.transcript.clear();
     ++done_count;
     if (options.live_progress && !progress_shown.empty()) console << "\r\033[K";
     if (--remaining[w.sub][w.role] == 0) console << role_line(s, r, options.lang) << "\n";
+    if (--left[w.sub] == 0) finished(s);
     if (options.live_progress) {
       const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       char head[64];
@@ -557,6 +651,7 @@ std::vector<SubmissionScore> grade(const GradeOptions& options, std::ostream& co
     }
   });
   if (options.live_progress && !progress_shown.empty()) console << "\r\033[K" << std::flush;
+  durations.save();
   return scores;
 }
 
@@ -702,6 +797,7 @@ json grade_json(const std::vector<SubmissionScore>& scores, const ReportContext&
                    {"points", r.points}, {"max_points", r.max},      {"scenarios", json::array()}};
       for (const auto& ss : r.scenarios) {
         json res = to_json(ss.result);
+        res.erase("infrastructure_failure");
         res.erase("transcript");
         res["submission"] = s.submission.name;
         res["title"] = ss.title;

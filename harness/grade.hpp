@@ -3,6 +3,7 @@
 // the role, and score them: per role, per example, in total.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -33,14 +34,21 @@ struct Submission {
   std::string dir;     // the folder as given (absolute)
   std::string staged;  // the copy that was built, copied into each scenario's folder
   std::map<std::string, RoleProgram> roles;
-  std::vector<Advice> source_advice;  // per file: GBK, BOM, CRLF, Python 2
-  std::vector<std::string> notes;     // what happened while finding and building (manifest, make)
-  std::string error;                  // why nothing can run (bad manifest, failed build): every role scores 0
+  std::vector<Advice> source_advice;    // per file: GBK, BOM, CRLF, Python 2
+  std::vector<std::string> notes;       // what happened while finding and building (manifest, make)
+  std::string error;                    // why nothing can run (bad manifest, failed build): every role scores 0
+  bool infrastructure_failure = false;  // the build's worker died: socklab failed, not the submission
 };
+
+/// The names the reports give a class's folders: each folder's own name, what would steer a terminal
+/// escaped; a name given twice gets -2, -3 … in the folders' order.
+std::vector<std::string> submission_names(const std::vector<std::string>& dirs);
 
 /// Finds the programs in `dir` and builds them in a copy under `staging_root` (make, or c++/cc for a
 /// lone source), with a time limit. Never throws for a bad submission: `error` and `notes` say what is wrong.
-Submission prepare_submission(const std::string& dir, const std::string& staging_root, Lang lang, bool isolated);
+/// `name`: the reports' (submission_names), else the folder's own.
+Submission prepare_submission(const std::string& dir, const std::string& staging_root, Lang lang, bool isolated,
+                              const std::string& name = "");
 
 /// Points per tag (a course file's [weights]) and per scenario ([points]).
 struct Course {
@@ -78,6 +86,8 @@ struct SubmissionScore {
   [[nodiscard]] double points() const;
   [[nodiscard]] double max() const;
   [[nodiscard]] std::pair<double, double> example(const std::string& ex) const;
+  /// Whether socklab itself failed somewhere in it (a worker died): a grade worth a retry, not a score.
+  [[nodiscard]] bool infrastructure_failed() const;
 };
 
 /// The tutorial's examples, as the reports' columns: ex1 … ex6.
@@ -138,6 +148,10 @@ ClassSummary summarize_class(const std::vector<SubmissionScore>& scores);
 /// The most frequent failures, one line each: role, scenario, how many failed, the advice most of them got.
 std::string frequent_failures_text(const ClassSummary& c, Lang lang, std::size_t at_most = 5);
 
+/// "Python 3.11.2" for python3, "perl 5.36.0" for perl: the interpreters `commands` run and their versions,
+/// each found on PATH as the programs under test find it (asked once per interpreter and process).
+std::map<std::string, std::string> interpreters_of(const std::vector<std::vector<std::string>>& commands);
+
 /// The file name of a submission's page in an --html folder (never the index's).
 std::string html_page_name(const SubmissionScore& s);
 
@@ -171,8 +185,13 @@ struct GradeOptions {
   bool isolated = false;
   std::string out_dir;  // <out>/<submission>/<role>/<example>/<name>.log; the builds in <out>/.staged
   Lang lang = Lang::en;
-  bool live_progress = false;     // rewrite one progress line (a terminal)
-  bool keep_transcripts = false;  // the HTML pages draw them; otherwise only the files keep them
+  bool live_progress = false;      // rewrite one progress line (a terminal)
+  bool keep_transcripts = false;   // the HTML pages draw them; otherwise only the files keep them
+  std::vector<std::string> names;  // the reports' name of each folder (submission_names); empty: computed
+  /// A grade made before that is still current (grade --results without --force): not made again.
+  std::function<std::optional<SubmissionScore>(const std::string& name, const std::string& dir)> earlier;
+  /// Called as soon as a submission is graded, transcripts included (grade --results).
+  std::function<void(const SubmissionScore&)> graded;
 };
 
 /// Prepares every submission, runs every task in one pool, prints a line per role as it completes.

@@ -18,13 +18,18 @@
 #include <optional>
 
 #include "child.hpp"
+#include "durations.hpp"
 #include "files.hpp"
 #include "grade.hpp"
+#include "grade_command.hpp"
 #include "isolation.hpp"
 #include "junit.hpp"
 #include "pool.hpp"
+#include "result_file.hpp"
 #include "runner.hpp"
 #include "scenario.hpp"
+
+extern char** environ;
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -97,62 +102,12 @@ Loaded load_all(const fs::path& dir) {
   return l;
 }
 
-// "Python 3.11.2" for python3: what `program` (the file that `name` was found as) says it is.
-std::string interpreter_version(const std::string& name, const std::string& program) {
-  const std::string cmd = program + " --version 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return "";
-  char buf[512] = {};
-  std::string out;
-  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
-  ::pclose(p);
-  if (name == "perl") {  // "This is perl 5, version 36, subversion 0 (v5.36.0) ..."
-    const auto v = out.find("(v");
-    return v == std::string::npos ? "perl" : "perl " + out.substr(v + 2, out.find(')', v) - v - 2);
-  }
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out.substr(0, out.find('\n'));
-}
-
-// The interpreters the commands run (python3, perl) and their versions, for the reports: each found on
-// PATH as the programs under test find it.
-std::map<std::string, std::string> interpreters_of(const std::vector<std::vector<std::string>>& commands) {
-  std::map<std::string, std::string> out;
-  for (const auto& words : commands) {
-    const std::string& name = words.at(0);
-    if ((name != "python3" && name != "perl") || out.count(name)) continue;
-    const std::string program = Child::find_program(name, true);
-    out[name] = interpreter_version(name, program.empty() ? name : program);
-  }
-  return out;
-}
-
 // How the scenarios are isolated and their programs under test confined, as every report says it.
 std::string isolation_summary(bool isolated) {
   const Limits defaults;
   const RunIdentity probe(defaults.memory_bytes, defaults.processes);
   return IsolationSupport{isolated, isolated}.describe() +
          "; programs under test: " + probe.confinement().describe(isolated);
-}
-
-bool write_text(const std::string& path, const std::string& text) {
-  try {
-    write_file_atomically(path, text);
-    return true;
-  } catch (const std::system_error& e) {
-    std::cerr << "socklab: " << e.what() << "\n";
-    return false;
-  }
-}
-
-// The date and time now, as the reports give it: "2025-03-01 14:05 UTC".
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  ::gmtime_r(&now, &utc);
-  char b[32];
-  std::strftime(b, sizeof b, "%Y-%m-%d %H:%M UTC", &utc);
-  return b;
 }
 
 bool selected_by(const Scenario& s, const std::string& glob, const std::vector<std::string>& tags) {
@@ -164,81 +119,44 @@ bool selected_by(const Scenario& s, const std::string& glob, const std::vector<s
 
 int grade_main(const std::vector<std::string>& dirs, const Loaded& loaded, const std::string& glob,
                const std::vector<std::string>& tags, const RunOptions& options, int jobs, bool isolated,
-               const std::string& out_dir, const std::string& json_path, const std::string& junit_path,
-               const std::string& csv_path, const std::string& gradescope_path, const std::string& html_path,
-               const std::string& course_path, const std::string& lang_name, std::optional<std::uint64_t> seed) {
-  GradeOptions g;
+               const std::string& out_dir, const ReportPaths& reports, const std::string& course_path,
+               const std::string& lang_name, const std::string& shard, const std::string& results_dir, bool force,
+               bool without_namespaces_asked) {
+  GradeCommand c;
+  GradeOptions& g = c.grade;
   g.dirs = dirs;
   g.lang = lang_name.empty() ? lang_from_environment() : lang_name == "zh" ? Lang::zh : Lang::en;
-  if (!course_path.empty()) g.course = load_course(course_path);
+  try {
+    if (!course_path.empty()) g.course = load_course(course_path);
+    if (!shard.empty()) {
+      std::map<std::string, std::string> env;
+      for (char** e = environ; *e != nullptr; ++e) {
+        const std::string kv = *e;
+        env[kv.substr(0, kv.find('='))] = kv.substr(kv.find('=') + 1);
+      }
+      c.shard = parse_shard(shard, env);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "socklab: " << e.what() << "\n";
+    return exit_usage;
+  }
   for (const auto& s : loaded.scenarios) {
     if (selected_by(s, glob, tags)) g.scenarios.push_back(s);
-  }
-  if (g.scenarios.empty()) {
-    std::cerr << "socklab: no scenario selected; a grade that checks nothing is not a grade\n";
-    return 2;
-  }
-  if (!gradescope_path.empty() && dirs.size() != 1) {
-    std::cerr << "socklab: --gradescope writes one submission's results: give one folder\n";
-    return 2;
   }
   g.base = options;
   g.jobs = isolated ? jobs : 1;
   g.isolated = isolated;
   g.out_dir = out_dir;
   g.live_progress = ::isatty(STDOUT_FILENO) != 0;
-  g.keep_transcripts = !html_path.empty();
-  const auto started = std::chrono::steady_clock::now();
-  const std::string date = utc_now();
-  const auto scores = grade(g, std::cout);
-  ReportContext ctx;
-  ctx.socklab_version = SOCKLAB_VERSION;
-  ctx.suite_version = loaded.version;
-  ctx.isolation = isolation_summary(isolated);
-  ctx.seed = seed;
-  ctx.lang = g.lang;
-  ctx.date = date;
-  ctx.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::vector<std::vector<std::string>> commands;
-  for (const auto& s : scores) {
-    for (const auto& [role, p] : s.submission.roles) commands.push_back(p.argv);
-  }
-  ctx.interpreters = interpreters_of(commands);
-  for (const auto& s : scores) std::cout << failures_text(s, g.lang);
-  std::cout << "\n" << grade_table(scores, g.lang);
-  const ClassSummary summary = summarize_class(scores);
-  std::cout << frequent_failures_text(summary, g.lang);
-  std::cout << "socklab " << ctx.socklab_version << ", suite " << ctx.suite_version << ", isolation: " << ctx.isolation;
-  for (const auto& [name, v] : ctx.interpreters) std::cout << ", " << v;
-  if (seed) std::cout << ", seed " << *seed;
-  std::cout << "\n";
-  bool ok = true;
-  auto write = [&](const std::string& path, const std::string& text) {
-    if (!path.empty() && !write_text(path, text)) {
-      std::cerr << "socklab: cannot write " << path << "\n";
-      ok = false;
-    }
-  };
-  write(json_path, grade_json(scores, ctx).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
-  write(csv_path, grade_csv(scores));
-  write(junit_path, grade_junit(scores));
-  if (!gradescope_path.empty()) {
-    write(gradescope_path,
-          gradescope_json(scores.front(), ctx).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
-  }
-  if (!html_path.empty()) {
-    if (scores.size() == 1 && !fs::is_directory(html_path)) {
-      write(html_path, grade_html(scores.front(), ctx));
-    } else {  // a folder: a page per submission, and the class at a glance
-      std::error_code ec;
-      fs::create_directories(html_path, ec);
-      for (const auto& s : scores) write((fs::path(html_path) / html_page_name(s)).string(), grade_html(s, ctx));
-      write((fs::path(html_path) / "index.html").string(), grade_index_html(scores, summary, ctx));
-    }
-  }
-  if (!ok) return 2;
-  return std::all_of(scores.begin(), scores.end(), [](const SubmissionScore& s) { return s.points() >= s.max(); }) ? 0
-                                                                                                                   : 1;
+  g.keep_transcripts = !reports.html.empty();
+  c.reports = reports;
+  c.socklab_version = SOCKLAB_VERSION;
+  c.suite_version = loaded.version;
+  c.isolation = isolation_summary(isolated);
+  c.isolation_required = (c.shard || !results_dir.empty()) && !without_namespaces_asked;
+  c.results_dir = results_dir;
+  c.force = force;
+  return grade_command(std::move(c), std::cout, std::cerr);
 }
 
 }  // namespace
@@ -270,14 +188,16 @@ int main(int argc, char** argv) {
   std::vector<std::string> impl_specs;
   std::string glob = "*";
   std::vector<std::string> tags;
-  int jobs = 1;
+  int jobs = default_jobs();
   std::string json_path, junit_path;
   double time_scale = 1.0;
   bool verbose = false;
   check->add_option("--impl", impl_specs, "ROLE=COMMAND: run COMMAND in ROLE ({host} {port} {dir} are replaced)");
   check->add_option("--scenario", glob, "only scenarios whose name (ex4/tutorial-run) matches this glob");
   check->add_option("--tag", tags, "only scenarios with this tag");
-  check->add_option("-j,--jobs", jobs, "scenarios run at once")->check(CLI::Range(1, 256));
+  check->add_option("-j,--jobs", jobs, "scenarios run at once (they mostly wait: 4 per CPU by default)")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   check->add_option("--json", json_path, "write the results as JSON");
   check->add_option("--junit", junit_path, "write the results as JUnit XML");
   check
@@ -292,8 +212,9 @@ int main(int argc, char** argv) {
   std::string csv_path, gradescope_path, html_path, course_path, lang_name;
   grade_cmd->add_option("dirs", grade_dirs, "submission folders (server1.py ... client6.py, or a socklab.toml)")
       ->required();
-  grade_cmd->add_option("-j,--jobs", jobs, "scenarios run at once (they mostly wait: more than the cores)")
-      ->check(CLI::Range(1, 256));
+  grade_cmd->add_option("-j,--jobs", jobs, "scenarios run at once (they mostly wait: 4 per CPU by default)")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   grade_cmd->add_option("--json", json_path, "write every result and score as JSON");
   grade_cmd->add_option("--junit", junit_path, "write JUnit XML (a test suite per submission)");
   grade_cmd->add_option("--csv", csv_path, "write the score table as CSV");
@@ -302,6 +223,26 @@ int main(int argc, char** argv) {
                         "write an HTML page per submission: FILE for one submission, a folder for several");
   grade_cmd->add_option("--course", course_path,
                         "a course file (TOML): [weights] core, robustness, transcript; [points]");
+  std::string shard, results_dir;
+  bool force = false;
+  grade_cmd->add_option("--shard", shard,
+                        "K/N: grade only shard K of N (the folders' names sorted, dealt out in turn); auto/N or "
+                        "auto: K (and N) from Slurm, Kubernetes or GNU parallel's environment");
+  grade_cmd->add_option("--results", results_dir,
+                        "write each submission's result to a file of its own in this folder as soon as it is "
+                        "graded (socklab merge reads them); a current result there is not graded again");
+  grade_cmd->add_flag("--force", force, "with --results: grade again even where a current result is there");
+  auto* merge_cmd =
+      app.add_subcommand("merge", "write the reports of a class from the result files of its shards (grade --results)");
+  std::vector<std::string> merge_dirs;
+  merge_cmd->add_option("dirs", merge_dirs, "folders of result files")->required();
+  ReportPaths reports;
+  merge_cmd->add_option("--json", reports.json, "write every result and score as JSON");
+  merge_cmd->add_option("--junit", reports.junit, "write JUnit XML (a test suite per submission)");
+  merge_cmd->add_option("--csv", reports.csv, "write the score table as CSV");
+  merge_cmd->add_option("--gradescope", reports.gradescope, "write Gradescope's results.json (one submission)");
+  merge_cmd->add_option("--html", reports.html,
+                        "write an HTML page per submission: FILE for one submission, a folder for several");
   for (auto* sub : {check, grade_cmd}) {
     sub->add_option("--lang", lang_name, "en or zh: the report's words and advice (default: from LANG)")
         ->check(CLI::IsMember({"en", "zh"}));
@@ -391,9 +332,12 @@ int main(int argc, char** argv) {
       return r.verdict == Verdict::pass ? 0 : 1;
     }
 
+    if (*merge_cmd) return merge_command(merge_dirs, reports, std::cout, std::cerr);
+
     if (*grade_cmd) {
-      return grade_main(grade_dirs, loaded, glob, tags, options, jobs, isolated, out_dir, json_path, junit_path,
-                        csv_path, gradescope_path, html_path, course_path, lang_name, seed);
+      return grade_main(grade_dirs, loaded, glob, tags, options, jobs, isolated, out_dir,
+                        {json_path, csv_path, junit_path, gradescope_path, html_path}, course_path, lang_name, shard,
+                        results_dir, force, isolation_mode == "none");
     }
 
     // check
@@ -442,15 +386,18 @@ int main(int argc, char** argv) {
       return 2;
     }
     if (!isolated && jobs > 1) {
-      std::cerr << "socklab: network namespaces are not available here: scenarios run one at a time\n";
+      if (check->count("--jobs") > 0)
+        std::cerr << "socklab: network namespaces are not available here: scenarios run one at a time\n";
       jobs = 1;
     }
     std::map<std::string, int> summary = {{"pass", 0},  {"fail", 0},  {"timeout", 0},
                                           {"crash", 0}, {"error", 0}, {"skip", 0}};
     const Lang lang = lang_name.empty() ? lang_from_environment() : lang_name == "zh" ? Lang::zh : Lang::en;
     std::vector<Task> tasks;
-    for (const auto& sc : selected) tasks.push_back({&sc, options});
+    Durations durations((fs::absolute(out_dir) / ".durations.json").string());
+    for (const auto& sc : selected) tasks.push_back({&sc, options, durations.expected(sc)});
     const auto results = run_tasks(tasks, jobs, isolated, [&](std::size_t, const Result& r) {
+      durations.record(r.scenario, r.duration_s);
       ++summary[to_string(r.verdict)];
       char d[32];
       std::snprintf(d, sizeof d, "%.2f", r.duration_s);
@@ -477,11 +424,13 @@ int main(int argc, char** argv) {
       }
       std::cout.flush();
     });
+    durations.save();
     json out;
     out["results"] = json::array();
     for (const auto& r : results) {
       auto j = to_json(r);
       j.erase("transcript");
+      j.erase("infrastructure_failure");
       j["advice"] = json::array();
       for (const auto& a : advice_for(r, Lang::en)) j["advice"].push_back(a.id);
       out["results"].push_back(j);

@@ -4,59 +4,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
+#include <numeric>
 #include <system_error>
 
 #include "isolation.hpp"
+#include "result_file.hpp"
 
 using json = nlohmann::json;
 
 namespace socklab::harness {
 
-json to_json(const Result& r) {
-  json events = json::array();
-  for (const auto& e : r.events) events.push_back(to_json(e));
-  json facts = json::array();
-  for (const Fact f : r.facts) facts.push_back(to_string(f));
-  return {{"scenario", r.scenario},
-          {"role", r.role},
-          {"tags", r.tags},
-          {"verdict", to_string(r.verdict)},
-          {"message", r.message},
-          {"facts", std::move(facts)},
-          {"duration_s", r.duration_s},
-          {"points", r.points},
-          {"isolation", r.isolation},
-          {"events", std::move(events)},
-          {"transcript", r.transcript},
-          {"transcript_path", r.transcript_path},
-          {"kept", r.kept_paths},
-          {"seed", r.seed}};
-}
-
-Result result_from_json(const json& j) {
-  Result r;
-  r.scenario = j.at("scenario");
-  r.role = j.at("role");
-  r.tags = j.at("tags").get<std::vector<std::string>>();
-  const std::string v = j.at("verdict");
-  for (auto candidate :
-       {Verdict::pass, Verdict::fail, Verdict::timeout, Verdict::crash, Verdict::error, Verdict::skip}) {
-    if (v == to_string(candidate)) r.verdict = candidate;
-  }
-  r.message = j.at("message");
-  for (const auto& f : j.value("facts", json::array())) {
-    if (const auto fact = fact_named(f.get<std::string>())) r.facts.push_back(*fact);
-  }
-  r.duration_s = j.at("duration_s");
-  r.points = j.at("points");
-  r.isolation = j.at("isolation");
-  for (const auto& e : j.value("events", json::array())) r.events.push_back(event_from_json(e));
-  r.transcript = j.at("transcript");
-  r.transcript_path = j.at("transcript_path");
-  r.kept_paths = j.value("kept", std::vector<std::string>{});
-  r.seed = j.at("seed");
-  return r;
+int default_jobs() {
+  const long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
+  return static_cast<int>(std::clamp(4 * (cpus > 0 ? cpus : 1), 4L, 64L));
 }
 
 namespace {
@@ -73,14 +35,20 @@ struct Job {
 std::vector<Result> run_tasks(const std::vector<Task>& tasks, int jobs, bool isolated,
                               const std::function<void(std::size_t, const Result&)>& done) {
   std::vector<Result> results(tasks.size());
+  std::vector<std::size_t> order(tasks.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (tasks[a].group != tasks[b].group) return tasks[a].group < tasks[b].group;
+    return tasks[a].expected_s > tasks[b].expected_s;
+  });
   std::vector<Job> running;
-  std::size_t next = 0;
+  std::size_t next = 0;  // in `order`
   std::size_t finished = 0;
   std::vector<pid_t> ending;  // workers whose run is done, not yet reaped
   while (finished < tasks.size()) {
     std::erase_if(ending, [](pid_t p) { return ::waitpid(p, nullptr, WNOHANG) != 0; });
     while (static_cast<int>(running.size()) < jobs && next < tasks.size()) {
-      const Task& t = tasks[next];
+      const Task& t = tasks[order[next]];
       const Worker w = spawn_worker(
           isolated, t.scenario->hosts,
           [&](const WorkerContext& context) {
@@ -96,7 +64,7 @@ std::vector<Result> run_tasks(const std::vector<Task>& tasks, int jobs, bool iso
           !t.options.impls.empty() ? std::optional<SandboxLimits>(
                                          SandboxLimits{t.scenario->limits.memory_bytes, t.scenario->limits.processes})
                                    : std::nullopt);
-      running.push_back({next, w.pid, w.fd, {}});
+      running.push_back({order[next], w.pid, w.fd, {}});
       ++next;
     }
     std::vector<pollfd> fds;
@@ -132,6 +100,7 @@ std::vector<Result> run_tasks(const std::vector<Task>& tasks, int jobs, bool iso
         r.points = sc.points;
         r.verdict = Verdict::error;
         r.message = "the worker running this scenario died (status " + std::to_string(status) + ")";
+        r.infrastructure_failure = true;
       }
       results[j.index] = r;
       done(j.index, r);

@@ -60,7 +60,8 @@ struct Result {
   std::string transcript_path;          // the file it was written to, if any
   std::vector<std::string> kept_paths;  // files kept beside it (keep file: the browser's screenshot)
   std::string isolation;
-  std::uint64_t seed = 1;  // the seed the links used (reported, and given back to --seed to replay a run)
+  std::uint64_t seed = 1;               // the seed the links used (reported, and given back to --seed to replay a run)
+  bool infrastructure_failure = false;  // socklab itself failed (its worker died): no verdict on the program
 };
 
 /// Where the reference program for `role` is, or "" when none is found.

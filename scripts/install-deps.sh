@@ -12,6 +12,7 @@ packages=(
   libtomlplusplus-dev
   chromium fonts-noto-cjk python3-jsonschema python3-pil
   default-jdk-headless
+  parallel
 )
 
 missing=()

@@ -89,6 +89,20 @@ TEST_F(Fixture, the_stop_ladder_ends_a_program_that_ignores_signals) {
   EXPECT_LT(std::chrono::steady_clock::now() - began, 2s) << "three grace periods of 100 ms, then SIGKILL";
 }
 
+TEST_F(Fixture, a_program_that_dies_of_an_earlier_rungs_signal_was_stopped_not_crashed) {
+  // SIGINT handled slowly, SIGTERM ignored: the ladder has sent SIGTERM when SIGINT ends the program.
+  auto c = std::make_unique<Child>(
+      io,
+      std::vector<std::string>{"/bin/sh", "-c",
+                               "trap '' TERM; trap 'sleep 0.3; trap - INT; kill -INT $$' INT; echo ready; "
+                               "while :; do sleep 0.05; done"},
+      dir, limits, nullptr);
+  ASSERT_TRUE(run_until(io, [&] { return c->out() == "ready\n"; }));
+  stop(*c, 200ms);
+  EXPECT_EQ(c->status()->signal, SIGINT);
+  EXPECT_TRUE(c->status()->sent_by_harness) << "socklab sent SIGINT first: not a crash";
+}
+
 TEST_F(Fixture, sigint_reaches_a_program_that_does_not_ignore_it) {
   auto c = start({"sleep", "30"});
   stop(*c);
