@@ -653,10 +653,7 @@ class Run {
                              " in the middle of their conversations at once (past " + visible(step.from) +
                              ", not yet at " + visible(step.to) + ")";
     if (!decided) fail(step, Verdict::timeout, "expected " + what + "; not decided " + guard_text(step));
-    // A conversation broke off: what it printed is the better story — unless no two were ever in the
-    // middle at once while one was, which says the server served them one after another whatever else
-    // went wrong.
-    if (middle + waiting + lost >= k && best != 1) {
+    if (middle + waiting + lost >= k) {  // a conversation broke off: what it printed is the better story
       std::string msg = "expected " + what + "; these ended before " + visible(step.from) + ":";
       for (std::size_t i = 0; i < n; ++i) {
         if (broken[i]) msg += " " + step.actors[i];
