@@ -16,6 +16,8 @@
 #include <csignal>
 #include <filesystem>
 
+#include "wrapper.hpp"
+
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
@@ -35,6 +37,7 @@ struct ChildSetup {
 
   bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&, const char* const*) {
     ::setpgid(0, 0);
+    ::umask(022);  // the worker's may be 0 (--isolation wrapper with a sandbox user)
     if (netns_fd >= 0 && ::setns(netns_fd, CLONE_NEWNET) != 0) return {errno, boost::system::system_category()};
     if (sandbox && sandbox->confinement != nullptr) {  // last of what needs privileges
       const char* root = sandbox->root != nullptr ? sandbox->root->root().c_str() : nullptr;
@@ -85,6 +88,7 @@ std::vector<std::string> child_environment(const std::string& dir) {
   for (const char* keep : {"PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "TERM"}) {
     if (const char* v = std::getenv(keep)) env.push_back(std::string(keep) + "=" + v);
   }
+  for (auto& v : wrapper_environment()) env.push_back(std::move(v));  // under --isolation wrapper
   return env;
 }
 

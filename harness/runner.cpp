@@ -20,6 +20,7 @@
 #include "proc_net.hpp"
 #include "socket.hpp"
 #include "wire.hpp"
+#include "wrapper.hpp"
 
 namespace asio = boost::asio;
 using asio::awaitable;
@@ -72,8 +73,15 @@ std::string read_file(const std::string& path) {
 
 // Sockets bound (UDP) or listening (TCP) in this network namespace (or `ns`, a link's far side), from
 // /proc/net; `only` limits the reading to "tcp" or "udp".
+// Under the wrapper, the sockets of its folder (this scenario's, or the far side's).
 std::vector<BoundSocket> bound_sockets(std::string_view only = {}, const NetNamespace* ns = nullptr) {
   std::vector<BoundSocket> out;
+  if (in_wrapper_network()) {
+    for (auto& s : ns != nullptr ? ns->wrapper()->bound() : wrapper_bound_sockets()) {
+      if (only.empty() || s.proto == only) out.push_back(s);
+    }
+    return out;
+  }
   for (const char* table : {"tcp", "udp", "tcp6", "udp6"}) {
     if (!only.empty() && std::string_view(table).substr(0, 3) != only) continue;
     const auto found =
@@ -222,6 +230,13 @@ class Run {
       r.message = "this scenario needs network namespaces (fixed host names or ports), unavailable here";
       return r;
     }
+    if (in_wrapper_network() && judges_wire()) {
+      r.verdict = Verdict::skip;
+      r.message =
+          "this scenario judges the wire, which --isolation wrapper does not capture (its bytes go over "
+          "UNIX sockets)";
+      return r;
+    }
     for (const auto& program : sc_.needs_installed) {
       if (Child::find_program(program, false).empty()) {
         r.verdict = Verdict::skip;
@@ -232,7 +247,8 @@ class Run {
     }
     seed_ = opt_.seed ? *opt_.seed : sc_.seed ? *sc_.seed : 1;
     r.seed = seed_;
-    if (opt_.wire && opt_.isolation.rfind("none", 0) != 0) capture("wire", nullptr);  // never the machine's loopback
+    // Never the machine's loopback (none), nor under the wrapper, whose bytes go over UNIX sockets.
+    if (opt_.wire && opt_.isolation.rfind("none", 0) != 0 && !in_wrapper_network()) capture("wire", nullptr);
     try {
       open_links();
     } catch (const std::exception& e) {
@@ -330,6 +346,12 @@ class Run {
       far_[spec.name] = std::move(far);
       links_[spec.name] = std::move(link);
     }
+  }
+
+  [[nodiscard]] bool judges_wire() const {
+    return std::any_of(sc_.steps.begin(), sc_.steps.end(), [](const Step& st) {
+      return std::any_of(st.order.begin(), st.order.end(), [](const EventSpec& e) { return e.what == "wire"; });
+    });
   }
 
   // The far side `who` runs on, or nullptr when it runs here.
@@ -1339,18 +1361,27 @@ class Run {
     std::string shown;
     for (const auto& a : argv) shown += (shown.empty() ? "" : " ") + a;
     event(who, "start (" + (step.role.empty() ? std::string("tool") : step.role) + "): " + shown);
+    if (in_wrapper_network() && statically_linked(Child::find_program(argv.at(0), false))) {
+      throw StepFailure{Verdict::skip, argv[0] +
+                                           " is statically linked: --isolation wrapper (LD_PRELOAD) "
+                                           "cannot reach its sockets; namespaces can"};
+    }
     try {
       if (!step.behind.empty()) behind_[who] = step.behind;
       roles_[who] = step.role;
       std::optional<Child::Sandbox> sandbox;
       if (under_test_.count(who) && opt_.confinement != nullptr) sandbox = sandbox_for(argv);
-      children_[who] = std::make_unique<Child>(
-          io_, argv, (step.kind == Step::Kind::run_tool ? folder_.tools : dir_).string(), sc_.limits,
-          [this, who](const std::string& stream, std::string_view bytes) {
-            event(who, stream + " > " + visible(bytes));
-            arrived(who + "." + stream, bytes.size());
-          },
-          step.behind.empty() ? -1 : far_.at(step.behind)->fd(), sandbox);
+      const NetNamespace* side = step.behind.empty() ? nullptr : far_.at(step.behind).get();
+      auto make = [&] {
+        return std::make_unique<Child>(
+            io_, argv, (step.kind == Step::Kind::run_tool ? folder_.tools : dir_).string(), sc_.limits,
+            [this, who](const std::string& stream, std::string_view bytes) {
+              event(who, stream + " > " + visible(bytes));
+              arrived(who + "." + stream, bytes.size());
+            },
+            side != nullptr ? side->fd() : -1, sandbox);
+      };
+      children_[who] = side != nullptr ? side->addressed(make) : make();
       children_[who]->on_change([this, who] {
         const Child& c = *children_.at(who);
         if (c.out_ended() && !ended_at_.count(who + ".stdout")) ended_at_[who + ".stdout"] = next_seq();
@@ -1528,7 +1559,7 @@ class Run {
   }
 
   awaitable<void> connect_in_background(Peer& p, std::string who, asio::ip::tcp::endpoint to, std::string shown) {
-    auto [ec] = co_await p.tcp.async_connect(to, asio::as_tuple(use_awaitable));
+    const auto ec = co_await connect_tcp(p.tcp, to);
     p.connecting = false;
     if (ec) {
       std::string msg = "connect " + shown + ": " + ec.message();
