@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <tuple>
@@ -38,16 +40,30 @@ awaitable<boost::system::error_code> connect_tcp(tcp::socket& s, tcp::endpoint t
   }
   if (!s.is_open()) s.open(to.protocol(), ec);
   if (!ec) s.non_blocking(true, ec);
+  // Those refused for a full backlog try again in the order they came, as queued SYNs get in: a server
+  // that serves one connection at a time then meets its clients in their order.
+  static std::map<std::pair<const NetNamespace*, tcp::endpoint>, std::deque<const tcp::socket*>> waiting;
+  auto& queue = waiting[{side, to}];
+  struct Leave {
+    std::deque<const tcp::socket*>& queue;
+    const tcp::socket* me;
+    ~Leave() { std::erase(queue, me); }
+  } leave{queue, &s};
   asio::steady_timer again(s.get_executor());
   while (!ec) {
-    // The wrapper finds the address in the folder in force at the call: the side's.
-    const auto [r, e] = on_side(side, [&] {
-      const int got = ::connect(s.native_handle(), to.data(), static_cast<socklen_t>(to.size()));
-      return std::pair{got, errno};
-    });
-    if (r == 0) break;
-    if (e != EAGAIN && e != EINTR) co_return boost::system::error_code(e, boost::system::system_category());
-    again.expires_after(std::chrono::milliseconds(10));  // a full backlog: try again, as a SYN would be
+    if (queue.empty() || queue.front() == &s) {
+      // The wrapper finds the address in the folder in force at the call: the side's.
+      const auto [r, e] = on_side(side, [&] {
+        const int got = ::connect(s.native_handle(), to.data(), static_cast<socklen_t>(to.size()));
+        return std::pair{got, errno};
+      });
+      if (r == 0) break;
+      if (e != EAGAIN && e != EINTR) co_return boost::system::error_code(e, boost::system::system_category());
+      if (queue.empty()) queue.push_back(&s);
+    } else if (std::find(queue.begin(), queue.end(), &s) == queue.end()) {
+      queue.push_back(&s);
+    }
+    again.expires_after(std::chrono::milliseconds(10));
     std::tie(ec) = co_await again.async_wait(asio::as_tuple(use_awaitable));
     if (!s.is_open()) ec = asio::error::operation_aborted;
   }
