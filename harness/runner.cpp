@@ -238,6 +238,11 @@ class Run {
       return r;
     }
     for (const auto& program : sc_.needs_installed) {
+      if (const auto why = in_wrapper_network() ? beyond_wrapper(program) : std::nullopt) {
+        r.verdict = Verdict::skip;
+        r.message = *why;
+        return r;
+      }
       if (Child::find_program(program, false).empty()) {
         r.verdict = Verdict::skip;
         r.message =
@@ -1003,12 +1008,24 @@ class Run {
       case Step::Kind::listening: {
         event(who, "waiting until " + step.proto + " " + step.endpoint.to_string() + " is bound");
         const NetNamespace* side = side_of(who);
+        auto v6_only = [&] {  // under the wrapper, a server on :: that a namespace would judge
+          return in_wrapper_network() && ipv6_in_place_of_ipv4(bound_sockets(step.proto, side), step.proto,
+                                                               step.endpoint.host, step.endpoint.port);
+        };
         const bool ok = co_await until(
-            [&] { return is_bound(step.proto, step.endpoint, side) || children_.at(who)->status().has_value(); },
+            [&] {
+              return is_bound(step.proto, step.endpoint, side) || children_.at(who)->status().has_value() || v6_only();
+            },
             deadline_for(step));
         if (ok && is_bound(step.proto, step.endpoint, side)) {
           event(who, "ready: " + step.proto + " " + step.endpoint.to_string());
           break;
+        }
+        if (v6_only()) {
+          fail(step, Verdict::skip,
+               who + " listens on IPv6 (::) for " + step.endpoint.to_string() +
+                   ": in a namespace that takes IPv4 too (dual stack), but --isolation wrapper keeps IPv6 "
+                   "apart; namespaces can judge it");
         }
         std::string msg = "nothing listens on " + step.proto + " " + step.endpoint.to_string();
         const std::string others = bound_summary(step.proto, side);
@@ -1334,6 +1351,11 @@ class Run {
         absent_.insert(who);
         co_return;
       }
+      if (const auto why = in_wrapper_network() && step.if_installed ? beyond_wrapper(argv.at(0)) : std::nullopt) {
+        event(who, *why + ": its steps are left out");
+        absent_.insert(who);
+        co_return;
+      }
     } else if (impl != opt_.impls.end()) {
       under_test_.insert(who);
       // {host} {port}: the address the scenario gives, or else the tutorial's own for the role.
@@ -1361,11 +1383,8 @@ class Run {
     std::string shown;
     for (const auto& a : argv) shown += (shown.empty() ? "" : " ") + a;
     event(who, "start (" + (step.role.empty() ? std::string("tool") : step.role) + "): " + shown);
-    if (in_wrapper_network() && statically_linked(Child::find_program(argv.at(0), false))) {
-      throw StepFailure{Verdict::skip, argv[0] +
-                                           " is statically linked: --isolation wrapper (LD_PRELOAD) "
-                                           "cannot reach its sockets; namespaces can"};
-    }
+    if (const auto why = in_wrapper_network() ? beyond_wrapper(Child::find_program(argv.at(0), false)) : std::nullopt)
+      throw StepFailure{Verdict::skip, *why};
     try {
       if (!step.behind.empty()) behind_[who] = step.behind;
       roles_[who] = step.role;

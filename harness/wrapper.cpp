@@ -1,5 +1,6 @@
 #include "wrapper.hpp"
 
+#include <arpa/inet.h>
 #include <elf.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -7,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -131,8 +133,8 @@ void reexec_with_socket_wrapper(char** argv, const WrapperLibraries& libs) {
 std::string wrapper_description() {
   return "wrapper: socket_wrapper and nss_wrapper (LD_PRELOAD), each scenario a loopback and hosts file of its "
          "own; it does not promise what namespaces do: no PID namespace (process groups and the stop ladder "
-         "only), no root file system or /tmp of its own, no capture of the wire, and a statically linked "
-         "program is skipped";
+         "only), no root file system or /tmp of its own, no capture of the wire; a statically linked "
+         "program and a real browser are skipped";
 }
 
 WrapperNetwork::WrapperNetwork(std::optional<std::vector<std::string>> hosts) {
@@ -231,6 +233,30 @@ std::vector<BoundSocket> parse_wrapper_sockets(std::string_view proc_net_unix, s
   return out;
 }
 
+bool ipv6_in_place_of_ipv4(const std::vector<BoundSocket>& bound, std::string_view proto, std::string_view host,
+                           std::uint16_t port) {
+  in_addr v4{};
+  if (::inet_pton(AF_INET, std::string(host).c_str(), &v4) != 1) return false;
+  return std::any_of(bound.begin(), bound.end(),
+                     [&](const BoundSocket& s) { return s.ipv6 && s.proto == proto && s.port == port; });
+}
+
 bool statically_linked(const std::string& path) { return statically_linked_at(path, 0); }
+
+std::optional<std::string> beyond_wrapper(const std::string& program) {
+  const std::string name = fs::path(program).filename().string();
+  if (name.rfind("chromium", 0) == 0 || name.rfind("google-chrome", 0) == 0) {
+    return name +
+           " under --isolation wrapper: a browser's spare connections close, which a UNIX socket "
+           "reports to the server at once as a broken pipe (TCP lets the first write through); "
+           "namespaces can judge it";
+  }
+  if (statically_linked(program)) {
+    return program +
+           " is statically linked: --isolation wrapper (LD_PRELOAD) cannot reach its sockets; "
+           "namespaces can";
+  }
+  return std::nullopt;
+}
 
 }  // namespace socklab::harness

@@ -79,6 +79,16 @@ std::vector<std::string> wrapper_environment();
 /// file <T|U|X|Y><interface, 2 hex digits><port, 4 hex digits>; a TCP one counts once it listens.
 std::vector<BoundSocket> parse_wrapper_sockets(std::string_view proc_net_unix, std::string_view dir);
 
+/// Whether, under the wrapper, an IPv6 socket holds `port` where an IPv4 address is awaited: a program
+/// on `::` takes IPv4 too in a namespace (dual stack), but socket_wrapper keeps IPv6 sockets apart.
+bool ipv6_in_place_of_ipv4(const std::vector<BoundSocket>& bound, std::string_view proto, std::string_view host,
+                           std::uint16_t port);
+
+/// Why `program` (a path, or a name found on PATH) cannot run under the wrapper, or nothing: statically
+/// linked, or a real browser (Chromium closes its spare connections, which a UNIX socket reports to the
+/// server at once as a broken pipe where TCP lets the first write through, and it lingers 30 s at exit).
+std::optional<std::string> beyond_wrapper(const std::string& program);
+
 /// Whether `path` runs without the dynamic loader (an ELF file with no PT_INTERP, or a script whose
 /// interpreter is one), so that LD_PRELOAD, and with it the wrapper, never reaches its sockets.
 bool statically_linked(const std::string& path);
