@@ -191,17 +191,34 @@ std::string bare_wrapped_run(const std::string& server, const WrapperLibraries& 
   const auto t0 = clock_type::now();
   const WrapperNetwork net;
   const std::string preload = "LD_PRELOAD=" + libs.socket + ":" + libs.nss, dir = "SOCKET_WRAPPER_DIR=" + net.dir();
-  char* envp[] = {const_cast<char*>(preload.c_str()), const_cast<char*>(dir.c_str()), nullptr};
+  std::string max = "SOCKET_WRAPPER_MAX_SOCKETS=4096";  // as socklab gives its programs
+  char* envp[] = {const_cast<char*>(preload.c_str()), const_cast<char*>(dir.c_str()), max.data(), nullptr};
   char* argv[] = {const_cast<char*>(server.c_str()), nullptr};
+  // Signals as a program gets them from socklab: SIGINT ends it (a shell's system() ignores it).
+  posix_spawnattr_t attr;
+  ::posix_spawnattr_init(&attr);
+  sigset_t all, none;
+  sigfillset(&all);
+  sigemptyset(&none);
+  ::posix_spawnattr_setsigdefault(&attr, &all);
+  ::posix_spawnattr_setsigmask(&attr, &none);
+  ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
   pid_t pid = 0;
-  if (::posix_spawn(&pid, server.c_str(), nullptr, nullptr, argv, envp) != 0) return "spawn failed";
+  const int spawned = ::posix_spawn(&pid, server.c_str(), nullptr, &attr, argv, envp);
+  ::posix_spawnattr_destroy(&attr);
+  if (spawned != 0) return "spawn failed";
   for (;;) {
     const auto bound = net.bound();
     if (std::any_of(bound.begin(), bound.end(), [](const BoundSocket& b) { return b.port == 9999; })) break;
     ::usleep(500);
   }
-  ::kill(pid, SIGINT);
-  ::waitpid(pid, nullptr, 0);
+  // Again until it ends: a SIGINT that comes between the program's check and its blocking call waits for
+  // the next (the wrapper's work before each call makes that window wider).
+  for (;;) {
+    ::kill(pid, SIGINT);
+    if (::waitpid(pid, nullptr, WNOHANG) == pid) break;
+    ::usleep(200);
+  }
   return std::to_string(std::chrono::duration<double>(clock_type::now() - t0).count());
 }
 

@@ -224,11 +224,14 @@ Worker spawn_worker(bool isolate, const std::vector<std::string>& hosts,
   bool in_pid_ns = false;
   std::optional<WrapperNetwork> net;
   if (isolate && g_wrapper) {
+    // Programs under test may run as the run's own user: the folders are theirs, and the sockets of
+    // socklab's peers and links must take their connections (the folder keeps other runs out).
+    if (identity && identity->confinement().uid) {
+      give_wrapper_networks_to(*identity->confinement().uid);
+      ::umask(0);
+    }
     net.emplace(hosts);
     net->enter();
-    // Programs under test may run as a user of their own: the sockets of socklab's peers and links must
-    // take their connections (the folder, made for the one scenario, is what keeps others out).
-    if (identity) ::umask(0);
   }
   const bool isolated = isolate && !net && enter_namespaces(hosts, in_pid_ns);
   const IsolationSupport got{isolated, in_pid_ns, net.has_value()};

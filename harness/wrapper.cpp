@@ -22,8 +22,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool g_in_network = false;  // this process is a worker in a wrapper network
-std::string g_hosts;        // its hosts file
+bool g_in_network = false;        // this process is a worker in a wrapper network
+std::string g_hosts;              // its hosts file
+std::optional<unsigned> g_owner;  // the run's own user, who owns its networks' folders
 
 #if defined(__x86_64__)
 constexpr const char* kMultiarch = "x86_64-linux-gnu";
@@ -34,6 +35,10 @@ constexpr const char* kMultiarch = "i386-linux-gnu";
 #else
 constexpr const char* kMultiarch = "";
 #endif
+
+// socket_wrapper's table of sockets, made at a process's first socket: its default of 65535 costs about
+// 40 ms a process; 4096 is well above a program's 1024 descriptors and socklab's peers of one scenario.
+constexpr const char* kMaxSockets = "4096";
 
 std::string find_library(const std::string& name) {
   const std::string multi = kMultiarch;
@@ -127,6 +132,14 @@ void reexec_with_socket_wrapper(char** argv, const WrapperLibraries& libs) {
   ::setenv("LD_PRELOAD", preload.c_str(), 1);
   // No folder yet: socket_wrapper leaves every socket alone until a worker names its scenario's.
   for (const char* v : {"SOCKET_WRAPPER_DIR", "NSS_WRAPPER_HOSTS", "NSS_WRAPPER_HOSTNAME"}) ::unsetenv(v);
+  ::setenv("SOCKET_WRAPPER_MAX_SOCKETS", kMaxSockets, 1);
+#ifdef SOCKLAB_SANITIZED
+  // A preloaded library comes before the sanitizer's runtime, and deep binding confuses its interceptors.
+  const char* asan = std::getenv("ASAN_OPTIONS");
+  const std::string options = (asan != nullptr ? std::string(asan) + ":" : "") + "verify_asan_link_order=0";
+  ::setenv("ASAN_OPTIONS", options.c_str(), 1);
+  ::setenv("SOCKET_WRAPPER_DISABLE_DEEPBIND", "1", 1);
+#endif
   ::execv("/proc/self/exe", argv);
 }
 
@@ -144,8 +157,10 @@ WrapperNetwork::WrapperNetwork(std::optional<std::vector<std::string>> hosts) {
   std::error_code ec;
   dir_ = fs::canonical(templ, ec).string();  // socket_wrapper names its sockets from the real path
   if (ec) dir_ = templ;
-  // A sandbox's programs run as another user: they bind in here too.
-  ::chmod(dir_.c_str(), 01777);
+  // Only this run reaches it: socklab, and the run's own user when its programs run as one.
+  if (g_owner && ::chown(dir_.c_str(), *g_owner, static_cast<gid_t>(-1)) != 0) {
+    check(false, "chown (a wrapper network's folder)");
+  }
   if (!hosts) return;
   char name[HOST_NAME_MAX + 1] = {};
   ::gethostname(name, sizeof name - 1);
@@ -184,6 +199,8 @@ std::vector<BoundSocket> WrapperNetwork::bound() const {
   return parse_wrapper_sockets(read_text("/proc/net/unix"), dir_);
 }
 
+void give_wrapper_networks_to(unsigned uid) { g_owner = uid; }
+
 bool in_wrapper_network() { return g_in_network; }
 
 std::vector<BoundSocket> wrapper_bound_sockets() {
@@ -196,8 +213,12 @@ std::vector<std::string> wrapper_environment() {
   static const auto libs = find_wrapper_libraries();
   const char* dir = std::getenv("SOCKET_WRAPPER_DIR");
   if (!g_in_network || !libs || dir == nullptr) return {};
-  return {"LD_PRELOAD=" + libs->socket + ":" + libs->nss, std::string("SOCKET_WRAPPER_DIR=") + dir,
-          "SOCKET_WRAPPER_DEFAULT_IFACE=1", "NSS_WRAPPER_HOSTS=" + g_hosts};
+  std::vector<std::string> env = {"LD_PRELOAD=" + libs->socket + ":" + libs->nss,
+                                  std::string("SOCKET_WRAPPER_DIR=") + dir, "SOCKET_WRAPPER_DEFAULT_IFACE=1",
+                                  "NSS_WRAPPER_HOSTS=" + g_hosts,
+                                  std::string("SOCKET_WRAPPER_MAX_SOCKETS=") + kMaxSockets};
+  if (std::getenv("SOCKET_WRAPPER_DISABLE_DEEPBIND") != nullptr) env.push_back("SOCKET_WRAPPER_DISABLE_DEEPBIND=1");
+  return env;
 }
 
 std::vector<BoundSocket> parse_wrapper_sockets(std::string_view proc_net_unix, std::string_view dir) {

@@ -66,6 +66,10 @@ class WrapperNetwork {
   std::string dir_;
 };
 
+/// The networks this process makes from now on belong to `uid` (the run's own user, when socklab is
+/// root): their folders are that user's alone, so no other run can reach a scenario's sockets.
+void give_wrapper_networks_to(unsigned uid);
+
 /// Whether this process is a worker in a wrapper network (set by WrapperNetwork::enter).
 bool in_wrapper_network();
 /// The sockets of the wrapper network this process is in now (empty when it is in none).
