@@ -37,7 +37,9 @@ struct ChildSetup {
 
   bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&, const char* const*) {
     ::setpgid(0, 0);
-    ::umask(022);  // the worker's may be 0 (--isolation wrapper with a sandbox user)
+    // Under --isolation wrapper with a user per run the worker's umask is 0, so that socklab's own
+    // programs' sockets take the run's connections; a program under test gets the usual one.
+    if (sandbox) ::umask(022);
     if (netns_fd >= 0 && ::setns(netns_fd, CLONE_NEWNET) != 0) return {errno, boost::system::system_category()};
     if (sandbox && sandbox->confinement != nullptr) {  // last of what needs privileges
       const char* root = sandbox->root != nullptr ? sandbox->root->root().c_str() : nullptr;
