@@ -7,6 +7,7 @@
 //      test, in its sandbox (own user, cgroups, root file system, Landlock): what the sandbox adds.
 //   2. 200 concurrent ex4 peers on the one event loop against the reference server (--delay 1): time
 //      against one peer's, and the worker's peak RSS. Targets: <= 1.1 x, <= 64 MiB.
+//      The same scenario under --isolation wrapper (socket_wrapper, no namespaces), floor and socklab.
 //   3. the link's relay, on loopback: the median round trip of one datagram to an echo server and back,
 //      direct and through a link (target: <= 1 ms added), and the datagrams a link relays per second with
 //      32 round trips in flight (target: >= 50,000/s).
@@ -20,6 +21,7 @@
 #include <boost/asio.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -246,6 +248,78 @@ RelayNumbers relay_bench(int round_trips) {
 
 }  // namespace
 
+// The floor without namespaces: the server with socket_wrapper preloaded in a folder of its own, bound
+// when its socket shows in /proc/net/unix.
+std::string bare_wrapped_run(const std::string& server, const WrapperLibraries& libs) {
+  const auto t0 = clock_type::now();
+  const WrapperNetwork net;
+  const std::string preload = "LD_PRELOAD=" + libs.socket + ":" + libs.nss, dir = "SOCKET_WRAPPER_DIR=" + net.dir();
+  std::string max = "SOCKET_WRAPPER_MAX_SOCKETS=4096";  // as socklab gives its programs
+  char* envp[] = {const_cast<char*>(preload.c_str()), const_cast<char*>(dir.c_str()), max.data(), nullptr};
+  char* argv[] = {const_cast<char*>(server.c_str()), nullptr};
+  // Signals as a program gets them from socklab: SIGINT ends it (a shell's system() ignores it).
+  posix_spawnattr_t attr;
+  ::posix_spawnattr_init(&attr);
+  sigset_t all, none;
+  sigfillset(&all);
+  sigemptyset(&none);
+  ::posix_spawnattr_setsigdefault(&attr, &all);
+  ::posix_spawnattr_setsigmask(&attr, &none);
+  ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  pid_t pid = 0;
+  const int spawned = ::posix_spawn(&pid, server.c_str(), nullptr, &attr, argv, envp);
+  ::posix_spawnattr_destroy(&attr);
+  if (spawned != 0) return "spawn failed";
+  for (;;) {
+    const auto bound = net.bound();
+    if (std::any_of(bound.begin(), bound.end(), [](const BoundSocket& b) { return b.port == 9999; })) break;
+    ::usleep(500);
+  }
+  // Again until it ends: a SIGINT that comes between the program's check and its blocking call waits for
+  // the next (the wrapper's work before each call makes that window wider).
+  for (;;) {
+    ::kill(pid, SIGINT);
+    if (::waitpid(pid, nullptr, WNOHANG) == pid) break;
+    ::usleep(200);
+  }
+  return std::to_string(std::chrono::duration<double>(clock_type::now() - t0).count());
+}
+
+// Section 1's scenario under --isolation wrapper (this process re-executed with socket_wrapper loaded):
+// table rows beside the namespaces' figure.
+int wrapper_rows(char** argv, const std::string& server, const Scenario& minimal, const RunOptions& options,
+                 int rounds) {
+  const auto libs = find_wrapper_libraries();
+  if (!libs) {
+    std::puts("| --isolation wrapper | libsocket-wrapper and libnss-wrapper are not installed | | |");
+    return 0;
+  }
+  choose_isolation("wrapper", argv);  // re-executes this program with socket_wrapper preloaded
+  std::vector<double> bare, harness;
+  std::string verdict;
+  for (int i = 0; i < rounds; ++i) {
+    std::string seconds;
+    timed_worker([&](const WorkerContext&) { return bare_wrapped_run(server, *libs); }, &seconds);
+    bare.push_back(std::atof(seconds.c_str()));
+    harness.push_back(timed_worker(
+        [&](const WorkerContext& context) {
+          RunOptions o = options;
+          o.isolation = context.isolation;
+          const Result r = run_scenario(minimal, o);
+          return std::string(to_string(r.verdict)) + (r.verdict == Verdict::pass ? "" : " " + r.message);
+        },
+        &verdict));
+    if (verdict != "pass") {
+      std::printf("bench: the minimal scenario did not pass under the wrapper: %s\n", verdict.c_str());
+      return 1;
+    }
+  }
+  const double b = median(bare), h = median(harness);
+  std::printf("| wrapper (no namespaces) + start ex5 server + wait bound + stop | %.1f ms | %.1f ms | %.2f |\n",
+              b * 1000, h * 1000, h / b);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   const std::string bin = std::filesystem::absolute(argc > 1 ? argv[1] : ".").string();
   const int rounds = argc > 2 ? std::atoi(argv[2]) : 30;
@@ -253,15 +327,16 @@ int main(int argc, char** argv) {
   const std::string scenario_dir = argc > 3 ? argv[3] : SOCKLAB_SOURCE_SCENARIOS;
   RunOptions options;
   options.program_dirs = {bin + "/servers", bin + "/clients"};
+  const Scenario minimal =
+      parse_scenario("roles ex5.server\ntags core\nstart server ex5.server\nwait server listening udp 127.0.0.1:9999\n",
+                     "bench/ex5/minimal.scn");
+  if (argc > 3 && std::string(argv[3]) == "wrapper") return wrapper_rows(argv, server, minimal, options, rounds);
   if (!probe_isolation().network) {
     std::puts("bench: network namespaces are not available here; nothing measured");
     return 0;
   }
 
   // 1. Per-scenario cost.
-  const Scenario minimal =
-      parse_scenario("roles ex5.server\ntags core\nstart server ex5.server\nwait server listening udp 127.0.0.1:9999\n",
-                     "bench/ex5/minimal.scn");
   std::vector<double> bare, harness, namespaces_only, harness_boxed, harness_unwired;
   std::vector<Phases> phases;
   std::string verdict;
@@ -324,6 +399,11 @@ int main(int argc, char** argv) {
               hb * 1000, hb / b);
   std::printf("| what the sandbox adds to socklab's run | | %.1f ms | %.2f |\n", (hb - h) * 1000, hb / h);
   print_phases(phases, h, scenario_dir);
+  std::fflush(stdout);
+  // The same scenario under the wrapper, in a process of its own (socket_wrapper loaded from its start).
+  const std::string again = "'" + std::filesystem::read_symlink("/proc/self/exe").string() + "' '" + bin + "' " +
+                            std::to_string(rounds) + " wrapper";
+  if (std::system(again.c_str()) != 0) std::puts("bench: the wrapper's rows failed");
 
   // 2. Concurrent peers against the reference ex4 server (1 s pause per reply).
   auto peers = [&](int n) {

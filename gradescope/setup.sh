@@ -14,7 +14,7 @@ if [ -z "$boost" ]; then
 fi
 apt-get install -y --no-install-recommends build-essential cmake ninja-build pkg-config "$boost" \
   "${boost/libboost/libboost-filesystem}" libfmt-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev \
-  python3 perl iproute2
+  python3 perl iproute2 libsocket-wrapper libnss-wrapper
 cmake -S "$src" -B /tmp/socklab-build -G Ninja -DCMAKE_BUILD_TYPE=Release -DSOCKLAB_BUILD_TESTS=OFF \
   -DSOCKLAB_WERROR=OFF
 cmake --build /tmp/socklab-build

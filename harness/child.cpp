@@ -16,6 +16,8 @@
 #include <csignal>
 #include <filesystem>
 
+#include "wrapper.hpp"
+
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
@@ -35,6 +37,9 @@ struct ChildSetup {
 
   bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&, const char* const*) {
     ::setpgid(0, 0);
+    // Under --isolation wrapper with a user per run the worker's umask is 0, so that socklab's own
+    // programs' sockets take the run's connections; a program under test gets the usual one.
+    if (sandbox) ::umask(022);
     if (netns_fd >= 0 && ::setns(netns_fd, CLONE_NEWNET) != 0) return {errno, boost::system::system_category()};
     if (sandbox && sandbox->confinement != nullptr) {  // last of what needs privileges
       const char* root = sandbox->root != nullptr ? sandbox->root->root().c_str() : nullptr;
@@ -85,6 +90,7 @@ std::vector<std::string> child_environment(const std::string& dir) {
   for (const char* keep : {"PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "TERM"}) {
     if (const char* v = std::getenv(keep)) env.push_back(std::string(keep) + "=" + v);
   }
+  for (auto& v : wrapper_environment()) env.push_back(std::move(v));  // under --isolation wrapper
   return env;
 }
 

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 
@@ -25,6 +26,7 @@ namespace socklab::harness {
 namespace {
 
 std::string g_hosts_file;  // the temporary file bound over /etc/hosts, when one was needed
+bool g_wrapper = false;    // this process chose the wrapper
 
 bool write_file(const char* path, const std::string& text) {
   const int fd = ::open(path, O_WRONLY | O_CLOEXEC);
@@ -153,6 +155,7 @@ void write_all(int fd, const std::string& s) {
 }  // namespace
 
 std::string IsolationSupport::describe() const {
+  if (wrapper) return wrapper_description();
   if (!network) return "none (scenarios run one at a time)";
   return pid ? "network, mount and PID namespaces" : "network and mount namespaces";
 }
@@ -175,6 +178,32 @@ IsolationSupport probe_isolation() {
   return s;
 }
 
+IsolationMode choose_isolation(const std::string& asked, char** argv) {
+  if (asked == "none") return IsolationMode::none;
+  if (asked == "auto" && !socket_wrapper_loaded() && probe_isolation().network) return IsolationMode::namespaces;
+  const auto libs = find_wrapper_libraries();
+  if (!libs) {
+    if (asked == "auto") return IsolationMode::none;
+    throw std::runtime_error(
+        "--isolation wrapper needs libsocket-wrapper and libnss-wrapper (apt-get install libsocket-wrapper "
+        "libnss-wrapper)");
+  }
+  if (!socket_wrapper_loaded()) {
+    if (std::getenv("SOCKLAB_WRAPPER_REEXEC") != nullptr) {
+      throw std::runtime_error("socket_wrapper did not load into socklab (LD_PRELOAD ignored): no wrapper here");
+    }
+    ::setenv("SOCKLAB_WRAPPER_REEXEC", "1", 1);
+    std::fflush(stdout);
+    std::fflush(stderr);
+    reexec_with_socket_wrapper(argv, *libs);
+    throw std::system_error(errno, std::generic_category(), "exec socklab with socket_wrapper preloaded");
+  }
+  g_wrapper = true;
+  return IsolationMode::wrapper;
+}
+
+bool wrapper_isolation() { return g_wrapper; }
+
 Worker spawn_worker(bool isolate, const std::vector<std::string>& hosts,
                     const std::function<std::string(const WorkerContext&)>& body,
                     std::optional<SandboxLimits> sandbox) {
@@ -193,14 +222,26 @@ Worker spawn_worker(bool isolate, const std::vector<std::string>& hosts,
   std::optional<RunIdentity> identity;
   if (sandbox) identity.emplace(sandbox->memory_bytes, sandbox->processes);
   bool in_pid_ns = false;
-  const bool isolated = isolate && enter_namespaces(hosts, in_pid_ns);
-  const IsolationSupport got{isolated, in_pid_ns};
+  std::optional<WrapperNetwork> net;
+  if (isolate && g_wrapper) {
+    // Programs under test may run as the run's own user: the folders are theirs, and the sockets of
+    // socklab's peers and links must take their connections (the folder keeps other runs out).
+    if (identity && identity->confinement().uid) {
+      give_wrapper_networks_to(*identity->confinement().uid);
+      ::umask(0);
+    }
+    net.emplace(hosts);
+    net->enter();
+  }
+  const bool isolated = isolate && !net && enter_namespaces(hosts, in_pid_ns);
+  const IsolationSupport got{isolated, in_pid_ns, net.has_value()};
   WorkerContext context{got.describe(), isolated, identity ? &identity->confinement() : nullptr};
   if (!in_pid_ns) {
     ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     write_all(p[1], body(context));
     kill_descendants();
     identity.reset();
+    net.reset();
     remove_hosts_file();
     ::_exit(0);
   }
@@ -257,6 +298,10 @@ auto NetNamespace::inside(F f) const {
 }
 
 NetNamespace::NetNamespace() {
+  if (in_wrapper_network()) {  // no namespaces here: a second folder of socket_wrapper's
+    wrapper_ = std::make_unique<WrapperNetwork>();
+    return;
+  }
   const int home = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
   if (home < 0) throw std::system_error(errno, std::generic_category(), "open /proc/thread-self/ns/net");
   if (::unshare(CLONE_NEWNET) != 0) {
@@ -281,12 +326,14 @@ NetNamespace::~NetNamespace() {
 }
 
 int NetNamespace::socket(int domain, int type) const {
-  const int s = inside([&] { return ::socket(domain, type | SOCK_CLOEXEC, 0); });
+  const int s = wrapper_ ? ::socket(domain, type | SOCK_CLOEXEC, 0)
+                         : inside([&] { return ::socket(domain, type | SOCK_CLOEXEC, 0); });
   if (s < 0) throw std::system_error(errno, std::generic_category(), "socket (the link's far side)");
   return s;
 }
 
 std::string NetNamespace::read_proc_net(const std::string& name) const {
+  if (wrapper_) return "";  // no IP sockets behind the wrapper: its sockets are UNIX ones (wrapper()->bound())
   return inside([&] {
     std::ifstream in("/proc/thread-self/net/" + name);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -295,6 +342,10 @@ std::string NetNamespace::read_proc_net(const std::string& name) const {
 }
 
 std::string NetNamespace::read_sysctl(const std::string& name) const {
+  if (wrapper_) {
+    std::ifstream in("/proc/sys/" + name);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  }
   return inside([&] {
     std::ifstream in("/proc/sys/" + name);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

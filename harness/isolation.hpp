@@ -6,11 +6,13 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "sandbox.hpp"
+#include "wrapper.hpp"
 
 namespace socklab::harness {
 
@@ -18,9 +20,20 @@ namespace socklab::harness {
 struct IsolationSupport {
   bool network = false;  // network + mount namespaces: fixed ports in parallel
   bool pid = false;      // a PID namespace: detached grandchildren die with the scenario
+  bool wrapper = false;  // no namespaces: socket_wrapper and nss_wrapper give each scenario its loopback
   [[nodiscard]] std::string describe() const;
 };
 IsolationSupport probe_isolation();
+
+/// How socklab isolates this run's scenarios (--isolation auto|none|wrapper).
+enum class IsolationMode { none, namespaces, wrapper };
+/// Chooses the mode for `asked`: auto takes namespaces where the machine allows them, else the wrapper
+/// where its libraries are installed, else none. The wrapper needs socket_wrapper loaded into socklab
+/// itself (its workers' peers and links use it): where it is not, socklab re-executes itself with it
+/// preloaded (`argv`), and this call does not return. Throws std::runtime_error when `asked` cannot be had.
+IsolationMode choose_isolation(const std::string& asked, char** argv);
+/// Whether this process chose the wrapper (its workers then isolate through it).
+bool wrapper_isolation();
 
 /// A running worker: its pid and the read end of the pipe its body's output comes through.
 struct Worker {
@@ -41,7 +54,8 @@ struct SandboxLimits {
   long processes = 1200;
 };
 
-/// Forks a worker that isolates itself (when `isolate`), then runs body(context) in a process whose
+/// Forks a worker that isolates itself (when `isolate`: in namespaces, or a wrapper network when this
+/// process chose the wrapper), then runs body(context) in a process whose
 /// leftovers are all killed when it returns; the string body returns is written to the pipe.
 /// `hosts` are names that resolve to 127.0.0.1 inside (gethostname() always does). With `sandbox`, the
 /// worker takes a run identity (a user of its own, cgroups) before it isolates itself and gives it back
@@ -59,8 +73,17 @@ class NetNamespace {
   ~NetNamespace();
   NetNamespace(const NetNamespace&) = delete;
   NetNamespace& operator=(const NetNamespace&) = delete;
-  /// A descriptor of the namespace (setns(fd, CLONE_NEWNET) enters it).
+  /// A descriptor of the namespace (setns(fd, CLONE_NEWNET) enters it); -1 under the wrapper.
   [[nodiscard]] int fd() const { return fd_; }
+  /// The wrapper network that stands for the namespace where there are none (nullptr in a namespace).
+  [[nodiscard]] const WrapperNetwork* wrapper() const { return wrapper_.get(); }
+  /// Runs f where this side's addresses are resolved: a socket made in a namespace belongs to it already,
+  /// but under the wrapper a bind, connect or send_to finds its address in the folder in force at the call,
+  /// and a program started in f runs in this side's network.
+  template <class F>
+  auto addressed(F f) const {
+    return wrapper_ ? wrapper_->inside(f) : f();
+  }
   /// A socket(domain, type | SOCK_CLOEXEC) in the namespace: its binds and connects happen there.
   [[nodiscard]] int socket(int domain, int type) const;
   /// Reads a file of /proc/net (tcp, udp, ...) as the namespace sees it.
@@ -72,6 +95,7 @@ class NetNamespace {
   template <class F>
   auto inside(F f) const;
   int fd_ = -1;
+  std::unique_ptr<WrapperNetwork> wrapper_;
 };
 
 /// Reads everything the worker writes and reaps it.

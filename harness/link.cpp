@@ -3,7 +3,14 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <tuple>
+#include <utility>
 
 #include "isolation.hpp"
 #include "matcher.hpp"
@@ -15,6 +22,53 @@ using udp = asio::ip::udp;
 using tcp = asio::ip::tcp;
 
 namespace socklab::harness {
+namespace {
+
+// Runs f where the far side's addresses are found (the wrapper's folder of the far side), or here.
+template <class F>
+auto on_side(const NetNamespace* far, F f) {
+  return far != nullptr ? far->addressed(f) : f();
+}
+
+}  // namespace
+
+awaitable<boost::system::error_code> connect_tcp(tcp::socket& s, tcp::endpoint to, const NetNamespace* side) {
+  boost::system::error_code ec;
+  if (!in_wrapper_network()) {  // a socket made in a namespace connects there
+    std::tie(ec) = co_await s.async_connect(to, asio::as_tuple(use_awaitable));
+    co_return ec;
+  }
+  if (!s.is_open()) s.open(to.protocol(), ec);
+  if (!ec) s.non_blocking(true, ec);
+  // Those refused for a full backlog try again in the order they came, as queued SYNs get in: a server
+  // that serves one connection at a time then meets its clients in their order.
+  static std::map<std::pair<const NetNamespace*, tcp::endpoint>, std::deque<const tcp::socket*>> waiting;
+  auto& queue = waiting[{side, to}];
+  struct Leave {
+    std::deque<const tcp::socket*>& queue;
+    const tcp::socket* me;
+    ~Leave() { std::erase(queue, me); }
+  } leave{queue, &s};
+  asio::steady_timer again(s.get_executor());
+  while (!ec) {
+    if (queue.empty() || queue.front() == &s) {
+      // The wrapper finds the address in the folder in force at the call: the side's.
+      const auto [r, e] = on_side(side, [&] {
+        const int got = ::connect(s.native_handle(), to.data(), static_cast<socklen_t>(to.size()));
+        return std::pair{got, errno};
+      });
+      if (r == 0) break;
+      if (e != EAGAIN && e != EINTR) co_return boost::system::error_code(e, boost::system::system_category());
+      if (queue.empty()) queue.push_back(&s);
+    } else if (std::find(queue.begin(), queue.end(), &s) == queue.end()) {
+      queue.push_back(&s);
+    }
+    again.expires_after(std::chrono::milliseconds(10));
+    std::tie(ec) = co_await again.async_wait(asio::as_tuple(use_awaitable));
+    if (!s.is_open()) ec = asio::error::operation_aborted;
+  }
+  co_return ec;
+}
 
 void reset_connection(tcp::socket& s) {
   boost::system::error_code ec;
@@ -149,9 +203,11 @@ awaitable<void> Link::udp_near_loop() {
           far_ != nullptr ? far_->socket(family, SOCK_DGRAM) : ::socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
       if (fd < 0) throw std::system_error(errno, std::generic_category(), "socket");
       c->far.assign(from.address().is_v6() ? udp::v6() : udp::v4(), fd);
-      c->far.bind(udp::endpoint(from.address().is_v6() ? asio::ip::address(asio::ip::address_v6::loopback())
-                                                       : asio::ip::address(asio::ip::address_v4::loopback()),
-                                0));
+      on_side(far_, [&] {
+        c->far.bind(udp::endpoint(from.address().is_v6() ? asio::ip::address(asio::ip::address_v6::loopback())
+                                                         : asio::ip::address(asio::ip::address_v4::loopback()),
+                                  0));
+      });
       clients_.push_back(c);
       asio::co_spawn(io_, udp_far_loop(c), asio::detached);
     }
@@ -174,7 +230,8 @@ awaitable<void> Link::udp_far_loop(std::shared_ptr<UdpClient> c) {
 void Link::udp_send(Direction d, UdpClient& c, const std::string& payload) {
   boost::system::error_code ec;
   if (d == Direction::request) {
-    c.far.send_to(asio::buffer(payload), udp::endpoint(loopback_of(spec_.host), far_port_), 0, ec);
+    on_side(far_,
+            [&] { c.far.send_to(asio::buffer(payload), udp::endpoint(loopback_of(spec_.host), far_port_), 0, ec); });
   } else {
     udp_.send_to(asio::buffer(payload), c.from, 0, ec);
   }
@@ -257,7 +314,7 @@ awaitable<void> Link::tcp_connection(std::shared_ptr<TcpPair> pair) {
   boost::system::error_code ec;
   pair->far.assign(address.is_v6() ? tcp::v6() : tcp::v4(), fd, ec);
   if (!ec) {
-    std::tie(ec) = co_await pair->far.async_connect(tcp::endpoint(address, far_port_), asio::as_tuple(use_awaitable));
+    ec = co_await connect_tcp(pair->far, tcp::endpoint(address, far_port_), far_);
   }
   if (!*alive) co_return;
   if (ec) {

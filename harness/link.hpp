@@ -80,6 +80,13 @@ class Link {
   std::shared_ptr<bool> alive_;
 };
 
+/// Connects `s` (opened here when it is not yet) to `to` on `side` (nullptr: this network). Under the
+/// wrapper a listener whose backlog is full refuses a UNIX connect at once where TCP's would wait: it is
+/// tried again every 10 ms, as a client's SYN would be, until it connects, fails otherwise, or `s` closes.
+boost::asio::awaitable<boost::system::error_code> connect_tcp(boost::asio::ip::tcp::socket& s,
+                                                              boost::asio::ip::tcp::endpoint to,
+                                                              const NetNamespace* side = nullptr);
+
 /// Closes a TCP connection with a reset (SO_LINGER 0) instead of a FIN; errors are ignored.
 void reset_connection(boost::asio::ip::tcp::socket& s);
 

@@ -106,8 +106,9 @@ Loaded load_all(const fs::path& dir) {
 std::string isolation_summary(bool isolated) {
   const Limits defaults;
   const RunIdentity probe(defaults.memory_bytes, defaults.processes);
-  return IsolationSupport{isolated, isolated}.describe() +
-         "; programs under test: " + probe.confinement().describe(isolated);
+  const bool ns = isolated && !wrapper_isolation();
+  return IsolationSupport{ns, ns, isolated && !ns}.describe() +
+         "; programs under test: " + probe.confinement().describe(ns);
 }
 
 bool selected_by(const Scenario& s, const std::string& glob, const std::vector<std::string>& tags) {
@@ -259,9 +260,10 @@ int main(int argc, char** argv) {
                     "the seed of the links' loss generator (every report prints the one used; give it back to "
                     "replay a run)");
     sub->add_option("--isolation", isolation_mode,
-                    "auto: namespaces where the machine allows them; none: run on the machine's own network, "
-                    "one scenario at a time")
-        ->check(CLI::IsMember({"auto", "none"}))
+                    "auto: namespaces where the machine allows them, else wrapper where it is installed; "
+                    "wrapper: socket_wrapper and nss_wrapper (LD_PRELOAD), no namespaces; none: run on the "
+                    "machine's own network, one scenario at a time")
+        ->check(CLI::IsMember({"auto", "none", "wrapper"}))
         ->capture_default_str();
   }
   check->add_option("--out", out_dir, "folder for each scenario's transcript file")->capture_default_str();
@@ -303,7 +305,13 @@ int main(int argc, char** argv) {
     options.time_scale = time_scale;
     options.seed = seed;
     options.loss = loss;
-    const bool isolated = isolation_mode == "auto" && probe_isolation().network;
+    bool isolated = false;
+    try {
+      isolated = choose_isolation(isolation_mode, argv) != IsolationMode::none;
+    } catch (const std::runtime_error& e) {
+      std::cerr << "socklab: " << e.what() << "\n";
+      return 2;
+    }
 
     if (*run) {
       if (loss && run->count("--scenario") == 0) run_scenario_name = "lossy-run";

@@ -21,6 +21,7 @@
 #include "roles.hpp"
 #include "socket.hpp"
 #include "wire.hpp"
+#include "wrapper.hpp"
 
 namespace asio = boost::asio;
 using asio::awaitable;
@@ -67,8 +68,15 @@ std::string read_file(const std::string& path) {
 
 // Sockets bound (UDP) or listening (TCP) in this network namespace (or `ns`, a link's far side), from
 // /proc/net; `only` limits the reading to "tcp" or "udp".
+// Under the wrapper, the sockets of its folder (this scenario's, or the far side's).
 std::vector<BoundSocket> bound_sockets(std::string_view only = {}, const NetNamespace* ns = nullptr) {
   std::vector<BoundSocket> out;
+  if (in_wrapper_network()) {
+    for (auto& s : ns != nullptr ? ns->wrapper()->bound() : wrapper_bound_sockets()) {
+      if (only.empty() || s.proto == only) out.push_back(s);
+    }
+    return out;
+  }
   for (const char* table : {"tcp", "udp", "tcp6", "udp6"}) {
     if (!only.empty() && std::string_view(table).substr(0, 3) != only) continue;
     const auto found =
@@ -226,7 +234,19 @@ class Run {
       r.message = "this scenario needs network namespaces (fixed host names or ports), unavailable here";
       return r;
     }
+    if (in_wrapper_network() && judges_wire()) {
+      r.verdict = Verdict::skip;
+      r.message =
+          "this scenario judges the wire, which --isolation wrapper does not capture (its bytes go over "
+          "UNIX sockets)";
+      return r;
+    }
     for (const auto& program : sc_.needs_installed) {
+      if (const auto why = in_wrapper_network() ? beyond_wrapper(program) : std::nullopt) {
+        r.verdict = Verdict::skip;
+        r.message = *why;
+        return r;
+      }
       if (Child::find_program(program, false).empty()) {
         r.verdict = Verdict::skip;
         r.message =
@@ -236,7 +256,8 @@ class Run {
     }
     seed_ = opt_.seed ? *opt_.seed : sc_.seed ? *sc_.seed : 1;
     r.seed = seed_;
-    if (opt_.wire && opt_.isolation.rfind("none", 0) != 0) capture("wire", nullptr);  // never the machine's loopback
+    // Never the machine's loopback (none), nor under the wrapper, whose bytes go over UNIX sockets.
+    if (opt_.wire && opt_.isolation.rfind("none", 0) != 0 && !in_wrapper_network()) capture("wire", nullptr);
     try {
       open_links();
     } catch (const std::exception& e) {
@@ -335,6 +356,12 @@ class Run {
       far_[spec.name] = std::move(far);
       links_[spec.name] = std::move(link);
     }
+  }
+
+  [[nodiscard]] bool judges_wire() const {
+    return std::any_of(sc_.steps.begin(), sc_.steps.end(), [](const Step& st) {
+      return std::any_of(st.order.begin(), st.order.end(), [](const EventSpec& e) { return e.what == "wire"; });
+    });
   }
 
   // The far side `who` runs on, or nullptr when it runs here.
@@ -978,12 +1005,25 @@ class Run {
         event(who, "waiting until " + step.proto + " " + step.endpoint.to_string() + " is bound");
         const NetNamespace* side = side_of(who);
         bool bound = false;
+        auto v6_only = [&] {  // under the wrapper, a server on :: that a namespace would judge
+          return in_wrapper_network() && ipv6_in_place_of_ipv4(bound_sockets(step.proto, side), step.proto,
+                                                               step.endpoint.host, step.endpoint.port);
+        };
         const bool ok = co_await until(
-            [&] { return (bound = is_bound(step.proto, step.endpoint, side)) || children_.at(who)->status(); },
+            [&] {
+              return (bound = is_bound(step.proto, step.endpoint, side)) || children_.at(who)->status().has_value() ||
+                     v6_only();
+            },
             deadline_for(step));
         if (ok && bound) {
           event(status(who, "ready: " + step.proto + " " + step.endpoint.to_string()));
           break;
+        }
+        if (v6_only()) {
+          fail(step, Verdict::skip,
+               who + " listens on IPv6 (::) for " + step.endpoint.to_string() +
+                   ": in a namespace that takes IPv4 too (dual stack), but --isolation wrapper keeps IPv6 "
+                   "apart; namespaces can judge it");
         }
         noted(Fact::nothing_listens);
         std::string msg = "nothing listens on " + step.proto + " " + step.endpoint.to_string();
@@ -1335,6 +1375,11 @@ class Run {
         absent_.insert(who);
         co_return;
       }
+      if (const auto why = in_wrapper_network() && step.if_installed ? beyond_wrapper(argv.at(0)) : std::nullopt) {
+        event(who, *why + ": its steps are left out");
+        absent_.insert(who);
+        co_return;
+      }
     } else if (impl != opt_.impls.end()) {
       under_test_.insert(who);
       // {host} {port}: the address the scenario gives, or else the tutorial's own for the role.
@@ -1365,20 +1410,26 @@ class Run {
     started.kind = EventKind::start;
     started.role = step.role;
     event(std::move(started));
+    if (const auto why = in_wrapper_network() ? beyond_wrapper(Child::find_program(argv.at(0), false)) : std::nullopt)
+      throw StepFailure{Verdict::skip, *why};
     try {
       if (!step.behind.empty()) behind_[who] = step.behind;
       roles_[who] = step.role;
       std::optional<Child::Sandbox> sandbox;
       if (under_test_.count(who) && opt_.confinement != nullptr) sandbox = sandbox_for(argv);
-      children_[who] = std::make_unique<Child>(
-          io_, argv, (step.kind == Step::Kind::run_tool ? folder_.tools : dir_).string(), sc_.limits,
-          [this, who](const std::string& stream, std::string_view bytes) {
-            Event out = data_event(who, EventKind::output, std::string(bytes));
-            out.stream = stream;
-            event(std::move(out));
-            arrived(who + "." + stream, bytes.size());
-          },
-          step.behind.empty() ? -1 : far_.at(step.behind)->fd(), sandbox);
+      const NetNamespace* side = step.behind.empty() ? nullptr : far_.at(step.behind).get();
+      auto make = [&] {
+        return std::make_unique<Child>(
+            io_, argv, (step.kind == Step::Kind::run_tool ? folder_.tools : dir_).string(), sc_.limits,
+            [this, who](const std::string& stream, std::string_view bytes) {
+              Event out = data_event(who, EventKind::output, std::string(bytes));
+              out.stream = stream;
+              event(std::move(out));
+              arrived(who + "." + stream, bytes.size());
+            },
+            side != nullptr ? side->fd() : -1, sandbox);
+      };
+      children_[who] = side != nullptr ? side->addressed(make) : make();
       children_[who]->on_change([this, who] {
         const Child& c = *children_.at(who);
         if (c.out_ended() && !ended_at_.count(who + ".stdout")) ended_at_[who + ".stdout"] = next_seq();
@@ -1565,7 +1616,7 @@ class Run {
   }
 
   awaitable<void> connect_in_background(Peer& p, std::string who, asio::ip::tcp::endpoint to, std::string shown) {
-    auto [ec] = co_await p.tcp.async_connect(to, asio::as_tuple(use_awaitable));
+    const auto ec = co_await connect_tcp(p.tcp, to);
     p.connecting = false;
     if (ec) {
       std::string msg = "connect " + shown + ": " + ec.message();

@@ -418,8 +418,10 @@ int enter_box(const Confinement& c, const char* root, const char* work) noexcept
   }
   if (::chdir(work) != 0) return errno;
   if (c.defences.caps) {
+    // EPERM: no CAP_SETPCAP, an ordinary user's process without namespaces, which has no capability to
+    // lose; no_new_privs below keeps it from gaining one.
     for (int cap = 0; cap <= 63; ++cap) {
-      if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) return errno;
+      if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL && errno != EPERM) return errno;
     }
   }
   if (c.uid) {

@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-filesystem1.81-dev
   libfmt-dev libgtest-dev googletest libcli11-dev nlohmann-json3-dev
-  python3 curl iproute2 util-linux
+  python3 curl iproute2 util-linux libsocket-wrapper libnss-wrapper
   libtomlplusplus-dev
   chromium fonts-noto-cjk python3-jsonschema python3-pil
   default-jdk-headless
