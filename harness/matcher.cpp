@@ -118,6 +118,9 @@ bool line_matches(const PatternLine& pattern, const std::string& line, Captures&
     case PatternLine::Kind::exact: return line == pattern.text;
     case PatternLine::Kind::glob: return glob_match(pattern.text, line);
     case PatternLine::Kind::regex: {
+      // std::regex recurses once per character: a longer line (a program flooding one line) would
+      // overflow the stack. No line the tutorial prints comes near the bound.
+      if (line.size() > kRegexLineMax) return false;
       std::vector<NamedGroup> names;
       const std::string source = compile_pattern(pattern, captures, names);
       std::regex re;

@@ -36,6 +36,9 @@ MatchResult match_groups(const std::vector<PatternGroup>& groups, const std::vec
                          std::size_t from, bool ended, Captures& captures);
 
 /// A line as a reader must see it: in quotes, with \r \t \n and other invisible bytes escaped.
+/// The longest line a regex pattern (~) is tried on; a longer one does not match it.
+inline constexpr std::size_t kRegexLineMax = 4096;
+
 std::string visible(std::string_view line);
 
 /// "Expected: ... / Actual: ... / ^ first difference" for a failed match.

@@ -108,6 +108,14 @@ std::string bound_summary(std::string_view proto = {}, const NetNamespace* ns = 
 // The IPv4 table first, the IPv6 one only when the address is not found there, the sysctl only for a `::`
 // socket: each read of a /proc/net table walks the kernel's whole hash table of its protocol.
 bool is_bound(const std::string& proto, const Endpoint& e, const NetNamespace* ns = nullptr) {
+  if (in_wrapper_network()) {  // the wrapper's sockets, from its folder
+    const bool dual_stack = v6_wildcard_takes_v4(ns);
+    for (const auto& s : bound_sockets(proto, ns)) {
+      if (takes(s, proto, e.host, e.port, dual_stack)) return true;
+    }
+    return false;
+  }
+  // The IPv4 table first: a server found there needs no look at the IPv6 one.
   std::optional<bool> dual_stack;
   for (const std::string& table : {proto, proto + "6"}) {
     for (const auto& s :

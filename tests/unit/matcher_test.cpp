@@ -30,6 +30,14 @@ TEST(matcher, exact_regex_and_glob_lines) {
   EXPECT_FALSE(line_matches(line(regex, "a"), "ab", c)) << "a regex matches the whole line";
 }
 
+// A program that floods one line must not take socklab's stack with it: std::regex recurses per character.
+TEST(matcher, a_flooded_line_does_not_match_a_regex_and_does_not_crash) {
+  Captures c;
+  EXPECT_FALSE(line_matches(line(regex, ".*"), std::string(2u << 20, 'x'), c));
+  EXPECT_TRUE(line_matches(line(regex, ".*"), std::string(kRegexLineMax, 'x'), c));
+  EXPECT_TRUE(line_matches(line(glob, "*"), std::string(2u << 20, 'x'), c));
+}
+
 TEST(matcher, captures_are_reused_later_and_on_the_same_line) {
   Captures c;
   ASSERT_TRUE(line_matches(line(regex, R"(raddr=\('x', [[PORT:\d+]]\)>:\('x', [[PORT]]\))"),
