@@ -1596,12 +1596,12 @@ class Run {
     p.connecting = false;
     if (ec) {
       const std::string others = bound_summary("tcp");
-      const std::string msg = say(others.empty() ? "runner.connect-failed" : "runner.connect-failed-elsewhere",
-                                  {{"at", shown}, {"why", ec.message()}, {"others", others}});
-      p.connect_error = msg;
+      const char* id = others.empty() ? "runner.connect-failed" : "runner.connect-failed-elsewhere";
+      const MessageArgs fields = {{"at", shown}, {"why", ec.message()}, {"others", others}};
+      p.connect_error = say(id, fields);
       p.closed = true;
       p.close_reason = "never opened";
-      event(status(who, msg));
+      event(status(who, harness::say(Lang::en, id, fields)));  // the transcript stays English
       co_return;
     }
     event(status(who, "connected from 127.0.0.1:" + std::to_string(p.tcp.local_endpoint().port())));
