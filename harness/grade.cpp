@@ -84,54 +84,7 @@ std::string format_points(double v) {
   return b;
 }
 
-std::string tr(const std::string& english, Lang lang) {
-  if (lang == Lang::en) return english;
-  static const std::map<std::string, std::string> zh = {
-      {"not submitted", "未提交"},
-      {"submission", "提交"},
-      {"total", "总分"},
-      {"passed", "通过"},
-      {"failed", "未通过"},
-      {"skipped", "跳过"},
-      {"points", "分"},
-      {"advice", "建议"},
-      {"transcript", "完整记录"},
-      {"expected and actual", "期望与实际"},
-      {"pass", "通过"},
-      {"fail", "失败"},
-      {"timeout", "超时"},
-      {"crash", "崩溃"},
-      {"error", "错误"},
-      {"skip", "跳过"},
-      {"the build failed", "构建失败"},
-      {"score", "得分"},
-      {"scenario", "场景"},
-      {"role", "角色"},
-      {"verdict", "结果"},
-      {"sequence of the run", "运行时序图"},
-      {"no failures", "没有失败"},
-      {"failures", "失败的场景"},
-      {"the class at a glance", "全班概览"},
-      {"submissions", "份提交"},
-      {"totals", "总分分布"},
-      {"median", "中位数"},
-      {"lower quartile", "下四分位数"},
-      {"upper quartile", "上四分位数"},
-      {"scenarios, worst first", "各场景的结果（最差的在前）"},
-      {"what to teach again", "需要再讲一遍的内容"},
-      {"the class", "全班成绩"},
-      {"click a column to sort", "点击列标题排序"},
-      {"date", "日期"},
-      {"duration", "用时"},
-      {"seed", "随机种子"},
-      {"isolation", "隔离"},
-      {"suite", "场景集"},
-      {"most frequent failures", "最常见的失败"},
-      {"graded before, its result current: not graded again", "之前已评分, 结果仍有效: 不再重新评分"},
-  };
-  const auto it = zh.find(english);
-  return it == zh.end() ? english : it->second;
-}
+std::string tr(const std::string& english, Lang lang) { return has_message(english) ? say(lang, english) : english; }
 
 // ------------------------------------------------------------------------------------ finding, building
 
@@ -554,6 +507,7 @@ void lay_out_roles(SubmissionScore& s, const GradeOptions& options,
       r.max += ss.max;
       if (r.submitted) {
         RunOptions o = options.base;
+        o.lang = options.lang;
         o.impls = {{role, found->second.argv}};
         o.submission_dir = s.submission.staged;
         o.transcript_dir = (out / s.submission.name / role).string();

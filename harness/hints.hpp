@@ -9,7 +9,6 @@
 
 namespace socklab::harness {
 
-enum class Lang { en, zh };
 /// --lang, else LANG/LC_ALL: zh when they start with "zh", else en.
 Lang lang_from_environment();
 

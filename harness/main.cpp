@@ -244,8 +244,8 @@ int main(int argc, char** argv) {
   merge_cmd->add_option("--gradescope", reports.gradescope, "write Gradescope's results.json (one submission)");
   merge_cmd->add_option("--html", reports.html,
                         "write an HTML page per submission: FILE for one submission, a folder for several");
-  for (auto* sub : {check, grade_cmd}) {
-    sub->add_option("--lang", lang_name, "en or zh: the report's words and advice (default: from LANG)")
+  for (auto* sub : {check, grade_cmd, run}) {
+    sub->add_option("--lang", lang_name, "en or zh: every sentence of the report (default: from LANG)")
         ->check(CLI::IsMember({"en", "zh"}));
   }
   grade_cmd->add_option("--scenario", glob, "only scenarios whose name matches this glob");
@@ -305,6 +305,7 @@ int main(int argc, char** argv) {
     options.time_scale = time_scale;
     options.seed = seed;
     options.loss = loss;
+    options.lang = lang_name.empty() ? lang_from_environment() : lang_name == "zh" ? Lang::zh : Lang::en;
     bool isolated = false;
     try {
       isolated = choose_isolation(isolation_mode, argv) != IsolationMode::none;
@@ -400,7 +401,7 @@ int main(int argc, char** argv) {
     }
     std::map<std::string, int> summary = {{"pass", 0},  {"fail", 0},  {"timeout", 0},
                                           {"crash", 0}, {"error", 0}, {"skip", 0}};
-    const Lang lang = lang_name.empty() ? lang_from_environment() : lang_name == "zh" ? Lang::zh : Lang::en;
+    const Lang lang = options.lang;
     std::vector<Task> tasks;
     Durations durations((fs::absolute(out_dir) / ".durations.json").string());
     for (const auto& sc : selected) tasks.push_back({&sc, options, durations.expected(sc)});
@@ -424,10 +425,11 @@ int main(int argc, char** argv) {
           const std::size_t nl_head = shown.rfind('\n', kShown), nl_tail = shown.find('\n', shown.size() - kShown);
           const std::size_t head = nl_head == std::string::npos ? between(kShown) : nl_head + 1;
           const std::size_t tail = nl_tail == std::string::npos ? between(shown.size() - kShown) : nl_tail + 1;
-          shown = shown.substr(0, head) + "[... " + std::to_string(tail - head) +
-                  " bytes of transcript left out here; the file has them ...]\n" + shown.substr(tail);
+          shown = shown.substr(0, head) + say(lang, "check.transcript-cut", {{"bytes", std::to_string(tail - head)}}) +
+                  shown.substr(tail);
         }
-        std::cout << "transcript" << (r.transcript_path.empty() ? "" : " (" + r.transcript_path + ")") << ":\n"
+        std::cout << tr("transcript", lang) << (r.transcript_path.empty() ? "" : " (" + r.transcript_path + ")")
+                  << ":\n"
                   << shown << "\n";
       }
       std::cout.flush();
@@ -455,15 +457,20 @@ int main(int argc, char** argv) {
       write_file_atomically(json_path, out.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
     }
     if (!junit_path.empty()) write_junit(junit_path, results);
-    std::cout << summary["pass"] << " passed, "
-              << (results.size() - static_cast<std::size_t>(summary["pass"]) -
-                  static_cast<std::size_t>(summary["skip"]))
-              << " failed, " << summary["skip"] << " skipped (isolation: " << results.front().isolation
-              << (seed ? "; seed: " + std::to_string(*seed)
-                  : std::any_of(selected.begin(), selected.end(), [](const Scenario& s) { return !s.links.empty(); })
-                      ? std::string("; seeds: each scenario's own, in its report")
-                      : std::string())
-              << ")\n";
+    const bool links =
+        std::any_of(selected.begin(), selected.end(), [](const Scenario& s) { return !s.links.empty(); });
+    const std::string seeds = seed    ? say(lang, "check.seed", {{"seed", std::to_string(*seed)}})
+                              : links ? say(lang, "check.seeds-own")
+                                      : std::string();
+    const auto failed =
+        results.size() - static_cast<std::size_t>(summary["pass"]) - static_cast<std::size_t>(summary["skip"]);
+    std::cout << say(lang, "check.summary",
+                     {{"passed", std::to_string(summary["pass"])},
+                      {"failed", std::to_string(failed)},
+                      {"skipped", std::to_string(summary["skip"])},
+                      {"isolation", results.front().isolation},
+                      {"seeds", seeds}})
+              << "\n";
     if (!loaded.errors.empty()) return 2;
     return summary["pass"] + summary["skip"] == static_cast<int>(results.size()) ? 0 : 1;
   } catch (const std::exception& e) {

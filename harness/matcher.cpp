@@ -270,10 +270,10 @@ std::string visible(std::string_view line) {
 }
 
 std::string describe_mismatch(const PatternLine& pattern, const std::optional<std::string>& actual,
-                              const Captures& captures) {
-  const char* kind = pattern.kind == PatternLine::Kind::exact  ? ""
-                     : pattern.kind == PatternLine::Kind::glob ? "  (a glob: * is any text)"
-                                                               : "  (a regex over the whole line)";
+                              const Captures& captures, Lang lang) {
+  const std::string kind = pattern.kind == PatternLine::Kind::exact  ? std::string()
+                           : pattern.kind == PatternLine::Kind::glob ? say(lang, "match.glob")
+                                                                     : say(lang, "match.regex");
   std::string expected_text = pattern.text;
   if (pattern.kind == PatternLine::Kind::regex) {
     for (const auto& [name, value] : captures) {
@@ -301,13 +301,13 @@ std::string describe_mismatch(const PatternLine& pattern, const std::optional<st
     while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80) ++end;
     std::string v = visible(text.substr(start, end - start));
     if (start > 0) v = "..." + v;
-    if (end < text.size()) v += "... (" + std::to_string(text.size()) + " bytes in all)";
+    if (end < text.size()) v += say(lang, "match.bytes-in-all", {{"bytes", std::to_string(text.size())}});
     return v;
   };
-  std::string out = "Expected: " + window(expected_text) + kind + "\n";
-  if (!actual) return out + "Actual:   the output ended here\n";
+  std::string out = say(lang, "match.expected") + window(expected_text) + kind + "\n";
+  if (!actual) return out + say(lang, "match.actual") + say(lang, "match.output-ended") + "\n";
   const std::string shown = window(*actual);
-  out += "Actual:   " + shown + "\n";
+  out += say(lang, "match.actual") + shown + "\n";
   if (pattern.kind == PatternLine::Kind::exact) {
     const std::string want = window(expected_text);
     std::size_t i = 0;
@@ -330,7 +330,7 @@ std::string describe_mismatch(const PatternLine& pattern, const std::optional<st
       col += wide ? 2 : 1;
       k += static_cast<std::size_t>(len);
     }
-    out += std::string(10 + col, ' ') + "^ first difference\n";
+    out += std::string(10 + col, ' ') + say(lang, "match.first-difference") + "\n";
   }
   return out;
 }

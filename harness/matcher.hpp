@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "messages.hpp"
 #include "scenario.hpp"
 
 namespace socklab::harness {
@@ -43,6 +44,6 @@ std::string visible(std::string_view line);
 
 /// "Expected: ... / Actual: ... / ^ first difference" for a failed match.
 std::string describe_mismatch(const PatternLine& pattern, const std::optional<std::string>& actual,
-                              const Captures& captures);
+                              const Captures& captures, Lang lang = Lang::en);
 
 }  // namespace socklab::harness

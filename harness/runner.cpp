@@ -233,13 +233,13 @@ class Run {
     std::error_code ec;
     if (!folder_.make(opt_.submission_dir, opt_.confinement, ec)) {
       r.verdict = Verdict::error;
-      r.message = "socklab could not make the scenario's folder: " + ec.message();
+      r.message = say("runner.no-folder", {{"why", ec.message()}});
       return r;
     }
     dir_ = folder_.work;
     if (sc_.needs_namespaces && opt_.isolation.rfind("none", 0) == 0) {
       r.verdict = Verdict::skip;
-      r.message = "this scenario needs network namespaces (fixed host names or ports), unavailable here";
+      r.message = say("runner.needs-namespaces");
       return r;
     }
     if (in_wrapper_network() && judges_wire()) {
@@ -257,8 +257,7 @@ class Run {
       }
       if (Child::find_program(program, false).empty()) {
         r.verdict = Verdict::skip;
-        r.message =
-            "this scenario needs " + program + ", which is not installed here (scripts/install-deps.sh installs it)";
+        r.message = say("runner.needs-program", {{"program", program}});
         return r;
       }
     }
@@ -270,7 +269,7 @@ class Run {
       open_links();
     } catch (const std::exception& e) {
       r.verdict = Verdict::error;
-      r.message = std::string("socklab could not set up the scenario's link: ") + e.what();
+      r.message = say("runner.no-link", {{"why", e.what()}});
       links_.clear();
       return r;
     }
@@ -281,7 +280,7 @@ class Run {
       } catch (const ParseError& pe) {
         failure_ = StepFailure{Verdict::error, pe.what()};
       } catch (const std::exception& ex) {
-        failure_ = StepFailure{Verdict::error, std::string("socklab could not run the scenario: ") + ex.what()};
+        failure_ = StepFailure{Verdict::error, say("runner.could-not-run", {{"why", ex.what()}})};
       }
       finished_ = true;
     });
@@ -289,7 +288,7 @@ class Run {
     const auto hard_stop = clock_type::now() + std::chrono::duration_cast<clock_type::duration>(
                                                    std::chrono::duration<double>(300 * opt_.time_scale));
     while (!finished_ && clock_type::now() < hard_stop) io_.run_one_for(std::chrono::milliseconds(50));
-    if (!finished_) failure_ = StepFailure{Verdict::timeout, "the scenario did not finish within its hard limit"};
+    if (!finished_) failure_ = StepFailure{Verdict::timeout, say("runner.hard-limit")};
     for (auto& [name, child] : children_) child->kill_group();
     // Let the exits and last output arrive (bounded), then close everything.
     const auto drain = clock_type::now() + std::chrono::milliseconds(500);
@@ -310,7 +309,7 @@ class Run {
       for (const auto& [name, status] : final_status_) {
         if (status.signal != 0 && !status.sent_by_harness && !expected_kill(name, status.signal)) {
           r.verdict = Verdict::crash;
-          r.message = name + " was " + status.to_string() + ", which socklab did not send";
+          r.message = say("runner.unexpected-signal", {{"who", name}, {"status", status_text(status)}});
         }
       }
     }
@@ -397,11 +396,10 @@ class Run {
       for (const auto& f : link->fired()) {
         if (f.what == "released") continue;
         if (++shown <= 8) {
-          facts +=
-              "  " + f.what + " " +
-              (f.index > 0 ? std::string(to_string(f.dir)) + " #" + std::to_string(f.index) + " " + preview(f.payload)
-                           : std::string(f.dir == Direction::request ? "client→server" : "server→client")) +
-              "\n";
+          facts += "  " + fault_text(f.what) + " " +
+                   (f.index > 0 ? dir_text(f.dir) + " #" + std::to_string(f.index) + " " + preview(f.payload)
+                                : std::string(f.dir == Direction::request ? "client→server" : "server→client")) +
+                   "\n";
         }
         if (!lost && f.withheld()) lost = &f;
         if (actual_line && !extra && (f.what == "duplicated" || f.what == "held back") &&
@@ -411,8 +409,8 @@ class Run {
       }
     }
     if (shown == 0) return "";
-    out = "the network (socklab's link, seed " + std::to_string(seed_) + "):\n" + facts;
-    if (shown > 8) out += "  ... " + std::to_string(shown - 8) + " more in the transcript\n";
+    out = network_head() + facts;
+    if (shown > 8) out += say("runner.network-more", {{"count", std::to_string(shown - 8)}});
     std::string waiting;  // a client under test still running: it waits for the reply that was lost
     for (const auto& name : under_test_) {
       const auto it = children_.find(name);
@@ -422,16 +420,17 @@ class Run {
     }
     if (extra != nullptr) {
       noted(Fact::took_stale_reply);
-      out += "hint: " + preview(extra->payload) + " is " +
-             (extra->what == "duplicated" ? "the second copy of " : "a late copy of ") +
-             std::string(to_string(extra->dir)) + " #" + std::to_string(extra->index) +
-             ", not an answer to the message just sent: UDP can deliver a datagram twice or late, so check "
-             "that a reply answers the request you sent and skip it if not\n";
+      out += say(extra->what == "duplicated" ? "runner.hint-duplicate" : "runner.hint-late",
+                 {{"payload", preview(extra->payload)},
+                  {"dir", dir_text(extra->dir)},
+                  {"index", std::to_string(extra->index)}});
     } else if (v == Verdict::timeout && lost != nullptr && !waiting.empty()) {
       noted(Fact::waited_after_loss);
-      out += "hint: " + waiting + " waited in recv after the link " + lost->what + " " + to_string(lost->dir) + " #" +
-             std::to_string(lost->index) + " " + preview(lost->payload) +
-             "; UDP does not resend a lost datagram: use settimeout() and send the request again when no reply comes\n";
+      out += say("runner.hint-lost", {{"who", waiting},
+                                      {"fault", fault_text(lost->what)},
+                                      {"dir", dir_text(lost->dir)},
+                                      {"index", std::to_string(lost->index)},
+                                      {"payload", preview(lost->payload)}});
     }
     return out;
   }
@@ -448,15 +447,10 @@ class Run {
         continue;
       }
       if (!opt_.submission_dir.empty()) {
-        throw std::runtime_error(a +
-                                 " is outside the submission: its programs see only their own folder and the "
-                                 "system's (name files inside the submission, relative to it)");
+        throw std::runtime_error(say("runner.outside-submission", {{"path", a}}));
       }
       if (opt_.confinement->uid && !readable_by_others(a, k == 0)) {
-        throw std::runtime_error(a +
-                                 " cannot be read by the sandbox's unprivileged user: make it readable (chmod "
-                                 "o+r" +
-                                 std::string(k == 0 ? "x" : "") + ") or copy it where it is");
+        throw std::runtime_error(say("runner.unreadable", {{"path", a}, {"mode", k == 0 ? "o+rx" : "o+r"}}));
       }
     }
     if (!box_ && opt_.own_mounts && opt_.confinement->defences.fs) {
@@ -580,10 +574,9 @@ class Run {
   }
 
   [[nodiscard]] std::string guard_text(const Step& step, double default_s = 10.0) const {
-    char b[96];
-    std::snprintf(b, sizeof b, "within %.0f s, the hang guard",
-                  (step.within_s > 0 ? step.within_s : default_s) * opt_.time_scale);
-    return b;
+    char b[32];
+    std::snprintf(b, sizeof b, "%.0f", (step.within_s > 0 ? step.within_s : default_s) * opt_.time_scale);
+    return say("runner.guard", {{"seconds", b}});
   }
 
   // expect A before B: decided by the order of the two events, never by the clock (the deadline only
@@ -617,17 +610,20 @@ class Run {
     }
     if (at_b) {
       fail(step, Verdict::fail,
-           "expected " + a.to_string() + " before " + b.to_string() + "; " + b.to_string() + " came first, at " +
-               time_of(at_b->first) +
-               (at_a ? ", and the other after it, at " + time_of(at_a->first) : std::string(", the other not yet")));
+           say("runner.order-first", {{"a", a.to_string()},
+                                      {"b", b.to_string()},
+                                      {"at", time_of(at_b->first)},
+                                      {"rest", at_a ? say("runner.order-other-after", {{"at", time_of(at_a->first)}})
+                                                    : say("runner.order-other-not-yet")}}));
     }
     if (!decided) {
       fail(step, Verdict::timeout,
-           "expected " + a.to_string() + " before " + b.to_string() + "; neither came " + guard_text(step));
+           say("runner.order-neither", {{"a", a.to_string()}, {"b", b.to_string()}, {"guard", guard_text(step)}}));
     }
-    defer(step, "expected " + a.to_string() + " before " + b.to_string() + "; " + a.actor +
-                    (a.what == "closed" || a.what == "received" ? "'s connection closed" : "'s " + a.what + " ended") +
-                    " without it\n");
+    defer(step, a.what == "closed" || a.what == "received"
+                    ? say("runner.order-closed-without", {{"a", a.to_string()}, {"b", b.to_string()}, {"who", a.actor}})
+                    : say("runner.order-ended-without",
+                          {{"a", a.to_string()}, {"b", b.to_string()}, {"who", a.actor}, {"stream", a.what}}));
   }
 
   // expect overlap [K of] ACTOR... from "A" to "B": K of the conversations in their middle at once (past
@@ -684,16 +680,19 @@ class Run {
       event("harness", "overlap: " + std::to_string(best) + " of " + names + " in the middle at once");
       co_return;
     }
-    const std::string what = std::to_string(k) + (k == n ? "" : " of " + std::to_string(n)) + " of " + names +
-                             " in the middle of their conversations at once (past " + visible(step.from) +
-                             ", not yet at " + visible(step.to) + ")";
-    if (!decided) fail(step, Verdict::timeout, "expected " + what + "; not decided " + guard_text(step));
+    const std::string what = say(k == n ? "runner.overlap-all" : "runner.overlap-some", {{"k", std::to_string(k)},
+                                                                                         {"n", std::to_string(n)},
+                                                                                         {"names", names},
+                                                                                         {"from", visible(step.from)},
+                                                                                         {"to", visible(step.to)}});
+    if (!decided)
+      fail(step, Verdict::timeout, say("runner.overlap-undecided", {{"what", what}, {"guard", guard_text(step)}}));
     if (middle + waiting + lost >= k) {  // a conversation broke off: what it printed is the better story
-      std::string msg = "expected " + what + "; these ended before " + visible(step.from) + ":";
+      std::string ended_early;
       for (std::size_t i = 0; i < n; ++i) {
-        if (broken[i]) msg += " " + step.actors[i];
+        if (broken[i]) ended_early += " " + step.actors[i];
       }
-      defer(step, msg + "\n");
+      defer(step, say("runner.overlap-broken", {{"what", what}, {"from", visible(step.from)}, {"names", ended_early}}));
       co_return;
     }
     // A witness: the first conversation to end, and one that had not begun by then.
@@ -716,17 +715,20 @@ class Run {
         co_return;
       }
     }
-    std::string msg = "expected " + what + "; at most " + std::to_string(best) + (best == 1 ? " was" : " were");
+    std::string msg = say(best == 1 ? "runner.overlap-at-most-one" : "runner.overlap-at-most",
+                          {{"what", what}, {"best", std::to_string(best)}});
     if (first_end < n && late < n) {
-      msg += ": " + step.actors[first_end] + " had " + visible(step.to) + " at " + time_of(ended[first_end]->first) +
-             ", before " + step.actors[late] + " had " + visible(step.from) +
-             (began[late] ? " (at " + time_of(began[late]->first) + ")" : std::string(" (not yet)"));
+      msg += say(began[late] ? "runner.overlap-witness" : "runner.overlap-witness-not-yet",
+                 {{"first", step.actors[first_end]},
+                  {"to", visible(step.to)},
+                  {"ended", time_of(ended[first_end]->first)},
+                  {"late", step.actors[late]},
+                  {"from", visible(step.from)},
+                  {"began", began[late] ? time_of(began[late]->first) : std::string()}});
     }
     if (best <= 1) {
       noted(Fact::served_serially);
-      msg +=
-          "\nthe clients were served one after another, not at the same time (serve each connection in its own "
-          "thread)";
+      msg += say("runner.served-serially");
     }
     fail(step, Verdict::fail, msg);
   }
@@ -911,6 +913,31 @@ class Run {
     for (auto* t : sleepers_) t->cancel();
   }
 
+  // A sentence of the catalogue in the run's language.
+  [[nodiscard]] std::string say(std::string_view id, MessageArgs args = {}) const {
+    return harness::say(opt_.lang, id, args);
+  }
+  // How a program ended, in the run's language (the transcript keeps ExitStatus::to_string).
+  [[nodiscard]] std::string status_text(const ExitStatus& s) const {
+    if (s.signal == 0) return say("status.exit", {{"code", std::to_string(s.code)}});
+    const std::string full = s.to_string();  // "killed by SIGSEGV[ (sent by socklab)]": the name is its third word
+    const std::string name = full.substr(10, full.find(' ', 10) - 10);
+    return say(s.sent_by_harness ? "status.killed-by-socklab" : "status.killed", {{"signal", name}});
+  }
+  // "c1 ended: ", the mark that a program's end was told once.
+  [[nodiscard]] std::string ended_mark(const std::string& who) const { return say("runner.ended", {{"who", who}}); }
+  [[nodiscard]] std::string network_head() const { return say("runner.network", {{"seed", std::to_string(seed_)}}); }
+  [[nodiscard]] std::string fault_text(const std::string& what) const {
+    return has_message("runner.fault." + what) ? say("runner.fault." + what) : what;
+  }
+  [[nodiscard]] std::string dir_text(Direction d) const { return say(std::string("runner.dir.") + to_string(d)); }
+  // Why a peer's connection closed: socklab's own words translated, the system's kept.
+  [[nodiscard]] std::string close_text(const Peer& p) const {
+    if (p.close_reason == "closed by the other side") return say("runner.closed-by-other-side");
+    if (p.close_reason == "never opened") return say("runner.never-opened");
+    return p.close_reason;
+  }
+
   [[noreturn]] void fail(const Step& step, Verdict v, const std::string& message) { throw failure(step, v, message); }
 
   // A failure kept for the end of the run, unless a later step fails first.
@@ -920,17 +947,17 @@ class Run {
   }
 
   StepFailure failure(const Step& step, Verdict v, const std::string& message) {
-    std::string text = step.where.to_string() + ": error: " + message;
+    std::string text = say("runner.step-error", {{"where", step.where.to_string()}, {"message", message}});
     if (!text.empty() && text.back() != '\n') text += '\n';
     // A program under test that has already ended is often the whole story: say how, once.
     for (const auto& name : under_test_) {
       const auto it = children_.find(name);
-      if (it != children_.end() && it->second->status() && text.find(name + " ended:") == std::string::npos) {
+      if (it != children_.end() && it->second->status() && text.find(ended_mark(name)) == std::string::npos) {
         text += program_tail(name);
       }
     }
-    if (text.find("the network (socklab's link") == std::string::npos) text += network_story(v);
-    if (!step.hint.empty()) text += "hint: " + step.hint + "\n";
+    if (text.find(network_head()) == std::string::npos) text += network_story(v);
+    if (!step.hint.empty()) text += say("runner.hint", {{"hint", step.hint}});
     return StepFailure{v, text, facts_of(step)};
   }
 
@@ -943,7 +970,7 @@ class Run {
 
   Child& child(const Step& step, const std::string& name) {
     const auto it = children_.find(name);
-    if (it == children_.end()) fail(step, Verdict::error, "'" + name + "' is a peer, not a program");
+    if (it == children_.end()) fail(step, Verdict::error, say("runner.not-a-program", {{"who", name}}));
     return *it->second;
   }
 
@@ -951,24 +978,24 @@ class Run {
 
   Peer& peer(const Step& step, const std::string& name) {
     const auto it = peers_.find(name);
-    if (it == peers_.end()) fail(step, Verdict::error, "'" + name + "' is a program, not a peer");
+    if (it == peers_.end()) fail(step, Verdict::error, say("runner.not-a-peer", {{"who", name}}));
     return *it->second;
   }
 
   std::string program_tail(const std::string& name) {
     const Child& c = *children_.at(name);
     std::string s;
-    if (c.status()) s += name + " ended: " + c.status()->to_string() + "\n";
+    if (c.status()) s += ended_mark(name) + status_text(*c.status()) + "\n";
     if (c.status() && c.status()->signal != 0) noted(Fact::crashed);
     for (const Fact f : facts_in_stderr(c.err())) noted(f);
     if (!c.err().empty())
-      s += name + " stderr (last lines): " + visible(c.err().substr(c.err().size() > 600 ? c.err().size() - 600 : 0)) +
-           "\n";
+      s += say("runner.stderr-tail",
+               {{"who", name}, {"text", visible(c.err().substr(c.err().size() > 600 ? c.err().size() - 600 : 0))}});
     if (c.err().find("Connection refused") != std::string::npos ||
         c.err().find("ConnectionRefused") != std::string::npos) {
       const std::string listening = bound_summary();
-      s += "hint: " + name + "'s connection was refused: nothing listens where it connects (check the host and port)" +
-           (listening.empty() ? std::string() : "; listening here: " + listening) + "\n";
+      s += say(listening.empty() ? "runner.hint-refused" : "runner.hint-refused-listening",
+               {{"who", name}, {"listening", listening}});
     }
     return s;
   }
@@ -994,7 +1021,7 @@ class Run {
       for (const auto& name : under_test_) {
         const auto it = final_status_.find(name);
         if (it != final_status_.end() && !it->second.sent_by_harness &&
-            failure_->message.find(name + " ended:") == std::string::npos) {
+            failure_->message.find(ended_mark(name)) == std::string::npos) {
           failure_->message += program_tail(name);
         }
       }
@@ -1034,9 +1061,9 @@ class Run {
                    "apart; namespaces can judge it");
         }
         noted(Fact::nothing_listens);
-        std::string msg = "nothing listens on " + step.proto + " " + step.endpoint.to_string();
+        std::string msg = say("runner.nothing-listens", {{"proto", step.proto}, {"at", step.endpoint.to_string()}});
         const std::string others = bound_summary(step.proto, side);
-        if (!others.empty()) msg += "; the server listens on " + others + " (check the address and port it binds)";
+        if (!others.empty()) msg += say("runner.server-listens-on", {{"others", others}});
         msg += "\n" + program_tail(who);
         fail(step, children_.at(who)->status() ? Verdict::fail : Verdict::timeout, msg);
       }
@@ -1053,16 +1080,20 @@ class Run {
             noted(Fact::no_prompt);
             if (c.status()) {  // it ended before prompting: its exit and stderr are the story, not the prompt
               const std::string told = program_tail(who);
-              throw StepFailure{Verdict::fail,
-                                step.where.to_string() + ": error: " + who + " ended before showing the prompt " +
-                                    visible(*step.prompt) + "; it printed " + visible(c.out().substr(seen)) + "\n" +
-                                    told,
-                                facts_of(step)};
+              throw StepFailure{
+                  Verdict::fail,
+                  say("runner.step-error",
+                      {{"where", step.where.to_string()},
+                       {"message", say("runner.ended-before-prompt", {{"who", who},
+                                                                      {"prompt", visible(*step.prompt)},
+                                                                      {"printed", visible(c.out().substr(seen))}})}}) +
+                      told,
+                  facts_of(step)};
             }
             fail(
                 step, ok ? Verdict::fail : Verdict::timeout,
-                "waited for the prompt " + visible(*step.prompt) + " on " + who + "'s stdout; it printed " +
-                    visible(c.out().substr(seen)) +
+                say("runner.waited-prompt",
+                    {{"prompt", visible(*step.prompt)}, {"who", who}, {"printed", visible(c.out().substr(seen))}}) +
                     (c.out().size() == seen && under_test_.count(who) && !network_lost() ? hint_buffered(who, c) : "") +
                     "\n" + program_tail(who));
           }
@@ -1095,7 +1126,7 @@ class Run {
         p->udp.bind(at, ec);
         if (ec)
           fail(step, Verdict::error,
-               "socklab cannot bind udp " + (step.at ? step.at->to_string() : "") + ": " + ec.message());
+               say("runner.cannot-bind-udp", {{"at", step.at ? step.at->to_string() : ""}, {"why", ec.message()}}));
         event(who, "udp socket on 127.0.0.1:" + std::to_string(p->udp.local_endpoint().port()));
         asio::co_spawn(io_, udp_reader(*p, who), asio::detached);
         peers_[who] = std::move(p);
@@ -1132,7 +1163,9 @@ class Run {
         event(data_event(who, EventKind::sendto, step.data, step.endpoint.to_string()));
         boost::system::error_code ec;
         p.udp.send_to(asio::buffer(step.data), to, 0, ec);
-        if (ec) fail(step, Verdict::error, "sendto " + step.endpoint.to_string() + ": " + ec.message());
+        if (ec)
+          fail(step, Verdict::error,
+               say("runner.sendto-failed", {{"at", step.endpoint.to_string()}, {"why", ec.message()}}));
         break;
       }
       case Step::Kind::recv: co_await recv(step, who); break;
@@ -1142,8 +1175,8 @@ class Run {
         const bool ok = co_await until([&] { return p.closed; }, deadline_for(step));
         if (!ok) {  // the deadline only guards a hang: a connection left open is a timeout
           fail(step, Verdict::timeout,
-               "expected the connection to close; it is still open " + guard_text(step) +
-                   (p.in.empty() ? std::string() : ", and sent " + visible(p.in)));
+               say(p.in.empty() ? "runner.still-open" : "runner.still-open-sent",
+                   {{"guard", guard_text(step)}, {"sent", visible(p.in)}}));
         }
         break;
       }
@@ -1169,7 +1202,8 @@ class Run {
         if (!ec) p->acceptor.bind(at, ec);
         if (!ec) p->acceptor.listen(5, ec);
         if (ec)
-          fail(step, Verdict::error, "socklab cannot listen on " + step.endpoint.to_string() + ": " + ec.message());
+          fail(step, Verdict::error,
+               say("runner.cannot-listen", {{"at", step.endpoint.to_string()}, {"why", ec.message()}}));
         event(data_event(who, EventKind::listen, "", step.endpoint.to_string()));
         Peer& ref = *p;
         peers_[who] = std::move(p);
@@ -1185,7 +1219,7 @@ class Run {
         co_await until([&] { return p.accepted || all_ended(); }, deadline_for(step));
         if (!p.accepted) {
           noted(Fact::no_client_came);
-          std::string msg = "no client connected to " + who + " (is the client using the right address and port?)\n";
+          std::string msg = say("runner.no-client", {{"who", who}});
           for (const auto& [name, c] : children_) {
             if (c->status()) msg += program_tail(name);
           }
@@ -1201,8 +1235,8 @@ class Run {
         const auto at = p.in.find(step.data);
         if (at == std::string::npos) {
           fail(step, ok ? Verdict::fail : Verdict::timeout,
-               "expected " + who + " to receive bytes ending in " + visible(step.data) + "; it received " +
-                   visible(p.in) + (p.closed ? " and the connection was " + p.close_reason : std::string()));
+               say(p.closed ? "runner.recv-until-closed" : "runner.recv-until",
+                   {{"who", who}, {"data", visible(step.data)}, {"got", visible(p.in)}, {"reason", close_text(p)}}));
         }
         received_[who] = p.in.substr(0, at + step.data.size());
         p.in.erase(0, at + step.data.size());
@@ -1213,8 +1247,9 @@ class Run {
         const auto m = match_groups(step.patterns, complete_lines(received_[who], true), 0, true, trial);
         if (m.status != MatchResult::Status::matched) {
           fail(step, Verdict::fail,
-               "what " + who + " received does not match\n" + mismatch(*m.failed, m.actual, trial) +
-                   "received: " + visible(received_[who]));
+               say("runner.received-mismatch", {{"who", who},
+                                                {"mismatch", mismatch(*m.failed, m.actual, trial)},
+                                                {"received", visible(received_[who])}}));
         }
         captures_ = trial;
         break;
@@ -1239,12 +1274,12 @@ class Run {
       }
       case Step::Kind::reply: {
         Peer& p = peer(step, who);
-        if (!p.last_from) fail(step, Verdict::error, who + " has received no datagram to reply to");
+        if (!p.last_from) fail(step, Verdict::error, say("runner.no-datagram-to-reply", {{"who", who}}));
         event(data_event(who, EventKind::reply, step.data,
                          p.last_from->address().to_string() + ":" + std::to_string(p.last_from->port())));
         boost::system::error_code ec;
         p.udp.send_to(asio::buffer(step.data), *p.last_from, 0, ec);
-        if (ec) fail(step, Verdict::error, "reply: " + ec.message());
+        if (ec) fail(step, Verdict::error, say("runner.reply-failed", {{"why", ec.message()}}));
         break;
       }
       case Step::Kind::expect_silence: {
@@ -1256,10 +1291,10 @@ class Run {
                                                     std::chrono::duration<double>(step.within_s));
         co_await until([&] { return (p.is_udp ? p.datagrams.size() : p.in.size()) > before; }, window);
         if (p.is_udp && p.datagrams.size() > before) {
-          fail(step, Verdict::fail, "expected nothing to arrive; a datagram came: " + visible(p.datagrams.back()));
+          fail(step, Verdict::fail, say("runner.nothing-expected-datagram", {{"data", visible(p.datagrams.back())}}));
         }
         if (!p.is_udp && p.in.size() > before) {
-          fail(step, Verdict::fail, "expected nothing to arrive; these bytes came: " + visible(p.in.substr(before)));
+          fail(step, Verdict::fail, say("runner.nothing-expected-bytes", {{"data", visible(p.in.substr(before))}}));
         }
         break;
       }
@@ -1297,9 +1332,7 @@ class Run {
     if (c.status()) return "";  // it ended: its exit and stderr say more than a guess
     if (!went_on_talking(who)) return "";
     noted(Fact::block_buffered);
-    return "\nhint: nothing new came on stdout. If the program printed and is waiting, its output is block-buffered "
-           "(stdout is a pipe here, not a terminal): flush after each print (print(..., flush=True)) or run python3 "
-           "-u.";
+    return say("runner.hint-buffered");
   }
 
   // A file the program wrote, as its reader would look at it: its size and first lines, in the transcript.
@@ -1339,34 +1372,33 @@ class Run {
     if (got == step.data) co_return;
     if (!final) {
       fail(step, Verdict::timeout,
-           "expected the file " + step.path + " to hold " + std::to_string(step.data.size()) +
-               " bytes; a program still running has not written them " + guard_text(step, 1.0));
+           say("runner.file-not-yet",
+               {{"path", step.path}, {"bytes", std::to_string(step.data.size())}, {"guard", guard_text(step, 1.0)}}));
     }
-    if (!exists) fail(step, Verdict::fail, "expected the file " + step.path + "; the program did not write it");
+    if (!exists) fail(step, Verdict::fail, say("runner.file-missing", {{"path", step.path}}));
     std::size_t i = 0;
     while (i < got.size() && i < step.data.size() && got[i] == step.data[i]) ++i;
-    std::string msg = "the file " + step.path + " holds " + std::to_string(got.size()) + " bytes, expected " +
-                      std::to_string(step.data.size()) + "; they differ from byte " + std::to_string(i) +
-                      "\nExpected: " + visible(step.data.substr(i, 40)) + "\nActual:   " + visible(got.substr(i, 40));
+    std::string msg = say("runner.file-differs", {{"path", step.path},
+                                                  {"got", std::to_string(got.size())},
+                                                  {"bytes", std::to_string(step.data.size())},
+                                                  {"at", std::to_string(i)},
+                                                  {"expected_label", say("match.expected")},
+                                                  {"expected", visible(step.data.substr(i, 40))},
+                                                  {"actual_label", say("match.actual")},
+                                                  {"actual", visible(got.substr(i, 40))}});
     std::string ascii_only;  // what is left of the expected bytes when everything from 0x80 up is lost
     std::copy_if(step.data.begin(), step.data.end(), std::back_inserter(ascii_only),
                  [](char c) { return static_cast<unsigned char>(c) < 0x80; });
     if (got.rfind("HTTP/", 0) == 0) {
       noted(Fact::header_in_file);
-      msg += "\nhint: the file starts with the HTTP header: save only what follows the blank line";
+      msg += say("runner.file-http-header");
     } else if (!got.empty() && got == ascii_only && ascii_only.size() < step.data.size()) {
-      msg +=
-          "\nhint: every byte of 0x80 or more is gone: write the body as bytes (open(name, 'wb')), without "
-          "decoding it";
+      msg += say("runner.file-high-bytes");
     } else if (got.size() < step.data.size() && step.data.compare(0, got.size(), got) == 0) {
       noted(Fact::cut_by_one_recv);
-      msg += "\nhint: only the first " + std::to_string(got.size()) +
-             " bytes were saved: one recv(1024) is not the "
-             "whole page; call recv until it returns b'' (the server closed), then join the pieces";
+      msg += say("runner.file-short", {{"got", std::to_string(got.size())}});
     } else {
-      msg +=
-          "\nhint: the bytes changed on the way to the file: write the body as bytes (open(name, 'wb')), "
-          "without decoding it";
+      msg += say("runner.file-changed");
     }
     fail(step, Verdict::fail, msg);
   }
@@ -1400,13 +1432,11 @@ class Run {
         argv.push_back(substitute(a, values));
       }
       if (step.at && !placeholders) {
-        throw StepFailure{Verdict::skip, "the command for " + step.role +
-                                             " takes no {host} {port}: this scenario "
-                                             "gives the program another address than the tutorial's"};
+        throw StepFailure{Verdict::skip, say("runner.no-placeholders", {{"role", step.role}})};
       }
     } else {
       const auto p = reference_program(step.role, opt_.program_dirs);
-      if (p.empty()) fail(step, Verdict::error, "no reference program for role " + step.role + " was found");
+      if (p.empty()) fail(step, Verdict::error, say("runner.no-reference", {{"role", step.role}}));
       argv.push_back(p);
       if (step.at) {
         argv.insert(argv.end(), {"--host", step.at->host, "--port", std::to_string(step.at->port)});
@@ -1445,7 +1475,7 @@ class Run {
         wake();
       });
     } catch (const std::exception& e) {
-      fail(step, Verdict::error, "cannot start " + shown + ": " + e.what());
+      fail(step, Verdict::error, say("runner.cannot-start", {{"command", shown}, {"why", e.what()}}));
     }
     // A program the scenario never types to reads an empty input, as with < /dev/null.
     const bool typed_to = std::any_of(sc_.steps.begin(), sc_.steps.end(), [&](const Step& s) {
@@ -1473,16 +1503,16 @@ class Run {
       (children_.at(name)->status() ? done : running).push_back(name);
     }
     if (!running.empty()) {
-      std::string msg = "expected ";
-      for (const auto& n : running) msg += n + " ";
-      msg += "to exit " + guard_text(step) + "; still running";
-      if (!done.empty()) {  // a guard says nothing about why: the order of events does (expect overlap)
-        msg += " while ";
-        for (const auto& n : done) msg += n + " ";
-        msg += "had finished";
-      }
+      auto joined = [](const std::vector<std::string>& names) {
+        std::string out;
+        for (const auto& n : names) out += (out.empty() ? "" : " ") + n;
+        return out;
+      };
+      // A guard says nothing about why: the order of events does (expect overlap).
+      std::string msg = say(done.empty() ? "runner.still-running" : "runner.still-running-while",
+                            {{"running", joined(running)}, {"guard", guard_text(step)}, {"done", joined(done)}});
       for (std::size_t k = 0; k < running.size() && k < 3; ++k) {
-        msg += "\n" + running[k] + " has printed " + visible(children_.at(running[k])->out());
+        msg += say("runner.has-printed", {{"who", running[k]}, {"out", visible(children_.at(running[k])->out())}});
       }
       for (const auto& n : running) {  // a guess about buffering is for the program under test only, once
         if (done.empty() && under_test_.count(n) && children_.at(n)->out().empty() && !network_lost()) {
@@ -1501,18 +1531,20 @@ class Run {
           ExitStatus want;
           want.signal = step.killed_by;
           fail(step, Verdict::fail,
-               "expected " + name + " to be " + want.to_string() + "; it ended with " + s.to_string() + "\n" +
+               say("runner.killed-expected", {{"who", name}, {"want", status_text(want)}, {"status", status_text(s)}}) +
                    program_tail(name));
         }
         continue;  // the signal was the expected end: neither a crash nor a failure
       }
       if (s.signal != 0 && !s.sent_by_harness) {
-        fail(step, Verdict::crash, name + " was " + s.to_string() + "\n" + program_tail(name));
+        fail(step, Verdict::crash,
+             say("runner.crashed", {{"who", name}, {"status", status_text(s)}}) + program_tail(name));
       }
       if (step.exit_code && s.code != *step.exit_code) {
         fail(step, Verdict::fail,
-             "expected " + name + " to exit " + std::to_string(*step.exit_code) + "; it ended with " + s.to_string() +
-                 "\n" + program_tail(name));
+             say("runner.exit-code",
+                 {{"who", name}, {"code", std::to_string(*step.exit_code)}, {"status", status_text(s)}}) +
+                 program_tail(name));
       }
     }
   }
@@ -1546,12 +1578,13 @@ class Run {
     std::string msg;
     if (m.failed) {
       msg = mismatch(*m.failed, m.actual, trial);
-      msg += m.failed->where.to_string() + ": note: expected line\n";
-      msg += who + " " + step.stream + ":" + std::to_string(m.actual_index + 1) + ": note: scanning from here\n";
+      msg += say("runner.note-expected", {{"where", m.failed->where.to_string()}});
+      msg += say("runner.note-scanning",
+                 {{"who", who}, {"stream", step.stream}, {"line", std::to_string(m.actual_index + 1)}});
       if (m.actual && m.failed->kind == PatternLine::Kind::exact) msg += hint_for_line(m.failed->text, *m.actual);
       if (m.actual) msg += network_story(Verdict::fail, *m.actual);
     } else {
-      msg = "the output did not match in time\n";
+      msg = say("runner.no-match-in-time");
     }
     if (timed_out && under_test_.count(who) && (is_out ? c.out() : c.err()).empty() && !network_lost()) {
       msg += hint_buffered(who, c);
@@ -1559,30 +1592,29 @@ class Run {
     if (roles_[who].empty()) msg += browser_saw(c.out(), c.err());
     msg += program_tail(who);
     fail(step, timed_out ? Verdict::timeout : Verdict::fail,
-         "expected " + who + " " + step.stream + " to show the lines below\n" + msg);
+         say("runner.expected-output", {{"who", who}, {"stream", step.stream}}) + msg);
   }
 
   // What a browser made of the page, when a helper that is a headless Chromium failed an expectation:
   // its own word for a load that failed (on stderr), or an empty page in its DOM.
-  static std::string browser_saw(const std::string& out, const std::string& err) {
+  [[nodiscard]] std::string browser_saw(const std::string& out, const std::string& err) const {
     const auto failed = err.find("Page load failed: net::");
     if (failed != std::string::npos) {
       const auto from = failed + std::string_view("Page load failed: ").size();
       const std::string code = err.substr(from, err.find_first_of("\r\n ", from) - from);
       std::string why;
       if (code == "net::ERR_INVALID_HTTP_RESPONSE")
-        why = "the response does not start with a status line (HTTP/1.1 200 OK); a browser reads no bare page";
+        why = say("runner.browser-invalid-response");
       else if (code == "net::ERR_EMPTY_RESPONSE")
-        why = "the server closed the connection without sending anything";
+        why = say("runner.browser-empty-response");
       else if (code == "net::ERR_CONNECTION_RESET")
-        why = "the connection was reset: close it only after reading the request and sending the page";
+        why = say("runner.browser-reset");
       else if (code == "net::ERR_CONNECTION_REFUSED")
-        why = "nothing listened on the address";
-      return "hint: the browser saw no page: " + code + (why.empty() ? std::string() : ": " + why) + "\n";
+        why = say("runner.browser-refused");
+      return say(why.empty() ? "runner.browser-no-page" : "runner.browser-no-page-why", {{"code", code}, {"why", why}});
     }
     if (out.find("<html><head></head><body></body></html>") != std::string::npos) {
-      return "hint: the browser saw an empty page: it takes everything up to an empty line (\\r\\n\\r\\n) for the "
-             "header, so without that line the page itself was read as header\n";
+      return say("runner.browser-empty-page");
     }
     return "";
   }
@@ -1592,7 +1624,7 @@ class Run {
   // short to its "W" is one recv's story instead).
   std::string mismatch(const PatternLine& expected, const std::optional<std::string>& actual, const Captures& c) {
     if (expected.text == "Welcome!" && actual != "W") noted(Fact::missing_banner);
-    return describe_mismatch(expected, actual, c);
+    return describe_mismatch(expected, actual, c, opt_.lang);
   }
 
   std::string hint_for_line(const std::string& expected, const std::string& actual) {
@@ -1602,11 +1634,11 @@ class Run {
     };
     if (expected != actual && strip(expected) == strip(actual)) {
       noted(Fact::spaces_differ);
-      return "hint: the text differs only in spaces: print exactly what the tutorial prints (no space after ',')\n";
+      return say("runner.hint-spaces");
     }
     if (expected == "Welcome!" && !(actual.size() < expected.size() && expected.rfind(actual, 0) == 0))
-      return "hint: the server must send b'Welcome!' first, as soon as it accepts\n";
-    if (actual + "\r" == expected) return "hint: the tutorial's line ends in \\r\\n: print('...\\r\\n') prints both\n";
+      return say("runner.hint-welcome");
+    if (actual + "\r" == expected) return say("runner.hint-crlf");
     return "";
   }
 
@@ -1627,13 +1659,13 @@ class Run {
     const auto ec = co_await connect_tcp(p.tcp, to);
     p.connecting = false;
     if (ec) {
-      std::string msg = "connect " + shown + ": " + ec.message();
       const std::string others = bound_summary("tcp");
-      if (!others.empty()) msg += "; nothing listens there, but something listens on " + others;
-      p.connect_error = msg;
+      const char* id = others.empty() ? "runner.connect-failed" : "runner.connect-failed-elsewhere";
+      const MessageArgs fields = {{"at", shown}, {"why", ec.message()}, {"others", others}};
+      p.connect_error = say(id, fields);
       p.closed = true;
       p.close_reason = "never opened";
-      event(status(who, msg));
+      event(status(who, harness::say(Lang::en, id, fields)));  // the transcript stays English
       co_return;
     }
     event(status(who, "connected from 127.0.0.1:" + std::to_string(p.tcp.local_endpoint().port())));
@@ -1644,7 +1676,7 @@ class Run {
   awaitable<Peer*> ready_peer(const Step& step, const std::string& who) {
     Peer& p = peer(step, who);
     const bool ok = co_await until([&] { return !p.connecting; }, deadline_for(step, 10.0));
-    if (!ok) fail(step, Verdict::timeout, "the connection to the server was not accepted in time");
+    if (!ok) fail(step, Verdict::timeout, say("runner.not-accepted"));
     if (p.connect_error) {
       // A refused connection usually means the server died: give its exit a moment to be seen.
       co_await until(
@@ -1716,9 +1748,10 @@ class Run {
     if (!step.not_before_s) return;
     const double took = std::chrono::duration<double>(clock_type::now() - began).count();
     if (took < *step.not_before_s) {  // a lower bound on the program's own pause: never scaled
-      char b[128];
-      std::snprintf(b, sizeof b, " came after %.3f s, earlier than %.3f s", took, *step.not_before_s);
-      fail(step, Verdict::fail, what + b);
+      char a[32], b[32];
+      std::snprintf(a, sizeof a, "%.3f", took);
+      std::snprintf(b, sizeof b, "%.3f", *step.not_before_s);
+      fail(step, Verdict::fail, say("runner.too-early", {{"what", what}, {"took", a}, {"least", b}}));
     }
   }
 
@@ -1732,9 +1765,9 @@ class Run {
       co_return;
     }
     PatternLine expected{PatternLine::Kind::exact, step.data, step.where};
-    std::string msg = "expected " + who + " to receive the bytes below\n" +
+    std::string msg = say("runner.expected-bytes", {{"who", who}}) +
                       mismatch(expected, p.in.empty() && p.closed ? std::nullopt : std::optional(p.in), {});
-    if (p.closed) msg += "(the connection was " + p.close_reason + ")\n";
+    if (p.closed) msg += say("runner.connection-was", {{"reason", close_text(p)}});
     if (!p.in.empty()) msg += hint_for_line(step.data, p.in);
     fail(step, ok ? Verdict::fail : Verdict::timeout, msg);
   }
@@ -1746,16 +1779,16 @@ class Run {
     if (!ok) {
       noted(Fact::no_datagram);
       fail(step, Verdict::timeout,
-           "expected a datagram" + (step.any_data ? std::string() : " " + visible(step.data)) + "; none came");
+           say(step.any_data ? "runner.no-datagram" : "runner.no-datagram-data", {{"data", visible(step.data)}}));
     }
     const std::string got = p.datagrams.front();
     p.datagrams.erase(p.datagrams.begin());
     if (!step.any_data && got != step.data) {
       PatternLine expected{PatternLine::Kind::exact, step.data, step.where};
       fail(step, Verdict::fail,
-           "expected the datagram below\n" + mismatch(expected, got, {}) + hint_for_line(step.data, got));
+           say("runner.expected-datagram") + mismatch(expected, got, {}) + hint_for_line(step.data, got));
     }
-    check_not_before(step, began, "the datagram");
+    check_not_before(step, began, say("runner.the-datagram"));
   }
 
   const Scenario& sc_;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "child.hpp"
+#include "messages.hpp"
 #include "sandbox.hpp"
 #include "scenario.hpp"
 #include "story.hpp"
@@ -40,6 +41,8 @@ struct RunOptions {
   std::string submission_dir;
   /// A loss rate for every UDP link, in place of the scenario's (socklab run --loss).
   std::optional<double> loss;
+  /// The language of the failure messages (--lang); the transcript stays English.
+  Lang lang = Lang::en;
 };
 
 /// The closed set of verdicts (SPEC §2).
