@@ -753,6 +753,7 @@ json grade_json(const std::vector<SubmissionScore>& scores, const ReportContext&
         json res = to_json(ss.result);
         res.erase("infrastructure_failure");
         res.erase("transcript");
+        res.erase("events");  // the story is in the transcript files and the HTML pages: a report stays small
         res["submission"] = s.submission.name;
         res["title"] = ss.title;
         res["score"] = ss.points;

@@ -440,6 +440,7 @@ int main(int argc, char** argv) {
     for (const auto& r : results) {
       auto j = to_json(r);
       j.erase("transcript");
+      j.erase("events");  // the story is in the transcript files: a report stays small
       j.erase("infrastructure_failure");
       j["advice"] = json::array();
       for (const auto& a : advice_for(r, Lang::en)) j["advice"].push_back(a.id);
