@@ -129,6 +129,12 @@ def main():
         except KeyError:
             print(f"no user {args.user} here to run as")
             return 77
+        # A build in a folder only root may enter (a clone under a private temporary folder) cannot be
+        # run by the ordinary user: there is nothing to judge here.
+        reach = subprocess.run(["runuser", "-u", args.user, "--", "test", "-x", args.socklab])
+        if reach.returncode != 0:
+            print(f"{args.user} cannot run {args.socklab} (a folder above it is closed to other users)")
+            return 77
     if not any(Path(d, "libsocket_wrapper.so").exists() for d in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib")):
         print("libsocket-wrapper is not installed (scripts/install-deps.sh installs it)")
         return 77
