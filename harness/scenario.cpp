@@ -630,12 +630,7 @@ class ScenarioParser {
       p.word("overlap");
       overlap_directive(p, step);
     } else if (d == "expect" && wire_next(p)) {  // expect wire "A → B FIN" before ...
-      step.kind = Step::Kind::expect_order;
-      step.order.push_back(event_spec(p));
-      p.expect_keyword("before");
-      step.order.push_back(event_spec(p));
-      step.actors = {step.order[0].actor, step.order[1].actor};
-      p.bounds(step);
+      order_directive(p, step);
     } else if (d == "expect") {
       step.actors.push_back(actor(p, true));
       const bool ordered = [&] {  // expect ACTOR stdout "LINE" before ...: an order, not expected lines
@@ -651,12 +646,7 @@ class ScenarioParser {
       }();
       if (ordered) {
         p.back();
-        step.kind = Step::Kind::expect_order;
-        step.order.push_back(event_spec(p));
-        p.expect_keyword("before");
-        step.order.push_back(event_spec(p));
-        step.actors = {step.order[0].actor, step.order[1].actor};
-        p.bounds(step);
+        order_directive(p, step);
         if (step.not_before_s) p.fail("'not before' bounds one reply's wait; 'before' is an order of events");
       } else if (p.accept("received")) {
         step.kind = Step::Kind::expect_received;
@@ -923,6 +913,16 @@ class ScenarioParser {
              "' (udp: drop duplicate hold swap delay loss; tcp: slice delay reset half-close)");
     }
     p.end();
+  }
+
+  // expect A before B: the two events, the actors they are of, and the step's bounds.
+  void order_directive(LineParser& p, Step& step) {
+    step.kind = Step::Kind::expect_order;
+    step.order.push_back(event_spec(p));
+    p.expect_keyword("before");
+    step.order.push_back(event_spec(p));
+    step.actors = {step.order[0].actor, step.order[1].actor};
+    p.bounds(step);
   }
 
   // Whether the next word names the wire (and no actor of that name).
