@@ -26,7 +26,13 @@ def grade(socklab, dirs, jobs, tag, out):
     subprocess.run(cmd, capture_output=True, timeout=7200)
     took = time.monotonic() - start
     subs = json.loads(report.read_text())["submissions"]
-    return took, [s["points"] for s in subs], subs[0]["max_points"]
+    return took, [s["points"] for s in subs], subs[0]["max_points"], [verdicts(s) for s in subs]
+
+
+def verdicts(submission):
+    """scenario -> (verdict, message) of one graded submission"""
+    return {f'{r["role"]} {sc["scenario"]}': (sc["verdict"], sc.get("message", ""))
+            for r in submission["roles"] for sc in r["scenarios"]}
 
 
 def main():
@@ -50,8 +56,8 @@ def main():
             dirs.append(d)
         (tmp / "o1").mkdir()
         (tmp / "o30").mkdir()
-        t1, p1, most = grade(args.socklab, dirs[:1], 1, args.tag, tmp / "o1")
-        t30, p30, _ = grade(args.socklab, dirs, args.jobs, args.tag, tmp / "o30")
+        t1, p1, most, v1 = grade(args.socklab, dirs[:1], 1, args.tag, tmp / "o1")
+        t30, p30, _, v30 = grade(args.socklab, dirs, args.jobs, args.tag, tmp / "o30")
     ideal = args.copies * t1 / args.jobs
     same = sum(1 for p in p30 if p == p1[0])
     print(f"| grading the tutorial's ten files ({args.tag or 'all'} scenarios) | time |\n|---|---|")
@@ -60,6 +66,10 @@ def main():
           f"({same} of {args.copies} with the same points) |")
     print(f"| {args.copies} × T1 / {args.jobs} | {ideal:.1f} s |")
     print(f"| ratio T{args.copies} / ({args.copies} × T1 / {args.jobs}) (target ≤ 1.2) | {t30 / ideal:.2f} |")
+    for k, v in enumerate(v30):  # what a verdict that moved under load said
+        for name, (verdict, message) in sorted(v.items()):
+            if verdict != v1[0].get(name, ("?", ""))[0]:
+                print(f"student{k + 1:02d} {name}: {v1[0].get(name, ('?',))[0]} at -j 1, {verdict} here: {message}")
 
 
 if __name__ == "__main__":

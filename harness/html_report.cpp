@@ -11,8 +11,10 @@
 #include <set>
 #include <sstream>
 
+#include "base64.hpp"
 #include "grade.hpp"
 #include "matcher.hpp"
+#include "result_file.hpp"
 #include "roles.hpp"
 
 namespace socklab::harness {
@@ -20,32 +22,15 @@ namespace {
 
 std::string esc(std::string_view s) { return markup_escape(s); }
 
-std::string base64(std::string_view bytes) {
-  static constexpr char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
-    std::uint32_t v = 0;
-    for (std::size_t k = 0; k < 3; ++k) v = (v << 8) | (k < n ? static_cast<unsigned char>(bytes[i + k]) : 0u);
-    for (std::size_t k = 0; k < 4; ++k) out += k <= n ? digits[(v >> (18 - 6 * k)) & 63] : '=';
-  }
-  return out;
-}
-
 // The PNGs a scenario kept (the browser's screenshot of ex1's page), in the page itself: it fetches nothing.
 std::string kept_images(const Result& r) {
-  constexpr std::size_t kMax = 4u << 20;
   std::string out;
   for (const auto& path : r.kept_paths) {
     if (path.size() < 4 || path.compare(path.size() - 4, 4, ".png") != 0) continue;
-    std::ifstream in(path, std::ios::binary);
-    std::string bytes(kMax + 1, '\0');
-    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    bytes.resize(static_cast<std::size_t>(in.gcount()));
-    if (bytes.empty() || bytes.size() > kMax) continue;
-    out += "<figure><img class=\"shot\" alt=\"" + esc(path) + "\" src=\"data:image/png;base64," + base64(bytes) +
-           "\"><figcaption>" + esc(path) + "</figcaption></figure>\n";
+    const auto bytes = kept_file(r, path);
+    if (!bytes) continue;
+    out += "<figure><img class=\"shot\" alt=\"" + esc(path) + "\" src=\"data:image/png;base64," +
+           base64_encode(*bytes) + "\"><figcaption>" + esc(path) + "</figcaption></figure>\n";
   }
   return out;
 }

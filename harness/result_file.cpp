@@ -11,6 +11,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "base64.hpp"
+
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
@@ -63,6 +65,42 @@ Result result_from_json(const json& j) {
   r.infrastructure_failure = j.value("infrastructure_failure", false);
   return r;
 }
+
+std::optional<std::string> kept_file(const Result& r, const std::string& path) {
+  constexpr std::size_t kMax = 4u << 20;
+  if (const auto it = r.kept_bytes.find(path); it != r.kept_bytes.end()) return it->second;
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes(kMax + 1, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  bytes.resize(static_cast<std::size_t>(in.gcount()));
+  if (bytes.empty() || bytes.size() > kMax) return std::nullopt;
+  return bytes;
+}
+
+namespace {
+
+// A result as its file keeps it: what to_json gives, with the kept files' bytes, so that a merge on
+// another machine still has the browser's screenshot.
+json result_with_files(const Result& r) {
+  json j = to_json(r);
+  json files = json::object();
+  for (const auto& path : r.kept_paths) {
+    if (const auto bytes = kept_file(r, path)) files[path] = base64_encode(*bytes);
+  }
+  j["kept_files"] = std::move(files);
+  return j;
+}
+
+Result result_with_files_from(const json& j) {
+  Result r = result_from_json(j);
+  const json files = j.value("kept_files", json::object());
+  for (const auto& [path, text] : files.items()) {
+    if (const auto bytes = base64_decode(text.get<std::string>())) r.kept_bytes[path] = *bytes;
+  }
+  return r;
+}
+
+}  // namespace
 
 // ------------------------------------------------------------------------------------------- shards
 
@@ -262,7 +300,7 @@ json score_json(const SubmissionScore& s) {
   for (const auto& r : s.roles) {
     json scenarios = json::array();
     for (const auto& ss : r.scenarios) {
-      scenarios.push_back({{"result", to_json(ss.result)},
+      scenarios.push_back({{"result", result_with_files(ss.result)},
                            {"title", ss.title},
                            {"points", ss.points},
                            {"max", ss.max},
@@ -291,7 +329,7 @@ SubmissionScore score_from(const json& j) {
     r.points = rj.at("points");
     r.max = rj.at("max");
     for (const auto& sj : rj.at("scenarios")) {
-      r.scenarios.push_back({result_from_json(sj.at("result")), sj.at("title"), sj.at("points"), sj.at("max"),
+      r.scenarios.push_back({result_with_files_from(sj.at("result")), sj.at("title"), sj.at("points"), sj.at("max"),
                              advice_from(sj.at("advice"))});
     }
     s.roles.push_back(std::move(r));

@@ -21,6 +21,10 @@ nlohmann::json to_json(const Result& r);
 /// Throws nlohmann::json::exception on a missing or mistyped field.
 Result result_from_json(const nlohmann::json& j);
 
+/// A file the scenario kept (one of r.kept_paths): the bytes that came with the result, else the file's
+/// own; nothing when it is in neither or is over 4 MiB (a report then names it and shows no image).
+std::optional<std::string> kept_file(const Result& r, const std::string& path);
+
 /// Shard K of N (1 <= K <= N): the submissions it grades.
 struct Shard {
   int k = 1;

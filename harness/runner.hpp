@@ -62,6 +62,9 @@ struct Result {
   std::string transcript;               // the story rendered (render_transcript(events))
   std::string transcript_path;          // the file it was written to, if any
   std::vector<std::string> kept_paths;  // files kept beside it (keep file: the browser's screenshot)
+  /// A kept file's bytes, where they travelled with the result (a result file read on another machine
+  /// than the one that ran the scenario): path -> bytes.
+  std::map<std::string, std::string> kept_bytes;
   std::string isolation;
   std::uint64_t seed = 1;               // the seed the links used (reported, and given back to --seed to replay a run)
   bool infrastructure_failure = false;  // socklab itself failed (its worker died): no verdict on the program

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <set>
 
+#include "base64.hpp"
+
 using namespace socklab::harness;
 namespace fs = std::filesystem;
 
@@ -229,4 +231,33 @@ TEST(result_file, a_folder_hash_changes_with_any_file_and_only_then) {
   fs::rename(d / "inner" / "x", d / "inner" / "z");
   EXPECT_NE(folder_hash(d.string()), h1);
   fs::remove_all(d);
+}
+
+TEST(result_file, a_kept_screenshot_travels_in_the_file_to_a_merge_on_another_machine) {
+  const fs::path dir = fs::temp_directory_path() / ("socklab-kept-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const std::string png("\x89PNG\r\n\x1a\n\0\xff shot", 16);
+  const std::string path = (dir / "ex1-browser.page.png").string();
+  std::ofstream(path, std::ios::binary) << png;
+  ResultFile f = sample_file();
+  f.score.roles[0].scenarios[0].result.kept_paths = {path, (dir / "gone.png").string()};
+  const std::string text = result_file_text(f);
+  fs::remove_all(dir);  // the machine that merges has no such folder
+  const Result back = parse_result_file(text).score.roles.at(0).scenarios.at(0).result;
+  EXPECT_EQ(kept_file(back, path), png);
+  EXPECT_EQ(kept_file(back, (dir / "gone.png").string()), std::nullopt);  // never there: named, not shown
+  EXPECT_EQ(back.kept_paths.size(), 2u);
+}
+
+TEST(base64, every_length_round_trips_and_what_is_not_base64_is_refused) {
+  std::string bytes;
+  for (int n = 0; n < 300; ++n) {
+    EXPECT_EQ(base64_decode(base64_encode(bytes)), bytes) << n;
+    bytes += static_cast<char>(n * 7);
+  }
+  EXPECT_EQ(base64_encode("Man"), "TWFu");
+  EXPECT_EQ(base64_encode("Ma"), "TWE=");
+  EXPECT_EQ(base64_decode("TQ=="), "M");
+  for (const char* bad : {"TWF", "TW=u", "T===", "TWE=TWFu", "TW\nu", "TWF*"})
+    EXPECT_EQ(base64_decode(bad), std::nullopt) << bad;
 }
