@@ -4,6 +4,8 @@
 
 #include <random>
 
+#include "durations.hpp"
+
 using namespace socklab::harness;
 
 namespace {
@@ -304,4 +306,14 @@ TEST(parser, an_order_may_name_segments_on_the_wire) {
   EXPECT_THROW(parse_scenario("roles ex1.server\ntags core\nexpect wire \"FIN\" before wire \"x → y FIN\"\n", "t.scn"),
                ParseError)
       << "a segment names its two ends";
+}
+
+TEST(scenario, a_sleep_a_silence_and_a_deadline_count_toward_the_estimate) {
+  const Scenario s = parse_scenario(
+      "roles ex3.server\ntags core\nstart server ex3.server\nwait server listening tcp 127.0.0.1:8888 within 3s\n"
+      "connect peer tcp 127.0.0.1:8888\nsleep 2s\nexpect peer nothing for 500ms\n",
+      "scenarios/ex3/estimate.scn");
+  EXPECT_DOUBLE_EQ(s.steps[3].longest_s(), 2.0);
+  EXPECT_DOUBLE_EQ(s.steps[4].longest_s(), 0.5);
+  EXPECT_DOUBLE_EQ(estimated_seconds(s), 5.5);
 }
