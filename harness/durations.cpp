@@ -10,7 +10,7 @@ namespace socklab::harness {
 
 double estimated_seconds(const Scenario& s) {
   double total = 0;
-  for (const auto& step : s.steps) total += step.within_s;  // a wait's deadline, or a sleep's length
+  for (const auto& step : s.steps) total += step.longest_s();
   return total;
 }
 

@@ -220,6 +220,8 @@ class Run {
  public:
   Run(const Scenario& s, const RunOptions& o) : sc_(s), opt_(o), start_(clock_type::now()) {}
 
+  // The run, start to end. What it made (its folder, children, peers, links, the box) is its members'
+  // own: whichever way it returns or throws, their destructors undo it, in the reverse of their order.
   Result execute() {
     Result r;
     r.scenario = sc_.name;
@@ -237,29 +239,10 @@ class Run {
       return r;
     }
     dir_ = folder_.work;
-    if (sc_.needs_namespaces && opt_.isolation.rfind("none", 0) == 0) {
+    if (const auto why = reason_to_skip()) {
       r.verdict = Verdict::skip;
-      r.message = say("runner.needs-namespaces");
+      r.message = *why;
       return r;
-    }
-    if (in_wrapper_network() && judges_wire()) {
-      r.verdict = Verdict::skip;
-      r.message =
-          "this scenario judges the wire, which --isolation wrapper does not capture (its bytes go over "
-          "UNIX sockets)";
-      return r;
-    }
-    for (const auto& program : sc_.needs_installed) {
-      if (const auto why = in_wrapper_network() ? beyond_wrapper(program) : std::nullopt) {
-        r.verdict = Verdict::skip;
-        r.message = *why;
-        return r;
-      }
-      if (Child::find_program(program, false).empty()) {
-        r.verdict = Verdict::skip;
-        r.message = say("runner.needs-program", {{"program", program}});
-        return r;
-      }
     }
     seed_ = opt_.seed ? *opt_.seed : sc_.seed ? *sc_.seed : 1;
     r.seed = seed_;
@@ -273,6 +256,36 @@ class Run {
       links_.clear();
       return r;
     }
+    follow_steps();
+    tear_down();
+    judge(r);
+    r.duration_s = seconds_since_start();
+    const std::string pcap_base =
+        opt_.transcript_dir.empty() ? "" : (std::filesystem::path(opt_.transcript_dir) / sc_.name).string();
+    write_captures(pcap_base);
+    r.events = story_.events();
+    r.transcript = render_transcript(r.events);
+    if (!opt_.transcript_dir.empty()) write_transcript(r);
+    return r;
+  }
+
+ private:
+  // Why the scenario cannot be judged here, before anything starts (a skip), or nullopt.
+  [[nodiscard]] std::optional<std::string> reason_to_skip() const {
+    if (sc_.needs_namespaces && opt_.isolation.rfind("none", 0) == 0) return say("runner.needs-namespaces");
+    if (in_wrapper_network() && judges_wire()) {
+      return "this scenario judges the wire, which --isolation wrapper does not capture (its bytes go over "
+             "UNIX sockets)";
+    }
+    for (const auto& program : sc_.needs_installed) {
+      if (const auto why = in_wrapper_network() ? beyond_wrapper(program) : std::nullopt) return why;
+      if (Child::find_program(program, false).empty()) return say("runner.needs-program", {{"program", program}});
+    }
+    return std::nullopt;
+  }
+
+  // The steps on the event loop, bounded as a whole whatever happens inside.
+  void follow_steps() {
     asio::co_spawn(io_, body(), [&](std::exception_ptr e) {
       if (!e) return;
       try {
@@ -289,8 +302,12 @@ class Run {
                                                    std::chrono::duration<double>(300 * opt_.time_scale));
     while (!finished_ && clock_type::now() < hard_stop) io_.run_one_for(std::chrono::milliseconds(50));
     if (!finished_) failure_ = StepFailure{Verdict::timeout, say("runner.hard-limit")};
+  }
+
+  // Ends what the run started, in order: the programs (their exits and last output let in, bounded),
+  // the peers, the box's root, then the folder.
+  void tear_down() {
     for (auto& [name, child] : children_) child->kill_group();
-    // Let the exits and last output arrive (bounded), then close everything.
     const auto drain = clock_type::now() + std::chrono::milliseconds(500);
     while (clock_type::now() < drain && !all_reaped()) io_.run_one_for(std::chrono::milliseconds(10));
     for (auto& [actor, c] : wires_) c->drain();
@@ -301,48 +318,47 @@ class Run {
     peers_.clear();
     box_.reset();
     folder_.remove();
-
-    r.verdict = failure_ ? failure_->verdict : Verdict::pass;
-    r.message = failure_ ? failure_->message : "";
-    if (failure_) r.facts = failure_->facts;
-    if (!failure_) {
-      for (const auto& [name, status] : final_status_) {
-        if (status.signal != 0 && !status.sent_by_harness && !expected_kill(name, status.signal)) {
-          r.verdict = Verdict::crash;
-          r.message = say("runner.unexpected-signal", {{"who", name}, {"status", status_text(status)}});
-        }
-      }
-    }
-    r.duration_s = seconds_since_start();
-    const std::string pcap_base =
-        opt_.transcript_dir.empty() ? "" : (std::filesystem::path(opt_.transcript_dir) / sc_.name).string();
-    write_captures(pcap_base);
-    r.events = story_.events();
-    r.transcript = render_transcript(r.events);
-    if (!opt_.transcript_dir.empty()) {
-      const auto path = std::filesystem::path(opt_.transcript_dir) / (sc_.name + ".log");
-      std::filesystem::create_directories(path.parent_path(), ec);
-      std::string text = "scenario " + sc_.name + " (" + sc_.path + ")\nverdict " + to_string(r.verdict) +
-                         "\nisolation " + r.isolation + "\nseed " + std::to_string(r.seed) + "\n\n" + r.transcript;
-      if (!r.message.empty()) text += "\n" + r.message + "\n";
-      try {
-        write_file_atomically(path.string(), text);
-        r.transcript_path = path.string();
-      } catch (const std::system_error&) {
-      }
-      for (const auto& [name, bytes] : kept_) {  // beside the transcript: ex1/browser.page.png
-        const auto beside = std::filesystem::path(opt_.transcript_dir) / (sc_.name + "." + name);
-        try {
-          write_file_atomically(beside.string(), bytes);
-          r.kept_paths.push_back(beside.string());
-        } catch (const std::system_error&) {
-        }
-      }
-    }
-    return r;
   }
 
- private:
+  // The verdict: the step that failed, else a program killed by a signal nobody expected, else a pass.
+  void judge(Result& r) const {
+    r.verdict = failure_ ? failure_->verdict : Verdict::pass;
+    r.message = failure_ ? failure_->message : "";
+    if (failure_) {
+      r.facts = failure_->facts;
+      return;
+    }
+    for (const auto& [name, status] : final_status_) {
+      if (status.signal != 0 && !status.sent_by_harness && !expected_kill(name, status.signal)) {
+        r.verdict = Verdict::crash;
+        r.message = say("runner.unexpected-signal", {{"who", name}, {"status", status_text(status)}});
+      }
+    }
+  }
+
+  // <dir>/<example>/<name>.log, and the files kept beside it (ex1/browser.page.png).
+  void write_transcript(Result& r) const {
+    const auto path = std::filesystem::path(opt_.transcript_dir) / (sc_.name + ".log");
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
+    std::string text = "scenario " + sc_.name + " (" + sc_.path + ")\nverdict " + to_string(r.verdict) +
+                       "\nisolation " + r.isolation + "\nseed " + std::to_string(r.seed) + "\n\n" + r.transcript;
+    if (!r.message.empty()) text += "\n" + r.message + "\n";
+    try {
+      write_file_atomically(path.string(), text);
+      r.transcript_path = path.string();
+    } catch (const std::system_error&) {
+    }
+    for (const auto& [name, bytes] : kept_) {
+      const auto beside = std::filesystem::path(opt_.transcript_dir) / (sc_.name + "." + name);
+      try {
+        write_file_atomically(beside.string(), bytes);
+        r.kept_paths.push_back(beside.string());
+      } catch (const std::system_error&) {
+      }
+    }
+  }
+
   // Each link's far side and relay, before the first step: the server started behind it binds the
   // tutorial's address there while the link holds it here.
   void open_links() {
@@ -367,7 +383,8 @@ class Run {
 
   [[nodiscard]] bool judges_wire() const {
     return std::any_of(sc_.steps.begin(), sc_.steps.end(), [](const Step& st) {
-      return std::any_of(st.order.begin(), st.order.end(), [](const EventSpec& e) { return e.what == "wire"; });
+      const auto* order = st.as<steps::ExpectOrder>();
+      return order != nullptr && (order->first.what == "wire" || order->second.what == "wire");
     });
   }
 
@@ -581,12 +598,12 @@ class Run {
 
   // expect A before B: decided by the order of the two events, never by the clock (the deadline only
   // ends a run in which neither comes: timeout).
-  awaitable<void> expect_order(const Step& step) {
-    const EventSpec& a = step.order[0];
-    const EventSpec& b = step.order[1];
+  awaitable<void> exec(const Step& step, const steps::ExpectOrder& o) {
+    const EventSpec& a = o.first;
+    const EventSpec& b = o.second;
     for (const auto* e : {&a, &b}) {
       if (e->what == "wire" && wires_.empty()) {  // no namespace of its own: the machine's loopback is not watched
-        event("harness", "not judged: " + step.order[0].to_string() + " before " + step.order[1].to_string() +
+        event("harness", "not judged: " + a.to_string() + " before " + b.to_string() +
                              " (the wire is not captured without namespaces)");
         co_return;
       }
@@ -626,107 +643,131 @@ class Run {
                           {{"a", a.to_string()}, {"b", b.to_string()}, {"who", a.actor}, {"stream", a.what}}));
   }
 
+  // Where each conversation of an overlap stands: past its "A" (began), at its "B" (ended), or broken
+  // off; and how many were in the middle at once at best.
+  struct Middles {
+    explicit Middles(std::size_t n) : began(n), ended(n), broken(n) {}
+    std::vector<std::optional<Moment>> began, ended;
+    std::vector<bool> broken;  // ended before its A: it can no longer be in the middle
+    std::size_t best = 0, middle = 0, waiting = 0, lost = 0;
+  };
+
+  void look_at_middles(const std::vector<EventSpec>& from, const std::vector<EventSpec>& to, Middles& m) const {
+    const std::size_t n = from.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      m.began[i] = moment(from[i]);
+      m.ended[i] = m.began[i] ? moment(to[i]) : std::nullopt;
+      if (m.began[i] && !m.ended[i] && !can_come(to[i])) m.ended[i] = end_of(to[i]);  // its end is the middle's end
+      if (m.began[i] && m.ended[i] && *m.ended[i] < *m.began[i]) m.ended[i] = m.began[i];  // B before A: no middle
+      m.broken[i] = !m.began[i] && !can_come(from[i]);
+    }
+    m.best = m.middle = m.waiting = m.lost = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!m.began[i]) {
+        (m.broken[i] ? m.lost : m.waiting) += 1;
+        continue;
+      }
+      if (!m.ended[i]) ++m.middle;
+      std::size_t at_once = 0;  // in the middle at the moment i's began
+      for (std::size_t j = 0; j < n; ++j) {
+        if (m.began[j] && *m.began[j] <= *m.began[i] && (!m.ended[j] || *m.ended[j] > *m.began[i])) ++at_once;
+      }
+      m.best = std::max(m.best, at_once);
+    }
+  }
+
+  // c1 c2 c3, or c1 c2 c3 ... c50 for many
+  static std::string overlap_names(const std::vector<std::string>& actors) {
+    std::string names;
+    for (std::size_t i = 0; i < actors.size(); ++i) {
+      if (actors.size() > 6 && i >= 3 && i + 1 < actors.size()) {
+        if (i == 3) names += " ...";
+        continue;
+      }
+      names += (names.empty() ? "" : " ") + actors[i];
+    }
+    return names;
+  }
+
   // expect overlap [K of] ACTOR... from "A" to "B": K of the conversations in their middle at once (past
   // A, not yet at B). Decided by the order of the events: it holds at the first moment K are in the
   // middle, and fails at the first moment that can no longer be, whatever the clock says.
-  awaitable<void> expect_overlap(const Step& step) {
-    const std::size_t k = step.at_least > 0 ? step.at_least : step.actors.size();
+  awaitable<void> exec(const Step& step, const steps::ExpectOverlap& o) {
+    const std::size_t k = o.at_least > 0 ? o.at_least : step.actors.size();
     std::vector<EventSpec> from, to;
     for (const auto& name : step.actors) {
       const bool is_peer = peers_.count(name) > 0;
       if (!is_peer) child(step, name);
       const std::string what = is_peer ? "received" : "stdout";
-      from.push_back({name, what, step.from});
-      to.push_back({name, what, step.to});
+      from.push_back({name, what, o.from});
+      to.push_back({name, what, o.to});
     }
     const std::size_t n = step.actors.size();
-    std::vector<std::optional<Moment>> began(n), ended(n);
-    std::vector<bool> broken(n);  // ended before its A: it can no longer be in the middle
-    std::size_t best = 0, middle = 0, waiting = 0, lost = 0;
+    Middles m(n);
     const bool decided = co_await until(
         [&] {
-          for (std::size_t i = 0; i < n; ++i) {
-            began[i] = moment(from[i]);
-            ended[i] = began[i] ? moment(to[i]) : std::nullopt;
-            if (began[i] && !ended[i] && !can_come(to[i])) ended[i] = end_of(to[i]);  // its end is the middle's end
-            if (began[i] && ended[i] && *ended[i] < *began[i]) ended[i] = began[i];   // B before A: no middle
-            broken[i] = !began[i] && !can_come(from[i]);
-          }
-          best = middle = waiting = lost = 0;
-          for (std::size_t i = 0; i < n; ++i) {
-            if (!began[i]) {
-              (broken[i] ? lost : waiting) += 1;
-              continue;
-            }
-            if (!ended[i]) ++middle;
-            std::size_t at_once = 0;  // in the middle at the moment i's began
-            for (std::size_t j = 0; j < n; ++j) {
-              if (began[j] && *began[j] <= *began[i] && (!ended[j] || *ended[j] > *began[i])) ++at_once;
-            }
-            best = std::max(best, at_once);
-          }
-          return best >= k || middle + waiting < k;
+          look_at_middles(from, to, m);
+          return m.best >= k || m.middle + m.waiting < k;
         },
         deadline_for(step));
-    std::string names;  // c1 c2 c3, or c1 c2 c3 ... c50 for many
-    for (std::size_t i = 0; i < step.actors.size(); ++i) {
-      if (step.actors.size() > 6 && i >= 3 && i + 1 < step.actors.size()) {
-        if (i == 3) names += " ...";
-        continue;
-      }
-      names += (names.empty() ? "" : " ") + step.actors[i];
-    }
-    if (best >= k) {
-      event("harness", "overlap: " + std::to_string(best) + " of " + names + " in the middle at once");
+    const std::string names = overlap_names(step.actors);
+    if (m.best >= k) {
+      event("harness", "overlap: " + std::to_string(m.best) + " of " + names + " in the middle at once");
       co_return;
     }
     const std::string what = say(k == n ? "runner.overlap-all" : "runner.overlap-some", {{"k", std::to_string(k)},
                                                                                          {"n", std::to_string(n)},
                                                                                          {"names", names},
-                                                                                         {"from", visible(step.from)},
-                                                                                         {"to", visible(step.to)}});
+                                                                                         {"from", visible(o.from)},
+                                                                                         {"to", visible(o.to)}});
     if (!decided)
       fail(step, Verdict::timeout, say("runner.overlap-undecided", {{"what", what}, {"guard", guard_text(step)}}));
-    if (middle + waiting + lost >= k) {  // a conversation broke off: what it printed is the better story
+    if (m.middle + m.waiting + m.lost >= k) {  // a conversation broke off: what it printed is the better story
       std::string ended_early;
       for (std::size_t i = 0; i < n; ++i) {
-        if (broken[i]) ended_early += " " + step.actors[i];
+        if (m.broken[i]) ended_early += " " + step.actors[i];
       }
-      defer(step, say("runner.overlap-broken", {{"what", what}, {"from", visible(step.from)}, {"names", ended_early}}));
+      defer(step, say("runner.overlap-broken", {{"what", what}, {"from", visible(o.from)}, {"names", ended_early}}));
       co_return;
     }
-    // A witness: the first conversation to end, and one that had not begun by then.
+    one_after_another(step, o, m, what);
+  }
+
+  // The conversations came one after another (too few at once): fails, with a witness (the first
+  // conversation to end, and one that had not begun by then), unless the middles were too short to judge.
+  void one_after_another(const Step& step, const steps::ExpectOverlap& o, const Middles& m, const std::string& what) {
+    const std::size_t n = step.actors.size();
     std::size_t first_end = n, late = n;
     for (std::size_t i = 0; i < n; ++i) {
-      if (ended[i] && (first_end == n || *ended[i] < *ended[first_end])) first_end = i;
+      if (m.ended[i] && (first_end == n || *m.ended[i] < *m.ended[first_end])) first_end = i;
     }
     for (std::size_t i = 0; i < n && first_end < n; ++i) {
-      if (!began[i] || *began[i] > *ended[first_end]) {
+      if (!m.began[i] || *m.began[i] > *m.ended[first_end]) {
         late = i;
         break;
       }
     }
-    if (first_end < n && step.middle_s > 0) {  // too short a middle: nothing to see (the pause's own scenario)
-      const double lasted = seq_times_[ended[first_end]->first - 1] - seq_times_[began[first_end]->first - 1];
-      if (lasted < step.middle_s) {
+    if (first_end < n && o.middle_s > 0) {  // too short a middle: nothing to see (the pause's own scenario)
+      const double lasted = seq_times_[m.ended[first_end]->first - 1] - seq_times_[m.began[first_end]->first - 1];
+      if (lasted < o.middle_s) {
         char b[64];
-        std::snprintf(b, sizeof b, " lasted %.3f s, under %.3f s", lasted, step.middle_s);
+        std::snprintf(b, sizeof b, " lasted %.3f s, under %.3f s", lasted, o.middle_s);
         event("harness", "overlap not judged: " + step.actors[first_end] + "'s middle" + b);
-        co_return;
+        return;
       }
     }
-    std::string msg = say(best == 1 ? "runner.overlap-at-most-one" : "runner.overlap-at-most",
-                          {{"what", what}, {"best", std::to_string(best)}});
+    std::string msg = say(m.best == 1 ? "runner.overlap-at-most-one" : "runner.overlap-at-most",
+                          {{"what", what}, {"best", std::to_string(m.best)}});
     if (first_end < n && late < n) {
-      msg += say(began[late] ? "runner.overlap-witness" : "runner.overlap-witness-not-yet",
+      msg += say(m.began[late] ? "runner.overlap-witness" : "runner.overlap-witness-not-yet",
                  {{"first", step.actors[first_end]},
-                  {"to", visible(step.to)},
-                  {"ended", time_of(ended[first_end]->first)},
+                  {"to", visible(o.to)},
+                  {"ended", time_of(m.ended[first_end]->first)},
                   {"late", step.actors[late]},
-                  {"from", visible(step.from)},
-                  {"began", began[late] ? time_of(began[late]->first) : std::string()}});
+                  {"from", visible(o.from)},
+                  {"began", m.began[late] ? time_of(m.began[late]->first) : std::string()}});
     }
-    if (best <= 1) {
+    if (m.best <= 1) {
       noted(Fact::served_serially);
       msg += say("runner.served-serially");
     }
@@ -740,7 +781,8 @@ class Run {
   // Whether the scenario waits for `name` to be killed by `sig` (wait ACTOR killed SIGNAME).
   [[nodiscard]] bool expected_kill(const std::string& name, int sig) const {
     return std::any_of(sc_.steps.begin(), sc_.steps.end(), [&](const Step& st) {
-      return st.kind == Step::Kind::exited && st.killed_by == sig &&
+      const auto* exited = st.as<steps::Exited>();
+      return exited != nullptr && exited->killed_by == sig &&
              std::find(st.actors.begin(), st.actors.end(), name) != st.actors.end();
     });
   }
@@ -1029,283 +1071,295 @@ class Run {
     finished_ = true;
   }
 
+  // One step: its kind's own executor (exec), after what every step shares.
   awaitable<void> run_step(const Step& step) {
-    const std::string& who = step.actors.empty() ? std::string("harness") : step.actors[0];
     if (std::any_of(step.actors.begin(), step.actors.end(), [&](const std::string& a) { return absent_.count(a); }))
       co_return;     // a helper that is not installed here: its steps are left out (said when it was to start)
     noted_.clear();  // what an earlier step's messages showed is not this step's story
-    switch (step.kind) {
-      case Step::Kind::start: co_await start(step, who); break;
-      case Step::Kind::listening: {
-        event(who, "waiting until " + step.proto + " " + step.endpoint.to_string() + " is bound");
-        const NetNamespace* side = side_of(who);
-        bool bound = false;
-        auto v6_only = [&] {  // under the wrapper, a server on :: that a namespace would judge
-          return in_wrapper_network() && ipv6_in_place_of_ipv4(bound_sockets(step.proto, side), step.proto,
-                                                               step.endpoint.host, step.endpoint.port);
-        };
-        const bool ok = co_await until(
-            [&] {
-              return (bound = is_bound(step.proto, step.endpoint, side)) || children_.at(who)->status().has_value() ||
-                     v6_only();
-            },
-            deadline_for(step));
-        if (ok && bound) {
-          event(status(who, "ready: " + step.proto + " " + step.endpoint.to_string()));
-          break;
-        }
-        if (v6_only()) {
-          fail(step, Verdict::skip,
-               who + " listens on IPv6 (::) for " + step.endpoint.to_string() +
-                   ": in a namespace that takes IPv4 too (dual stack), but --isolation wrapper keeps IPv6 "
-                   "apart; namespaces can judge it");
-        }
-        noted(Fact::nothing_listens);
-        std::string msg = say("runner.nothing-listens", {{"proto", step.proto}, {"at", step.endpoint.to_string()}});
-        const std::string others = bound_summary(step.proto, side);
-        if (!others.empty()) msg += say("runner.server-listens-on", {{"others", others}});
-        msg += "\n" + program_tail(who);
-        fail(step, children_.at(who)->status() ? Verdict::fail : Verdict::timeout, msg);
-      }
-      case Step::Kind::exited: co_await exited(step); break;
-      case Step::Kind::type: {
-        Child& c = child(step, who);
-        if (step.prompt) {
-          auto& seen = typed_upto_[who];
-          const bool ok =
-              co_await until([&] { return c.out().find(*step.prompt, seen) != std::string::npos || c.out_ended(); },
-                             deadline_for(step));
-          const auto at = c.out().find(*step.prompt, seen);
-          if (!ok || at == std::string::npos) {
-            noted(Fact::no_prompt);
-            if (c.status()) {  // it ended before prompting: its exit and stderr are the story, not the prompt
-              const std::string told = program_tail(who);
-              throw StepFailure{
-                  Verdict::fail,
-                  say("runner.step-error",
-                      {{"where", step.where.to_string()},
-                       {"message", say("runner.ended-before-prompt", {{"who", who},
-                                                                      {"prompt", visible(*step.prompt)},
-                                                                      {"printed", visible(c.out().substr(seen))}})}}) +
-                      told,
-                  facts_of(step)};
-            }
-            fail(
-                step, ok ? Verdict::fail : Verdict::timeout,
-                say("runner.waited-prompt",
-                    {{"prompt", visible(*step.prompt)}, {"who", who}, {"printed", visible(c.out().substr(seen))}}) +
-                    (c.out().size() == seen && under_test_.count(who) && !network_lost() ? hint_buffered(who, c) : "") +
-                    "\n" + program_tail(who));
-          }
-          seen = at + step.prompt->size();
-        }
-        event(data_event(who, EventKind::input, step.data + "\n"));
-        c.write_stdin(step.data + "\n");
-        break;
-      }
-      case Step::Kind::close_stdin:
-        event(who, "stdin closed");
-        child(step, who).close_stdin();
-        break;
-      case Step::Kind::stop:
-        event(status(who, "stop: close stdin, SIGINT, SIGTERM, SIGKILL"));
-        co_await child(step, who).stop(std::chrono::milliseconds(static_cast<long>(1000 * opt_.time_scale)));
-        event(status(who, child(step, who).status()->to_string()));
-        break;
-      case Step::Kind::expect_output: co_await expect_output(step, who); break;
-      case Step::Kind::expect_order: co_await expect_order(step); break;
-      case Step::Kind::expect_overlap: co_await expect_overlap(step); break;
-      case Step::Kind::connect: co_await connect(step, who); break;
-      case Step::Kind::udp_open: {
-        auto p = std::make_unique<Peer>(io_);
-        p->is_udp = true;
-        p->udp.open(asio::ip::udp::v4());
-        boost::system::error_code ec;
-        const asio::ip::udp::endpoint at(asio::ip::make_address(step.at ? step.at->host : "127.0.0.1"),
-                                         step.at ? step.at->port : 0);
-        p->udp.bind(at, ec);
-        if (ec)
-          fail(step, Verdict::error,
-               say("runner.cannot-bind-udp", {{"at", step.at ? step.at->to_string() : ""}, {"why", ec.message()}}));
-        event(who, "udp socket on 127.0.0.1:" + std::to_string(p->udp.local_endpoint().port()));
-        asio::co_spawn(io_, udp_reader(*p, who), asio::detached);
-        peers_[who] = std::move(p);
-        break;
-      }
-      case Step::Kind::send: {
-        Peer& p = *co_await ready_peer(step, who);
-        const std::size_t piece = step.slice > 0 ? step.slice : step.data.size();
-        Event sent = data_event(who, EventKind::send, step.data.substr(0, 80));
-        sent.size = step.data.size();
-        sent.slice = step.slice;
-        event(std::move(sent));
-        boost::system::error_code ignored;
-        if (step.slice > 0) p.tcp.set_option(asio::ip::tcp::no_delay(true), ignored);  // one segment per write
-        asio::steady_timer pause(io_);
-        for (std::size_t off = 0; off < step.data.size() || off == 0; off += piece) {
-          if (off > 0 && step.slice_pause_s > 0) {
-            pause.expires_after(std::chrono::microseconds(static_cast<long>(step.slice_pause_s * 1e6)));
-            co_await pause.async_wait(asio::as_tuple(use_awaitable));
-          }
-          auto [ec, n] = co_await asio::async_write(p.tcp, asio::buffer(std::string_view(step.data).substr(off, piece)),
-                                                    asio::as_tuple(use_awaitable));
-          if (ec) {
-            event(who, "send failed after " + std::to_string(off + n) + " bytes: " + ec.message());
-            break;
-          }
-          if (step.data.empty()) break;
-        }
-        break;
-      }
-      case Step::Kind::sendto: {
-        Peer& p = peer(step, who);
-        const asio::ip::udp::endpoint to(asio::ip::make_address(step.endpoint.host), step.endpoint.port);
-        event(data_event(who, EventKind::sendto, step.data, step.endpoint.to_string()));
-        boost::system::error_code ec;
-        p.udp.send_to(asio::buffer(step.data), to, 0, ec);
-        if (ec)
-          fail(step, Verdict::error,
-               say("runner.sendto-failed", {{"at", step.endpoint.to_string()}, {"why", ec.message()}}));
-        break;
-      }
-      case Step::Kind::recv: co_await recv(step, who); break;
-      case Step::Kind::recvfrom: co_await recvfrom(step, who); break;
-      case Step::Kind::expect_closed: {
-        Peer& p = *co_await ready_peer(step, who);
-        const bool ok = co_await until([&] { return p.closed; }, deadline_for(step));
-        if (!ok) {  // the deadline only guards a hang: a connection left open is a timeout
-          fail(step, Verdict::timeout,
-               say(p.in.empty() ? "runner.still-open" : "runner.still-open-sent",
-                   {{"guard", guard_text(step)}, {"sent", visible(p.in)}}));
-        }
-        break;
-      }
-      case Step::Kind::close_peer: {
-        Peer& p = p_is_udp(step, who) ? peer(step, who) : *co_await ready_peer(step, who);
-        boost::system::error_code ec;
-        event(status(who, step.reset ? "reset the connection" : "close"));
-        if (p.is_udp) {
-          p.udp.close(ec);
-        } else if (step.reset) {
-          reset_connection(p.tcp);
-        } else {
-          p.tcp.close(ec);
-        }
-        break;
-      }
-      case Step::Kind::listen: {
-        auto p = std::make_unique<Peer>(io_);
-        const asio::ip::tcp::endpoint at(asio::ip::make_address(step.endpoint.host), step.endpoint.port);
-        boost::system::error_code ec;
-        p->acceptor.open(at.protocol(), ec);
-        if (!ec) p->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-        if (!ec) p->acceptor.bind(at, ec);
-        if (!ec) p->acceptor.listen(5, ec);
-        if (ec)
-          fail(step, Verdict::error,
-               say("runner.cannot-listen", {{"at", step.endpoint.to_string()}, {"why", ec.message()}}));
-        event(data_event(who, EventKind::listen, "", step.endpoint.to_string()));
-        Peer& ref = *p;
-        peers_[who] = std::move(p);
-        asio::co_spawn(io_, accept_one(ref, who), asio::detached);
-        break;
-      }
-      case Step::Kind::accept: {
-        Peer& p = peer(step, who);
-        auto all_ended = [&] {
-          return !children_.empty() && std::all_of(children_.begin(), children_.end(),
-                                                   [](const auto& kv) { return kv.second->status().has_value(); });
-        };
-        co_await until([&] { return p.accepted || all_ended(); }, deadline_for(step));
-        if (!p.accepted) {
-          noted(Fact::no_client_came);
-          std::string msg = say("runner.no-client", {{"who", who}});
-          for (const auto& [name, c] : children_) {
-            if (c->status()) msg += program_tail(name);
-          }
-          fail(step, all_ended() ? Verdict::fail : Verdict::timeout, msg);
-        }
-        break;
-      }
-      case Step::Kind::run_tool: co_await start(step, who); break;
-      case Step::Kind::recv_until: {
-        Peer& p = *co_await ready_peer(step, who);
-        const bool ok =
-            co_await until([&] { return p.in.find(step.data) != std::string::npos || p.closed; }, deadline_for(step));
-        const auto at = p.in.find(step.data);
-        if (at == std::string::npos) {
-          fail(step, ok ? Verdict::fail : Verdict::timeout,
-               say(p.closed ? "runner.recv-until-closed" : "runner.recv-until",
-                   {{"who", who}, {"data", visible(step.data)}, {"got", visible(p.in)}, {"reason", close_text(p)}}));
-        }
-        received_[who] = p.in.substr(0, at + step.data.size());
-        p.in.erase(0, at + step.data.size());
-        break;
-      }
-      case Step::Kind::expect_received: {
-        Captures trial = captures_;
-        const auto m = match_groups(step.patterns, complete_lines(received_[who], true), 0, true, trial);
-        if (m.status != MatchResult::Status::matched) {
-          fail(step, Verdict::fail,
-               say("runner.received-mismatch", {{"who", who},
-                                                {"mismatch", mismatch(*m.failed, m.actual, trial)},
-                                                {"received", visible(received_[who])}}));
-        }
-        captures_ = trial;
-        break;
-      }
-      case Step::Kind::expect_file: co_await expect_file(step); break;
-      case Step::Kind::show_file: show_file(step); break;
-      case Step::Kind::keep_file: {
-        constexpr std::size_t kMax = 16u << 20;
-        auto bytes = read_beneath(folder_.tools.string(), step.path, kMax);
-        if (!bytes) {
-          event("harness", "no file " + step.path + " to keep");
-          break;
-        }
-        const std::string name = std::filesystem::path(step.path).filename().string();
-        event("harness",
-              "kept " + step.path + " (" + std::to_string(bytes->size()) + " bytes)" +
-                  (opt_.transcript_dir.empty()
-                       ? std::string(" (no --out: not written)")
-                       : ": " + (std::filesystem::path(opt_.transcript_dir) / (sc_.name + "." + name)).string()));
-        kept_.emplace_back(name, std::move(*bytes));
-        break;
-      }
-      case Step::Kind::reply: {
-        Peer& p = peer(step, who);
-        if (!p.last_from) fail(step, Verdict::error, say("runner.no-datagram-to-reply", {{"who", who}}));
-        event(data_event(who, EventKind::reply, step.data,
-                         p.last_from->address().to_string() + ":" + std::to_string(p.last_from->port())));
-        boost::system::error_code ec;
-        p.udp.send_to(asio::buffer(step.data), *p.last_from, 0, ec);
-        if (ec) fail(step, Verdict::error, say("runner.reply-failed", {{"why", ec.message()}}));
-        break;
-      }
-      case Step::Kind::expect_silence: {
-        Peer& p = peer(step, who);
-        const std::size_t before = p.is_udp ? p.datagrams.size() : p.in.size();
-        // A window in which nothing may come, like `not before`: never scaled, so that no --time-scale
-        // makes it stricter.
-        const auto window = clock_type::now() + std::chrono::duration_cast<clock_type::duration>(
-                                                    std::chrono::duration<double>(step.within_s));
-        co_await until([&] { return (p.is_udp ? p.datagrams.size() : p.in.size()) > before; }, window);
-        if (p.is_udp && p.datagrams.size() > before) {
-          fail(step, Verdict::fail, say("runner.nothing-expected-datagram", {{"data", visible(p.datagrams.back())}}));
-        }
-        if (!p.is_udp && p.in.size() > before) {
-          fail(step, Verdict::fail, say("runner.nothing-expected-bytes", {{"data", visible(p.in.substr(before))}}));
-        }
-        break;
-      }
-      case Step::Kind::sleep: {
-        asio::steady_timer t(io_);
-        t.expires_after(std::chrono::duration_cast<clock_type::duration>(
-            std::chrono::duration<double>(step.within_s * opt_.time_scale)));
-        co_await t.async_wait(use_awaitable);
-        break;
-      }
+    co_await std::visit([&](const auto& kind) { return exec(step, kind); }, step.action);
+  }
+
+  // The actor a step acts on or judges ("harness" for a step of none).
+  static std::string who_of(const Step& step) { return step.actors.empty() ? std::string("harness") : step.actors[0]; }
+
+  awaitable<void> exec(const Step& step, const steps::Listening& l) {
+    const std::string who = who_of(step);
+    event(who, "waiting until " + l.proto + " " + l.endpoint.to_string() + " is bound");
+    const NetNamespace* side = side_of(who);
+    bool bound = false;
+    auto v6_only = [&] {  // under the wrapper, a server on :: that a namespace would judge
+      return in_wrapper_network() &&
+             ipv6_in_place_of_ipv4(bound_sockets(l.proto, side), l.proto, l.endpoint.host, l.endpoint.port);
+    };
+    const bool ok = co_await until(
+        [&] {
+          return (bound = is_bound(l.proto, l.endpoint, side)) || children_.at(who)->status().has_value() || v6_only();
+        },
+        deadline_for(step));
+    if (ok && bound) {
+      event(status(who, "ready: " + l.proto + " " + l.endpoint.to_string()));
+      co_return;
     }
+    if (v6_only()) {
+      fail(step, Verdict::skip,
+           who + " listens on IPv6 (::) for " + l.endpoint.to_string() +
+               ": in a namespace that takes IPv4 too (dual stack), but --isolation wrapper keeps IPv6 "
+               "apart; namespaces can judge it");
+    }
+    noted(Fact::nothing_listens);
+    std::string msg = say("runner.nothing-listens", {{"proto", l.proto}, {"at", l.endpoint.to_string()}});
+    const std::string others = bound_summary(l.proto, side);
+    if (!others.empty()) msg += say("runner.server-listens-on", {{"others", others}});
+    msg += "\n" + program_tail(who);
+    fail(step, children_.at(who)->status() ? Verdict::fail : Verdict::timeout, msg);
+  }
+
+  awaitable<void> exec(const Step& step, const steps::Type& t) {
+    const std::string who = who_of(step);
+    Child& c = child(step, who);
+    if (t.prompt) co_await wait_for_prompt(step, who, c, *t.prompt);
+    event(data_event(who, EventKind::input, t.data + "\n"));
+    c.write_stdin(t.data + "\n");
+  }
+
+  // type ... after "PROMPT": the prompt, printed since the last one typed after.
+  awaitable<void> wait_for_prompt(const Step& step, const std::string& who, const Child& c, const std::string& prompt) {
+    auto& seen = typed_upto_[who];
+    const bool ok = co_await until([&] { return c.out().find(prompt, seen) != std::string::npos || c.out_ended(); },
+                                   deadline_for(step));
+    const auto at = c.out().find(prompt, seen);
+    if (ok && at != std::string::npos) {
+      seen = at + prompt.size();
+      co_return;
+    }
+    noted(Fact::no_prompt);
+    if (c.status()) {  // it ended before prompting: its exit and stderr are the story, not the prompt
+      const std::string told = program_tail(who);
+      throw StepFailure{
+          Verdict::fail,
+          say("runner.step-error",
+              {{"where", step.where.to_string()},
+               {"message",
+                say("runner.ended-before-prompt",
+                    {{"who", who}, {"prompt", visible(prompt)}, {"printed", visible(c.out().substr(seen))}})}}) +
+              told,
+          facts_of(step)};
+    }
+    fail(step, ok ? Verdict::fail : Verdict::timeout,
+         say("runner.waited-prompt",
+             {{"prompt", visible(prompt)}, {"who", who}, {"printed", visible(c.out().substr(seen))}}) +
+             (c.out().size() == seen && under_test_.count(who) && !network_lost() ? hint_buffered(who, c) : "") + "\n" +
+             program_tail(who));
+  }
+
+  awaitable<void> exec(const Step& step, const steps::CloseStdin&) {
+    const std::string who = who_of(step);
+    event(who, "stdin closed");
+    child(step, who).close_stdin();
+    co_return;
+  }
+
+  awaitable<void> exec(const Step& step, const steps::Stop&) {
+    const std::string who = who_of(step);
+    event(status(who, "stop: close stdin, SIGINT, SIGTERM, SIGKILL"));
+    co_await child(step, who).stop(std::chrono::milliseconds(static_cast<long>(1000 * opt_.time_scale)));
+    event(status(who, child(step, who).status()->to_string()));
+  }
+
+  awaitable<void> exec(const Step& step, const steps::UdpOpen& u) {
+    const std::string who = who_of(step);
+    auto p = std::make_unique<Peer>(io_);
+    p->is_udp = true;
+    p->udp.open(asio::ip::udp::v4());
+    boost::system::error_code ec;
+    const asio::ip::udp::endpoint at(asio::ip::make_address(u.at ? u.at->host : "127.0.0.1"), u.at ? u.at->port : 0);
+    p->udp.bind(at, ec);
+    if (ec)
+      fail(step, Verdict::error,
+           say("runner.cannot-bind-udp", {{"at", u.at ? u.at->to_string() : ""}, {"why", ec.message()}}));
+    event(who, "udp socket on 127.0.0.1:" + std::to_string(p->udp.local_endpoint().port()));
+    asio::co_spawn(io_, udp_reader(*p, who), asio::detached);
+    peers_[who] = std::move(p);
+    co_return;
+  }
+
+  awaitable<void> exec(const Step& step, const steps::Send& s) {
+    const std::string who = who_of(step);
+    Peer& p = *co_await ready_peer(step, who);
+    const std::size_t piece = s.slice > 0 ? s.slice : s.data.size();
+    Event sent = data_event(who, EventKind::send, s.data.substr(0, 80));
+    sent.size = s.data.size();
+    sent.slice = s.slice;
+    event(std::move(sent));
+    boost::system::error_code ignored;
+    if (s.slice > 0) p.tcp.set_option(asio::ip::tcp::no_delay(true), ignored);  // one segment per write
+    asio::steady_timer pause(io_);
+    for (std::size_t off = 0; off < s.data.size() || off == 0; off += piece) {
+      if (off > 0 && s.slice_pause_s > 0) {
+        pause.expires_after(std::chrono::microseconds(static_cast<long>(s.slice_pause_s * 1e6)));
+        co_await pause.async_wait(asio::as_tuple(use_awaitable));
+      }
+      auto [ec, n] = co_await asio::async_write(p.tcp, asio::buffer(std::string_view(s.data).substr(off, piece)),
+                                                asio::as_tuple(use_awaitable));
+      if (ec) {
+        event(who, "send failed after " + std::to_string(off + n) + " bytes: " + ec.message());
+        break;
+      }
+      if (s.data.empty()) break;
+    }
+  }
+
+  awaitable<void> exec(const Step& step, const steps::SendTo& s) {
+    const std::string who = who_of(step);
+    Peer& p = peer(step, who);
+    const asio::ip::udp::endpoint to(asio::ip::make_address(s.endpoint.host), s.endpoint.port);
+    event(data_event(who, EventKind::sendto, s.data, s.endpoint.to_string()));
+    boost::system::error_code ec;
+    p.udp.send_to(asio::buffer(s.data), to, 0, ec);
+    if (ec)
+      fail(step, Verdict::error, say("runner.sendto-failed", {{"at", s.endpoint.to_string()}, {"why", ec.message()}}));
+    co_return;
+  }
+
+  awaitable<void> exec(const Step& step, const steps::ExpectClosed&) {
+    const std::string who = who_of(step);
+    Peer& p = *co_await ready_peer(step, who);
+    const bool ok = co_await until([&] { return p.closed; }, deadline_for(step));
+    if (!ok) {  // the deadline only guards a hang: a connection left open is a timeout
+      fail(step, Verdict::timeout,
+           say(p.in.empty() ? "runner.still-open" : "runner.still-open-sent",
+               {{"guard", guard_text(step)}, {"sent", visible(p.in)}}));
+    }
+  }
+
+  awaitable<void> exec(const Step& step, const steps::ClosePeer& c) {
+    const std::string who = who_of(step);
+    Peer& p = p_is_udp(step, who) ? peer(step, who) : *co_await ready_peer(step, who);
+    boost::system::error_code ec;
+    event(status(who, c.reset ? "reset the connection" : "close"));
+    if (p.is_udp) {
+      p.udp.close(ec);
+    } else if (c.reset) {
+      reset_connection(p.tcp);
+    } else {
+      p.tcp.close(ec);
+    }
+  }
+
+  awaitable<void> exec(const Step& step, const steps::Listen& l) {
+    const std::string who = who_of(step);
+    auto p = std::make_unique<Peer>(io_);
+    const asio::ip::tcp::endpoint at(asio::ip::make_address(l.endpoint.host), l.endpoint.port);
+    boost::system::error_code ec;
+    p->acceptor.open(at.protocol(), ec);
+    if (!ec) p->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) p->acceptor.bind(at, ec);
+    if (!ec) p->acceptor.listen(5, ec);
+    if (ec)
+      fail(step, Verdict::error, say("runner.cannot-listen", {{"at", l.endpoint.to_string()}, {"why", ec.message()}}));
+    event(data_event(who, EventKind::listen, "", l.endpoint.to_string()));
+    Peer& ref = *p;
+    peers_[who] = std::move(p);
+    asio::co_spawn(io_, accept_one(ref, who), asio::detached);
+    co_return;
+  }
+
+  awaitable<void> exec(const Step& step, const steps::Accept&) {
+    const std::string who = who_of(step);
+    Peer& p = peer(step, who);
+    auto all_ended = [&] {
+      return !children_.empty() && std::all_of(children_.begin(), children_.end(),
+                                               [](const auto& kv) { return kv.second->status().has_value(); });
+    };
+    co_await until([&] { return p.accepted || all_ended(); }, deadline_for(step));
+    if (!p.accepted) {
+      noted(Fact::no_client_came);
+      std::string msg = say("runner.no-client", {{"who", who}});
+      for (const auto& [name, c] : children_) {
+        if (c->status()) msg += program_tail(name);
+      }
+      fail(step, all_ended() ? Verdict::fail : Verdict::timeout, msg);
+    }
+  }
+
+  awaitable<void> exec(const Step& step, const steps::RecvUntil& r) {
+    const std::string who = who_of(step);
+    Peer& p = *co_await ready_peer(step, who);
+    const bool ok =
+        co_await until([&] { return p.in.find(r.delimiter) != std::string::npos || p.closed; }, deadline_for(step));
+    const auto at = p.in.find(r.delimiter);
+    if (at == std::string::npos) {
+      fail(step, ok ? Verdict::fail : Verdict::timeout,
+           say(p.closed ? "runner.recv-until-closed" : "runner.recv-until",
+               {{"who", who}, {"data", visible(r.delimiter)}, {"got", visible(p.in)}, {"reason", close_text(p)}}));
+    }
+    received_[who] = p.in.substr(0, at + r.delimiter.size());
+    p.in.erase(0, at + r.delimiter.size());
+  }
+
+  awaitable<void> exec(const Step& step, const steps::ExpectReceived& e) {
+    const std::string who = who_of(step);
+    Captures trial = captures_;
+    const auto m = match_groups(e.patterns, complete_lines(received_[who], true), 0, true, trial);
+    if (m.status != MatchResult::Status::matched) {
+      fail(step, Verdict::fail,
+           say("runner.received-mismatch", {{"who", who},
+                                            {"mismatch", mismatch(*m.failed, m.actual, trial)},
+                                            {"received", visible(received_[who])}}));
+    }
+    captures_ = trial;
+    co_return;
+  }
+
+  awaitable<void> exec(const Step&, const steps::KeepFile& k) {
+    constexpr std::size_t kMax = 16u << 20;
+    auto bytes = read_beneath(folder_.tools.string(), k.path, kMax);
+    if (!bytes) {
+      event("harness", "no file " + k.path + " to keep");
+      co_return;
+    }
+    const std::string name = std::filesystem::path(k.path).filename().string();
+    event("harness",
+          "kept " + k.path + " (" + std::to_string(bytes->size()) + " bytes)" +
+              (opt_.transcript_dir.empty()
+                   ? std::string(" (no --out: not written)")
+                   : ": " + (std::filesystem::path(opt_.transcript_dir) / (sc_.name + "." + name)).string()));
+    kept_.emplace_back(name, std::move(*bytes));
+  }
+
+  awaitable<void> exec(const Step& step, const steps::Reply& r) {
+    const std::string who = who_of(step);
+    Peer& p = peer(step, who);
+    if (!p.last_from) fail(step, Verdict::error, say("runner.no-datagram-to-reply", {{"who", who}}));
+    event(data_event(who, EventKind::reply, r.data,
+                     p.last_from->address().to_string() + ":" + std::to_string(p.last_from->port())));
+    boost::system::error_code ec;
+    p.udp.send_to(asio::buffer(r.data), *p.last_from, 0, ec);
+    if (ec) fail(step, Verdict::error, say("runner.reply-failed", {{"why", ec.message()}}));
+    co_return;
+  }
+
+  awaitable<void> exec(const Step& step, const steps::ExpectSilence& s) {
+    Peer& p = peer(step, who_of(step));
+    const std::size_t before = p.is_udp ? p.datagrams.size() : p.in.size();
+    // A window in which nothing may come, like `not before`: never scaled, so that no --time-scale
+    // makes it stricter.
+    const auto window =
+        clock_type::now() + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(s.for_s));
+    co_await until([&] { return (p.is_udp ? p.datagrams.size() : p.in.size()) > before; }, window);
+    if (p.is_udp && p.datagrams.size() > before) {
+      fail(step, Verdict::fail, say("runner.nothing-expected-datagram", {{"data", visible(p.datagrams.back())}}));
+    }
+    if (!p.is_udp && p.in.size() > before) {
+      fail(step, Verdict::fail, say("runner.nothing-expected-bytes", {{"data", visible(p.in.substr(before))}}));
+    }
+  }
+
+  awaitable<void> exec(const Step&, const steps::Sleep& s) {
+    asio::steady_timer t(io_);
+    t.expires_after(
+        std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(s.seconds * opt_.time_scale)));
+    co_await t.async_wait(use_awaitable);
   }
 
   // Without namespaces the tutorial's fixed ports are the machine's: a server whose side of a
@@ -1336,15 +1390,15 @@ class Run {
   }
 
   // A file the program wrote, as its reader would look at it: its size and first lines, in the transcript.
-  void show_file(const Step& step) {
-    const auto bytes = read_beneath(dir_.string(), step.path, static_cast<std::size_t>(sc_.limits.file_bytes));
+  awaitable<void> exec(const Step&, const steps::ShowFile& f) {
+    const auto bytes = read_beneath(dir_.string(), f.path, static_cast<std::size_t>(sc_.limits.file_bytes));
     if (!bytes) {
-      event("harness", "file " + step.path + ": not there");
-      return;
+      event("harness", "file " + f.path + ": not there");
+      co_return;
     }
-    event("harness", "file " + step.path + ": " + std::to_string(bytes->size()) + " bytes; its first lines:");
+    event("harness", "file " + f.path + ": " + std::to_string(bytes->size()) + " bytes; its first lines:");
     std::size_t at = 0;
-    for (std::size_t k = 0; k < step.lines && at < bytes->size(); ++k) {
+    for (std::size_t k = 0; k < f.lines && at < bytes->size(); ++k) {
       const auto nl = bytes->find('\n', at);
       const auto end = nl == std::string::npos ? bytes->size() : nl + 1;
       event("harness", "  | " + visible(std::string_view(*bytes).substr(at, std::min<std::size_t>(end - at, 200))));
@@ -1352,7 +1406,7 @@ class Run {
     }
   }
 
-  awaitable<void> expect_file(const Step& step) {
+  awaitable<void> exec(const Step& step, const steps::ExpectFile& f) {
     std::string got;
     bool exists = false;
     // The file is final once every program has ended; before that the deadline only guards a hang.
@@ -1363,38 +1417,38 @@ class Run {
     const bool final = co_await until(
         [&] {  // the program may have put a link there: it is never followed
           const bool ended = all_ended();
-          const auto bytes = read_beneath(dir_.string(), step.path, step.data.size() + 4096);
+          const auto bytes = read_beneath(dir_.string(), f.path, f.data.size() + 4096);
           exists = bytes.has_value();
           got = bytes.value_or("");
-          return got == step.data || ended;
+          return got == f.data || ended;
         },
         deadline_for(step, 1.0));
-    if (got == step.data) co_return;
+    if (got == f.data) co_return;
     if (!final) {
       fail(step, Verdict::timeout,
            say("runner.file-not-yet",
-               {{"path", step.path}, {"bytes", std::to_string(step.data.size())}, {"guard", guard_text(step, 1.0)}}));
+               {{"path", f.path}, {"bytes", std::to_string(f.data.size())}, {"guard", guard_text(step, 1.0)}}));
     }
-    if (!exists) fail(step, Verdict::fail, say("runner.file-missing", {{"path", step.path}}));
+    if (!exists) fail(step, Verdict::fail, say("runner.file-missing", {{"path", f.path}}));
     std::size_t i = 0;
-    while (i < got.size() && i < step.data.size() && got[i] == step.data[i]) ++i;
-    std::string msg = say("runner.file-differs", {{"path", step.path},
+    while (i < got.size() && i < f.data.size() && got[i] == f.data[i]) ++i;
+    std::string msg = say("runner.file-differs", {{"path", f.path},
                                                   {"got", std::to_string(got.size())},
-                                                  {"bytes", std::to_string(step.data.size())},
+                                                  {"bytes", std::to_string(f.data.size())},
                                                   {"at", std::to_string(i)},
                                                   {"expected_label", say("match.expected")},
-                                                  {"expected", visible(step.data.substr(i, 40))},
+                                                  {"expected", visible(f.data.substr(i, 40))},
                                                   {"actual_label", say("match.actual")},
                                                   {"actual", visible(got.substr(i, 40))}});
     std::string ascii_only;  // what is left of the expected bytes when everything from 0x80 up is lost
-    std::copy_if(step.data.begin(), step.data.end(), std::back_inserter(ascii_only),
+    std::copy_if(f.data.begin(), f.data.end(), std::back_inserter(ascii_only),
                  [](char c) { return static_cast<unsigned char>(c) < 0x80; });
     if (got.rfind("HTTP/", 0) == 0) {
       noted(Fact::header_in_file);
       msg += say("runner.file-http-header");
-    } else if (!got.empty() && got == ascii_only && ascii_only.size() < step.data.size()) {
+    } else if (!got.empty() && got == ascii_only && ascii_only.size() < f.data.size()) {
       msg += say("runner.file-high-bytes");
-    } else if (got.size() < step.data.size() && step.data.compare(0, got.size(), got) == 0) {
+    } else if (got.size() < f.data.size() && f.data.compare(0, got.size(), got) == 0) {
       noted(Fact::cut_by_one_recv);
       msg += say("runner.file-short", {{"got", std::to_string(got.size())}});
     } else {
@@ -1403,27 +1457,38 @@ class Run {
     fail(step, Verdict::fail, msg);
   }
 
-  awaitable<void> start(const Step& step, const std::string& who) {
+  // start ACTOR ROLE: the command under test (--impl) or the reference program.
+  awaitable<void> exec(const Step& step, const steps::Start& s) {
+    const std::string who = who_of(step);
+    launch(step, who, program_argv(step, who, s), s.role, s.behind, dir_);
+    co_return;
+  }
+
+  // run ACTOR -- COMMAND: a helper tool, in the tools' folder; left out where it is not installed.
+  awaitable<void> exec(const Step& step, const steps::RunTool& r) {
+    const std::string who = who_of(step);
+    if (r.if_installed && Child::find_program(r.argv.at(0), false).empty()) {
+      event(who, r.argv[0] + " is not installed here: its steps are left out (scripts/install-deps.sh installs it)");
+      absent_.insert(who);
+      co_return;
+    }
+    if (const auto why = in_wrapper_network() && r.if_installed ? beyond_wrapper(r.argv.at(0)) : std::nullopt) {
+      event(who, *why + ": its steps are left out");
+      absent_.insert(who);
+      co_return;
+    }
+    launch(step, who, r.argv, "", "", folder_.tools);
+  }
+
+  // The command that plays `s.role`. A role the scenario does not put to the test (the clients of a
+  // server scenario) is always played by the reference program.
+  std::vector<std::string> program_argv(const Step& step, const std::string& who, const steps::Start& s) {
     std::vector<std::string> argv;
-    // A role the scenario does not put to the test (the clients of a server scenario) is always played
-    // by the reference program.
-    const auto impl = sc_.involves(step.role) ? opt_.impls.find(step.role) : opt_.impls.end();
-    if (step.kind == Step::Kind::run_tool) {
-      argv = step.argv;
-      if (step.if_installed && Child::find_program(argv.at(0), false).empty()) {
-        event(who, argv[0] + " is not installed here: its steps are left out (scripts/install-deps.sh installs it)");
-        absent_.insert(who);
-        co_return;
-      }
-      if (const auto why = in_wrapper_network() && step.if_installed ? beyond_wrapper(argv.at(0)) : std::nullopt) {
-        event(who, *why + ": its steps are left out");
-        absent_.insert(who);
-        co_return;
-      }
-    } else if (impl != opt_.impls.end()) {
+    const auto impl = sc_.involves(s.role) ? opt_.impls.find(s.role) : opt_.impls.end();
+    if (impl != opt_.impls.end()) {
       under_test_.insert(who);
       // {host} {port}: the address the scenario gives, or else the tutorial's own for the role.
-      const Endpoint address = step.at ? *step.at : tutorial_address(step.role);
+      const Endpoint address = s.at ? *s.at : tutorial_address(s.role);
       const std::map<std::string, std::string> values = {
           {"{dir}", dir_.string()}, {"{host}", address.host}, {"{port}", std::to_string(address.port)}};
       bool placeholders = false;
@@ -1431,34 +1496,40 @@ class Run {
         placeholders |= a.find("{host}") != std::string::npos || a.find("{port}") != std::string::npos;
         argv.push_back(substitute(a, values));
       }
-      if (step.at && !placeholders) {
-        throw StepFailure{Verdict::skip, say("runner.no-placeholders", {{"role", step.role}})};
+      if (s.at && !placeholders) {
+        throw StepFailure{Verdict::skip, say("runner.no-placeholders", {{"role", s.role}})};
       }
     } else {
-      const auto p = reference_program(step.role, opt_.program_dirs);
-      if (p.empty()) fail(step, Verdict::error, say("runner.no-reference", {{"role", step.role}}));
+      const auto p = reference_program(s.role, opt_.program_dirs);
+      if (p.empty()) fail(step, Verdict::error, say("runner.no-reference", {{"role", s.role}}));
       argv.push_back(p);
-      if (step.at) {
-        argv.insert(argv.end(), {"--host", step.at->host, "--port", std::to_string(step.at->port)});
+      if (s.at) {
+        argv.insert(argv.end(), {"--host", s.at->host, "--port", std::to_string(s.at->port)});
       }
     }
+    return argv;
+  }
+
+  // Starts `who` (playing `role`, "" for a helper tool) in `folder`, on the far side of `behind` if given.
+  void launch(const Step& step, const std::string& who, const std::vector<std::string>& argv, const std::string& role,
+              const std::string& behind, const std::filesystem::path& folder) {
     std::string shown;
     for (const auto& a : argv) shown += (shown.empty() ? "" : " ") + a;
     Event started = note(who, shown);
     started.kind = EventKind::start;
-    started.role = step.role;
+    started.role = role;
     event(std::move(started));
     if (const auto why = in_wrapper_network() ? beyond_wrapper(Child::find_program(argv.at(0), false)) : std::nullopt)
       throw StepFailure{Verdict::skip, *why};
     try {
-      if (!step.behind.empty()) behind_[who] = step.behind;
-      roles_[who] = step.role;
+      if (!behind.empty()) behind_[who] = behind;
+      roles_[who] = role;
       std::optional<Child::Sandbox> sandbox;
       if (under_test_.count(who) && opt_.confinement != nullptr) sandbox = sandbox_for(argv);
-      const NetNamespace* side = step.behind.empty() ? nullptr : far_.at(step.behind).get();
+      const NetNamespace* side = behind.empty() ? nullptr : far_.at(behind).get();
       auto make = [&] {
         return std::make_unique<Child>(
-            io_, argv, (step.kind == Step::Kind::run_tool ? folder_.tools : dir_).string(), sc_.limits,
+            io_, argv, folder.string(), sc_.limits,
             [this, who](const std::string& stream, std::string_view bytes) {
               Event out = data_event(who, EventKind::output, std::string(bytes));
               out.stream = stream;
@@ -1479,14 +1550,13 @@ class Run {
     }
     // A program the scenario never types to reads an empty input, as with < /dev/null.
     const bool typed_to = std::any_of(sc_.steps.begin(), sc_.steps.end(), [&](const Step& s) {
-      return (s.kind == Step::Kind::type || s.kind == Step::Kind::close_stdin) && !s.actors.empty() &&
+      return (s.as<steps::Type>() != nullptr || s.as<steps::CloseStdin>() != nullptr) && !s.actors.empty() &&
              s.actors[0] == who;
     });
     if (!typed_to) children_[who]->close_stdin();
-    co_return;
   }
 
-  awaitable<void> exited(const Step& step) {
+  awaitable<void> exec(const Step& step, const steps::Exited& x) {
     const auto deadline = deadline_for(step);
     for (const auto& name : step.actors) child(step, name);
     co_await until(
@@ -1526,10 +1596,10 @@ class Run {
       const auto& s = *children_.at(name)->status();
       event(status(name, s.to_string()));
       final_status_[name] = s;
-      if (step.killed_by != 0) {
-        if (s.signal != step.killed_by) {
+      if (x.killed_by != 0) {
+        if (s.signal != x.killed_by) {
           ExitStatus want;
-          want.signal = step.killed_by;
+          want.signal = x.killed_by;
           fail(step, Verdict::fail,
                say("runner.killed-expected", {{"who", name}, {"want", status_text(want)}, {"status", status_text(s)}}) +
                    program_tail(name));
@@ -1540,19 +1610,20 @@ class Run {
         fail(step, Verdict::crash,
              say("runner.crashed", {{"who", name}, {"status", status_text(s)}}) + program_tail(name));
       }
-      if (step.exit_code && s.code != *step.exit_code) {
+      if (x.exit_code && s.code != *x.exit_code) {
         fail(step, Verdict::fail,
              say("runner.exit-code",
-                 {{"who", name}, {"code", std::to_string(*step.exit_code)}, {"status", status_text(s)}}) +
+                 {{"who", name}, {"code", std::to_string(*x.exit_code)}, {"status", status_text(s)}}) +
                  program_tail(name));
       }
     }
   }
 
-  awaitable<void> expect_output(const Step& step, const std::string& who) {
+  awaitable<void> exec(const Step& step, const steps::ExpectOutput& o) {
+    const std::string who = who_of(step);
     Child& c = child(step, who);
-    const bool is_out = step.stream == "stdout";
-    auto& cursor = cursors_[who + "." + step.stream];
+    const bool is_out = o.stream == "stdout";
+    auto& cursor = cursors_[who + "." + o.stream];
     MatchResult m;
     Captures trial;
     const bool decided = co_await until(
@@ -1560,7 +1631,7 @@ class Run {
           trial = captures_;
           const auto& text = is_out ? c.out() : c.err();
           const bool ended = is_out ? c.out_ended() : c.err_ended();
-          m = match_groups(step.patterns, complete_lines(text, ended), cursor, ended, trial);
+          m = match_groups(o.patterns, complete_lines(text, ended), cursor, ended, trial);
           return m.status != MatchResult::Status::need_more;
         },
         deadline_for(step));
@@ -1573,14 +1644,14 @@ class Run {
     if (timed_out) {  // say what is there so far, as if the output had ended
       trial = captures_;
       const auto& text = is_out ? c.out() : c.err();
-      m = match_groups(step.patterns, complete_lines(text, true), cursor, true, trial);
+      m = match_groups(o.patterns, complete_lines(text, true), cursor, true, trial);
     }
     std::string msg;
     if (m.failed) {
       msg = mismatch(*m.failed, m.actual, trial);
       msg += say("runner.note-expected", {{"where", m.failed->where.to_string()}});
       msg += say("runner.note-scanning",
-                 {{"who", who}, {"stream", step.stream}, {"line", std::to_string(m.actual_index + 1)}});
+                 {{"who", who}, {"stream", o.stream}, {"line", std::to_string(m.actual_index + 1)}});
       if (m.actual && m.failed->kind == PatternLine::Kind::exact) msg += hint_for_line(m.failed->text, *m.actual);
       if (m.actual) msg += network_story(Verdict::fail, *m.actual);
     } else {
@@ -1592,7 +1663,7 @@ class Run {
     if (roles_[who].empty()) msg += browser_saw(c.out(), c.err());
     msg += program_tail(who);
     fail(step, timed_out ? Verdict::timeout : Verdict::fail,
-         say("runner.expected-output", {{"who", who}, {"stream", step.stream}}) + msg);
+         say("runner.expected-output", {{"who", who}, {"stream", o.stream}}) + msg);
   }
 
   // What a browser made of the page, when a helper that is a headless Chromium failed an expectation:
@@ -1644,14 +1715,15 @@ class Run {
 
   // Connecting goes on in the background, so that twenty clients can wait in a listen backlog at once;
   // the next step that uses the connection waits for it (ready_peer).
-  awaitable<void> connect(const Step& step, const std::string& who) {
+  awaitable<void> exec(const Step& step, const steps::Connect& c) {
+    const std::string who = who_of(step);
     auto p = std::make_unique<Peer>(io_);
-    const asio::ip::tcp::endpoint to(asio::ip::make_address(step.endpoint.host), step.endpoint.port);
-    event(status(who, "connect tcp " + step.endpoint.to_string()));
+    const asio::ip::tcp::endpoint to(asio::ip::make_address(c.endpoint.host), c.endpoint.port);
+    event(status(who, "connect tcp " + c.endpoint.to_string()));
     p->connecting = true;
     Peer& ref = *p;
     peers_[who] = std::move(p);
-    asio::co_spawn(io_, connect_in_background(ref, who, to, step.endpoint.to_string()), asio::detached);
+    asio::co_spawn(io_, connect_in_background(ref, who, to, c.endpoint.to_string()), asio::detached);
     co_return;
   }
 
@@ -1755,38 +1827,39 @@ class Run {
     }
   }
 
-  awaitable<void> recv(const Step& step, const std::string& who) {
+  awaitable<void> exec(const Step& step, const steps::Recv& r) {
+    const std::string who = who_of(step);
     Peer& p = *co_await ready_peer(step, who);
     const auto began = clock_type::now();
-    const bool ok = co_await until([&] { return p.in.size() >= step.data.size() || p.closed; }, deadline_for(step));
-    if (p.in.compare(0, step.data.size(), step.data) == 0 && p.in.size() >= step.data.size()) {
-      check_not_before(step, began, visible(step.data));
-      p.in.erase(0, step.data.size());
+    const bool ok = co_await until([&] { return p.in.size() >= r.data.size() || p.closed; }, deadline_for(step));
+    if (p.in.compare(0, r.data.size(), r.data) == 0 && p.in.size() >= r.data.size()) {
+      check_not_before(step, began, visible(r.data));
+      p.in.erase(0, r.data.size());
       co_return;
     }
-    PatternLine expected{PatternLine::Kind::exact, step.data, step.where};
+    PatternLine expected{PatternLine::Kind::exact, r.data, step.where};
     std::string msg = say("runner.expected-bytes", {{"who", who}}) +
                       mismatch(expected, p.in.empty() && p.closed ? std::nullopt : std::optional(p.in), {});
     if (p.closed) msg += say("runner.connection-was", {{"reason", close_text(p)}});
-    if (!p.in.empty()) msg += hint_for_line(step.data, p.in);
+    if (!p.in.empty()) msg += hint_for_line(r.data, p.in);
     fail(step, ok ? Verdict::fail : Verdict::timeout, msg);
   }
 
-  awaitable<void> recvfrom(const Step& step, const std::string& who) {
-    Peer& p = peer(step, who);
+  awaitable<void> exec(const Step& step, const steps::RecvFrom& r) {
+    Peer& p = peer(step, who_of(step));
     const auto began = clock_type::now();
     const bool ok = co_await until([&] { return !p.datagrams.empty(); }, deadline_for(step));
     if (!ok) {
       noted(Fact::no_datagram);
       fail(step, Verdict::timeout,
-           say(step.any_data ? "runner.no-datagram" : "runner.no-datagram-data", {{"data", visible(step.data)}}));
+           say(r.any_data ? "runner.no-datagram" : "runner.no-datagram-data", {{"data", visible(r.data)}}));
     }
     const std::string got = p.datagrams.front();
     p.datagrams.erase(p.datagrams.begin());
-    if (!step.any_data && got != step.data) {
-      PatternLine expected{PatternLine::Kind::exact, step.data, step.where};
+    if (!r.any_data && got != r.data) {
+      PatternLine expected{PatternLine::Kind::exact, r.data, step.where};
       fail(step, Verdict::fail,
-           say("runner.expected-datagram") + mismatch(expected, got, {}) + hint_for_line(step.data, got));
+           say("runner.expected-datagram") + mismatch(expected, got, {}) + hint_for_line(r.data, got));
     }
     check_not_before(step, began, say("runner.the-datagram"));
   }

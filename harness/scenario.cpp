@@ -4,6 +4,7 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <utility>
 
@@ -30,6 +31,12 @@ std::string Location::to_string() const { return file + ":" + std::to_string(lin
 
 ParseError::ParseError(Location w, const std::string& message)
     : std::runtime_error(w.to_string() + ": error: " + message), where(std::move(w)) {}
+
+double Step::longest_s() const {
+  if (const auto* s = as<steps::Sleep>()) return s->seconds;
+  if (const auto* s = as<steps::ExpectSilence>()) return s->for_s;
+  return within_s;
+}
 
 bool Scenario::involves(std::string_view role) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
@@ -408,12 +415,19 @@ class ScenarioParser {
     return first == std::string_view::npos ? std::string_view{} : line.substr(first);
   }
 
+  // The expected lines of an `expect ACTOR stdout|stderr|received`, or nullptr for any other step.
+  static std::vector<PatternGroup>* patterns_of(Step& step) {
+    if (auto* o = std::get_if<steps::ExpectOutput>(&step.action)) return &o->patterns;
+    if (auto* r = std::get_if<steps::ExpectReceived>(&step.action)) return &r->patterns;
+    return nullptr;
+  }
+
   void pattern_line(std::string_view trimmed, const Location& where, bool& in_group) {
-    if (scenario_.steps.empty() || (scenario_.steps.back().kind != Step::Kind::expect_output &&
-                                    scenario_.steps.back().kind != Step::Kind::expect_received)) {
+    std::vector<PatternGroup>* patterns = scenario_.steps.empty() ? nullptr : patterns_of(scenario_.steps.back());
+    if (patterns == nullptr) {
       throw ParseError(where, "an expected line ('|', '~', '*', '{', '}') must follow 'expect ACTOR stdout'");
     }
-    auto& groups = scenario_.steps.back().patterns;
+    auto& groups = *patterns;
     const char marker = trimmed[0];
     if (marker == '{') {
       if (in_group) throw ParseError(where, "unordered groups do not nest");
@@ -443,309 +457,393 @@ class ScenarioParser {
     }
   }
 
+  using HeaderParse = void (ScenarioParser::*)(LineParser&, const Location&);
+  using StepParse = StepAction (ScenarioParser::*)(LineParser&, Step&);
+
+  // A line of the scenario: a directive about the whole scenario, or a step (with the hint before it).
   void directive(std::vector<Token> tokens, const Location& where) {
     if (tokens.empty()) return;
     LineParser p(std::move(tokens), where);
-    const Token head = *p.peek();
-    if (head.quoted) p.fail("a line starts with a directive, not a string");
+    head_ = *p.peek();
+    if (head_.quoted) p.fail("a line starts with a directive, not a string");
     const std::string d = p.word("a directive");
-    if (d == "title") {
-      std::string title;
-      while (!p.done()) title += (title.empty() ? "" : " ") + p.word("text");
-      scenario_.title = title;
+    static const std::map<std::string_view, HeaderParse> headers = {
+        {"title", &ScenarioParser::title_directive},       {"roles", &ScenarioParser::roles_directive},
+        {"tags", &ScenarioParser::tags_directive},         {"hint", &ScenarioParser::hint_directive},
+        {"requires", &ScenarioParser::requires_directive}, {"host", &ScenarioParser::host_directive},
+        {"limit", &ScenarioParser::limit_directive},       {"seed", &ScenarioParser::seed_directive},
+        {"link", &ScenarioParser::link_directive},         {"fault", &ScenarioParser::fault_directive},
+        {"points", &ScenarioParser::points_directive}};
+    if (const auto it = headers.find(d); it != headers.end()) {
+      (this->*it->second)(p, where);
       return;
     }
-    if (d == "roles") {
-      while (!p.done()) {
-        const Token* t = p.peek();
-        const std::string role = p.word("a role");
-        const auto& roles = known_roles();
-        if (std::find(roles.begin(), roles.end(), role) == roles.end()) {
-          Location at = where;
-          at.col = t->col;
-          throw ParseError(at, "unknown role '" + role + "' (roles: " + role_list() + ")");
-        }
-        scenario_.roles.push_back(role);
-      }
-      if (scenario_.roles.empty()) p.fail("'roles' names at least one role");
-      return;
-    }
-    if (d == "tags") {
-      while (!p.done()) scenario_.tags.push_back(p.word("a tag"));
-      return;
-    }
-    if (d == "hint") {  // hint [FACT] "TEXT": the text for the student, and the known mistake it names
-      pending_fact_.reset();
-      if (const Token* t = p.peek(); t != nullptr && !t->quoted) {
-        pending_fact_ = fact_named(t->text);
-        if (!pending_fact_) {
-          std::string known;
-          for (const Fact f : all_facts()) known += std::string(known.empty() ? "" : " ") + to_string(f);
-          p.fail("unknown fact '" + t->text + "' (facts: " + known + ")");
-        }
-        p.word("a fact");
-      }
-      pending_hint_ = p.quoted("the advice to give when the next step fails");
-      p.end();
-      return;
-    }
-    if (d == "requires") {
-      if (p.accept("installed")) {
-        scenario_.needs_installed.push_back(p.word("a program's name"));
-      } else if (p.accept("namespaces")) {
-        scenario_.needs_namespaces = true;
-      } else {
-        p.fail("expected 'namespaces' or 'installed NAME'");
-      }
-      p.end();
-      return;
-    }
-    if (d == "host") {
-      const std::string name = p.word("a host name");
-      p.end();
-      scenario_.hosts.push_back(name);
-      return;
-    }
-    if (d == "limit") {
-      const std::string what = p.word("cpu, memory, processes, file-size, open-files or output");
-      const long v = p.integer("a limit", 1, 1L << 40);
-      p.end();
-      auto& l = scenario_.limits;
-      if (what == "cpu")
-        l.cpu_s = v;
-      else if (what == "memory")
-        l.memory_bytes = l.data_bytes = v;
-      else if (what == "processes")
-        l.processes = v;
-      else if (what == "file-size")
-        l.file_bytes = v;
-      else if (what == "open-files")
-        l.open_files = v;
-      else if (what == "output")
-        l.output_cap = static_cast<std::size_t>(v);
-      else
-        throw ParseError(where, "unknown limit '" + what + "' (cpu, memory, processes, file-size, open-files, output)");
-      return;
-    }
-    if (d == "seed") {
-      scenario_.seed = static_cast<std::uint64_t>(p.integer("a seed", 0, 1L << 62));
-      p.end();
-      return;
-    }
-    if (d == "link") {
-      link_directive(p, where);
-      return;
-    }
-    if (d == "fault") {
-      fault_directive(p);
-      return;
-    }
-    if (d == "points") {
-      scenario_.points = static_cast<int>(p.integer("points", 0, 1000));
-      p.end();
-      return;
-    }
+    static const std::map<std::string_view, StepParse> kinds = {
+        {"start", &ScenarioParser::start_step},   {"wait", &ScenarioParser::wait_step},
+        {"type", &ScenarioParser::type_step},     {"close", &ScenarioParser::close_step},
+        {"reset", &ScenarioParser::reset_step},   {"stop", &ScenarioParser::stop_step},
+        {"show", &ScenarioParser::show_step},     {"keep", &ScenarioParser::keep_step},
+        {"expect", &ScenarioParser::expect_step}, {"connect", &ScenarioParser::connect_step},
+        {"listen", &ScenarioParser::listen_step}, {"accept", &ScenarioParser::accept_step},
+        {"udp", &ScenarioParser::udp_step},       {"reply", &ScenarioParser::reply_step},
+        {"send", &ScenarioParser::send_step},     {"sendto", &ScenarioParser::sendto_step},
+        {"recv", &ScenarioParser::recv_step},     {"recvfrom", &ScenarioParser::recvfrom_step},
+        {"run", &ScenarioParser::run_step},       {"sleep", &ScenarioParser::sleep_step}};
+    const auto it = kinds.find(d);
+    if (it == kinds.end()) unknown_directive(d, where);
     Step step;
     step.where = where;
-    if (d == "start") {
-      step.kind = Step::Kind::start;
-      step.actors.push_back(actor(p, false));
-      step.role = p.word("a role");
-      const auto& roles = known_roles();
-      if (std::find(roles.begin(), roles.end(), step.role) == roles.end()) p.fail("unknown role '" + step.role + "'");
-      if (p.accept("at")) step.at = p.endpoint();
-      if (p.accept("behind")) {
-        step.behind = p.word("a link's name");
-        p.back();
-        if (find_link(step.behind) == nullptr) p.fail("no link '" + step.behind + "' was declared before this line");
-        p.word("a link's name");
-      }
-      processes_.push_back(step.actors.back());
-    } else if (d == "wait") {
-      step.actors.push_back(actor(p, true));
-      if (p.accept("listening")) {
-        step.kind = Step::Kind::listening;
-        step.proto = p.word("tcp or udp");
-        if (step.proto != "tcp" && step.proto != "udp") p.fail("expected tcp or udp");
-        step.endpoint = p.endpoint();
-      } else {
-        while (!p.done() && !p.peek()->quoted && p.peek()->text != "exit" && p.peek()->text != "killed") {
-          step.actors.push_back(actor(p, true));
-        }
-        step.kind = Step::Kind::exited;
-        if (p.accept("killed")) {
-          const std::string name = p.word("a signal name such as SIGSEGV");
-          static const std::vector<std::pair<std::string, int>> signals = {
-              {"SIGHUP", 1},   {"SIGINT", 2},   {"SIGQUIT", 3},  {"SIGILL", 4},   {"SIGABRT", 6},
-              {"SIGBUS", 7},   {"SIGFPE", 8},   {"SIGKILL", 9},  {"SIGSEGV", 11}, {"SIGPIPE", 13},
-              {"SIGALRM", 14}, {"SIGTERM", 15}, {"SIGXCPU", 24}, {"SIGXFSZ", 25}};
-          const auto it =
-              std::find_if(signals.begin(), signals.end(), [&](const auto& kv) { return kv.first == name; });
-          if (it == signals.end()) {
-            p.back();
-            p.fail("unknown signal '" + name + "'");
-          }
-          step.killed_by = it->second;
-        } else {
-          p.expect_keyword("exit");
-          if (!p.accept("any")) step.exit_code = static_cast<int>(p.integer("an exit code or 'any'", 0, 255));
-        }
-      }
-      p.bounds(step);
-    } else if (d == "type") {
-      step.kind = Step::Kind::type;
-      step.actors.push_back(actor(p, true));
-      if (p.accept("after")) step.prompt = p.quoted("the prompt to wait for");
-      step.data = p.quoted("the line to type");
-      p.bounds(step);
-    } else if (d == "close") {
-      step.actors.push_back(actor(p, true));
-      step.kind = p.accept("stdin") ? Step::Kind::close_stdin : Step::Kind::close_peer;
-    } else if (d == "reset") {
-      step.kind = Step::Kind::close_peer;
-      step.reset = true;
-      step.actors.push_back(actor(p, true));
-    } else if (d == "stop") {
-      step.kind = Step::Kind::stop;
-      step.actors.push_back(actor(p, true));
-    } else if ((d == "show" || d == "keep") && p.accept("file")) {
-      step.kind = d == "show" ? Step::Kind::show_file : Step::Kind::keep_file;
-      step.path = p.quoted(d == "show" ? "the file's path, relative to the scenario's folder"
-                                       : "the file's path, relative to the helper tools' folder");
-      if (step.path.empty() || step.path[0] == '/' || step.path.find("..") != std::string::npos) {
-        p.fail("the file's path must stay inside its folder");
-      }
-      if (d == "show" && p.accept("lines"))
-        step.lines = static_cast<std::size_t>(p.integer("a number of lines", 1, 1000));
-    } else if (d == "expect" && p.accept("file")) {
-      step.kind = Step::Kind::expect_file;
-      step.path = p.quoted("the file's path, relative to the scenario's folder");
-      if (step.path.empty() || step.path[0] == '/' || step.path.find("..") != std::string::npos) {
-        p.fail("the file's path must stay inside the scenario's folder");
-      }
-      step.data = p.data("the file's bytes");
-      p.bounds(step);
-    } else if (d == "expect" && p.peek() != nullptr && !p.peek()->quoted && p.peek()->text == "overlap" &&
-               !is_actor("overlap")) {
-      p.word("overlap");
-      overlap_directive(p, step);
-    } else if (d == "expect" && wire_next(p)) {  // expect wire "A → B FIN" before ...
-      order_directive(p, step);
-    } else if (d == "expect") {
-      step.actors.push_back(actor(p, true));
-      const bool ordered = [&] {  // expect ACTOR stdout "LINE" before ...: an order, not expected lines
-        const Token* t = p.peek();
-        if (t == nullptr || t->quoted) return false;
-        p.word("a stream");
-        const Token* next = p.peek();
-        p.back();
-        if (next == nullptr) return false;
-        return t->text == "closed"
-                   ? !next->quoted && next->text == "before"
-                   : (t->text == "stdout" || t->text == "stderr" || t->text == "received") && next->quoted;
-      }();
-      if (ordered) {
-        p.back();
-        order_directive(p, step);
-        if (step.not_before_s) p.fail("'not before' bounds one reply's wait; 'before' is an order of events");
-      } else if (p.accept("received")) {
-        step.kind = Step::Kind::expect_received;
-      } else if (p.accept("nothing")) {
-        step.kind = Step::Kind::expect_silence;
-        p.expect_keyword("for");
-        step.within_s = p.duration();
-      } else if (p.accept("closed")) {
-        step.kind = Step::Kind::expect_closed;
-      } else {
-        step.kind = Step::Kind::expect_output;
-        step.stream = p.word("stdout, stderr, received or closed");
-        if (step.stream != "stdout" && step.stream != "stderr") p.fail("expected stdout, stderr, received or closed");
-      }
-      p.bounds(step);
-    } else if (d == "connect") {
-      step.kind = Step::Kind::connect;
-      step.actors.push_back(actor(p, false));
-      step.proto = p.word("tcp");
-      if (step.proto != "tcp") p.fail("expected tcp (UDP peers use 'udp ACTOR')");
-      step.endpoint = p.endpoint();
-      peers_.push_back(step.actors.back());
-    } else if (d == "listen") {
-      step.kind = Step::Kind::listen;
-      step.actors.push_back(actor(p, false));
-      step.proto = p.word("tcp");
-      if (step.proto != "tcp") p.fail("expected tcp (UDP peers use 'udp ACTOR')");
-      step.endpoint = p.endpoint();
-      peers_.push_back(step.actors.back());
-    } else if (d == "accept") {
-      step.kind = Step::Kind::accept;
-      step.actors.push_back(actor(p, true));
-      p.bounds(step);
-    } else if (d == "udp") {
-      step.kind = Step::Kind::udp_open;
-      step.actors.push_back(actor(p, false));
-      if (p.accept("bind")) step.at = p.endpoint();
-      peers_.push_back(step.actors.back());
-    } else if (d == "reply") {
-      step.kind = Step::Kind::reply;
-      step.actors.push_back(actor(p, true));
-      step.data = p.data("the datagram to answer with");
-    } else if (d == "send") {
-      step.kind = Step::Kind::send;
-      step.actors.push_back(actor(p, true));
-      step.data = p.data("the bytes to send");
-      if (p.accept("in")) {
-        p.expect_keyword("slices");
-        p.expect_keyword("of");
-        step.slice = static_cast<std::size_t>(p.integer("a slice size in bytes", 1, 1L << 20));
-        if (p.accept("pause")) step.slice_pause_s = p.duration();
-      }
-    } else if (d == "sendto") {
-      step.kind = Step::Kind::sendto;
-      step.actors.push_back(actor(p, true));
-      step.endpoint = p.endpoint();
-      step.data = p.data("the datagram to send");
-    } else if (d == "recv" || d == "recvfrom") {
-      step.kind = d == "recv" ? Step::Kind::recv : Step::Kind::recvfrom;
-      step.actors.push_back(actor(p, true));
-      if (d == "recv" && p.accept("until")) {
-        step.kind = Step::Kind::recv_until;
-        step.data = p.quoted("the bytes that end what is received");
-      } else if (d == "recvfrom" && p.accept("any")) {
-        step.any_data = true;
-      } else {
-        step.data = p.data("the bytes expected");
-      }
-      p.bounds(step);
-    } else if (d == "run") {
-      step.kind = Step::Kind::run_tool;
-      step.actors.push_back(actor(p, false));
-      if (p.accept("if")) {
-        p.expect_keyword("installed");
-        step.if_installed = true;
-      }
-      p.expect_keyword("--");
-      while (!p.done()) step.argv.push_back(p.word("a command"));
-      if (step.argv.empty()) p.fail("expected a command after '--'");
-      processes_.push_back(step.actors.back());
-    } else if (d == "sleep") {
-      step.kind = Step::Kind::sleep;
-      step.within_s = p.duration();
-    } else {
-      Location at = where;
-      at.col = head.col;
-      throw ParseError(
-          at,
-          "unknown directive '" + d +
-              "' (directives: title roles tags points requires host limit seed link fault hint repeat end start run "
-              "wait type close reset "
-              "stop expect show keep connect listen accept udp send sendto reply recv recvfrom sleep)");
-    }
+    step.action = (this->*it->second)(p, step);
     p.end();
     step.hint = std::exchange(pending_hint_, {});
     step.hint_fact = std::exchange(pending_fact_, std::nullopt);
     scenario_.steps.push_back(std::move(step));
   }
 
+  [[noreturn]] void unknown_directive(const std::string& d, Location at) const {
+    at.col = head_.col;
+    throw ParseError(
+        at, "unknown directive '" + d +
+                "' (directives: title roles tags points requires host limit seed link fault hint repeat end start run "
+                "wait type close reset "
+                "stop expect show keep connect listen accept udp send sendto reply recv recvfrom sleep)");
+  }
+
+  void title_directive(LineParser& p, const Location&) {
+    std::string title;
+    while (!p.done()) title += (title.empty() ? "" : " ") + p.word("text");
+    scenario_.title = title;
+  }
+
+  void roles_directive(LineParser& p, const Location& where) {
+    while (!p.done()) {
+      const Token* t = p.peek();
+      const std::string role = p.word("a role");
+      const auto& roles = known_roles();
+      if (std::find(roles.begin(), roles.end(), role) == roles.end()) {
+        Location at = where;
+        at.col = t->col;
+        throw ParseError(at, "unknown role '" + role + "' (roles: " + role_list() + ")");
+      }
+      scenario_.roles.push_back(role);
+    }
+    if (scenario_.roles.empty()) p.fail("'roles' names at least one role");
+  }
+
+  void tags_directive(LineParser& p, const Location&) {
+    while (!p.done()) scenario_.tags.push_back(p.word("a tag"));
+  }
+
+  // hint [FACT] "TEXT": the text for the student, and the known mistake it names
+  void hint_directive(LineParser& p, const Location&) {
+    pending_fact_.reset();
+    if (const Token* t = p.peek(); t != nullptr && !t->quoted) {
+      pending_fact_ = fact_named(t->text);
+      if (!pending_fact_) {
+        std::string known;
+        for (const Fact f : all_facts()) known += std::string(known.empty() ? "" : " ") + to_string(f);
+        p.fail("unknown fact '" + t->text + "' (facts: " + known + ")");
+      }
+      p.word("a fact");
+    }
+    pending_hint_ = p.quoted("the advice to give when the next step fails");
+    p.end();
+  }
+
+  void requires_directive(LineParser& p, const Location&) {
+    if (p.accept("installed")) {
+      scenario_.needs_installed.push_back(p.word("a program's name"));
+    } else if (p.accept("namespaces")) {
+      scenario_.needs_namespaces = true;
+    } else {
+      p.fail("expected 'namespaces' or 'installed NAME'");
+    }
+    p.end();
+  }
+
+  void host_directive(LineParser& p, const Location&) {
+    const std::string name = p.word("a host name");
+    p.end();
+    scenario_.hosts.push_back(name);
+  }
+
+  void limit_directive(LineParser& p, const Location& where) {
+    const std::string what = p.word("cpu, memory, processes, file-size, open-files or output");
+    const long v = p.integer("a limit", 1, 1L << 40);
+    p.end();
+    auto& l = scenario_.limits;
+    if (what == "cpu")
+      l.cpu_s = v;
+    else if (what == "memory")
+      l.memory_bytes = l.data_bytes = v;
+    else if (what == "processes")
+      l.processes = v;
+    else if (what == "file-size")
+      l.file_bytes = v;
+    else if (what == "open-files")
+      l.open_files = v;
+    else if (what == "output")
+      l.output_cap = static_cast<std::size_t>(v);
+    else
+      throw ParseError(where, "unknown limit '" + what + "' (cpu, memory, processes, file-size, open-files, output)");
+  }
+
+  void seed_directive(LineParser& p, const Location&) {
+    scenario_.seed = static_cast<std::uint64_t>(p.integer("a seed", 0, 1L << 62));
+    p.end();
+  }
+
+  void points_directive(LineParser& p, const Location&) {
+    scenario_.points = static_cast<int>(p.integer("points", 0, 1000));
+    p.end();
+  }
+
+  StepAction start_step(LineParser& p, Step& step) {
+    steps::Start s;
+    step.actors.push_back(actor(p, false));
+    s.role = p.word("a role");
+    const auto& roles = known_roles();
+    if (std::find(roles.begin(), roles.end(), s.role) == roles.end()) p.fail("unknown role '" + s.role + "'");
+    if (p.accept("at")) s.at = p.endpoint();
+    if (p.accept("behind")) {
+      s.behind = p.word("a link's name");
+      p.back();
+      if (find_link(s.behind) == nullptr) p.fail("no link '" + s.behind + "' was declared before this line");
+      p.word("a link's name");
+    }
+    processes_.push_back(step.actors.back());
+    return s;
+  }
+
+  // wait ACTOR listening tcp|udp HOST:PORT, or wait ACTOR... exit N|any, or wait ACTOR... killed SIGNAME
+  StepAction wait_step(LineParser& p, Step& step) {
+    step.actors.push_back(actor(p, true));
+    StepAction action;
+    if (p.accept("listening")) {
+      steps::Listening l;
+      l.proto = p.word("tcp or udp");
+      if (l.proto != "tcp" && l.proto != "udp") p.fail("expected tcp or udp");
+      l.endpoint = p.endpoint();
+      action = l;
+    } else {
+      while (!p.done() && !p.peek()->quoted && p.peek()->text != "exit" && p.peek()->text != "killed") {
+        step.actors.push_back(actor(p, true));
+      }
+      action = exit_condition(p);
+    }
+    p.bounds(step);
+    return action;
+  }
+
+  static steps::Exited exit_condition(LineParser& p) {
+    steps::Exited e;
+    if (!p.accept("killed")) {
+      p.expect_keyword("exit");
+      if (!p.accept("any")) e.exit_code = static_cast<int>(p.integer("an exit code or 'any'", 0, 255));
+      return e;
+    }
+    const std::string name = p.word("a signal name such as SIGSEGV");
+    static const std::vector<std::pair<std::string, int>> signals = {
+        {"SIGHUP", 1},   {"SIGINT", 2},   {"SIGQUIT", 3},  {"SIGILL", 4},   {"SIGABRT", 6},
+        {"SIGBUS", 7},   {"SIGFPE", 8},   {"SIGKILL", 9},  {"SIGSEGV", 11}, {"SIGPIPE", 13},
+        {"SIGALRM", 14}, {"SIGTERM", 15}, {"SIGXCPU", 24}, {"SIGXFSZ", 25}};
+    const auto it = std::find_if(signals.begin(), signals.end(), [&](const auto& kv) { return kv.first == name; });
+    if (it == signals.end()) {
+      p.back();
+      p.fail("unknown signal '" + name + "'");
+    }
+    e.killed_by = it->second;
+    return e;
+  }
+
+  StepAction type_step(LineParser& p, Step& step) {
+    steps::Type t;
+    step.actors.push_back(actor(p, true));
+    if (p.accept("after")) t.prompt = p.quoted("the prompt to wait for");
+    t.data = p.quoted("the line to type");
+    p.bounds(step);
+    return t;
+  }
+
+  StepAction close_step(LineParser& p, Step& step) {
+    step.actors.push_back(actor(p, true));
+    if (p.accept("stdin")) return steps::CloseStdin{};
+    return steps::ClosePeer{};
+  }
+
+  StepAction reset_step(LineParser& p, Step& step) {
+    step.actors.push_back(actor(p, true));
+    return steps::ClosePeer{true};
+  }
+
+  StepAction stop_step(LineParser& p, Step& step) {
+    step.actors.push_back(actor(p, true));
+    return steps::Stop{};
+  }
+
+  // A file's path after `file`: relative, inside its folder.
+  static std::string file_path(LineParser& p, const char* what, const char* inside) {
+    std::string path = p.quoted(what);
+    if (path.empty() || path[0] == '/' || path.find("..") != std::string::npos) p.fail(inside);
+    return path;
+  }
+
+  StepAction show_step(LineParser& p, Step& step) {
+    if (!p.accept("file")) unknown_directive("show", step.where);
+    steps::ShowFile s;
+    s.path = file_path(p, "the file's path, relative to the scenario's folder",
+                       "the file's path must stay inside its folder");
+    if (p.accept("lines")) s.lines = static_cast<std::size_t>(p.integer("a number of lines", 1, 1000));
+    return s;
+  }
+
+  StepAction keep_step(LineParser& p, Step& step) {
+    if (!p.accept("file")) unknown_directive("keep", step.where);
+    return steps::KeepFile{file_path(p, "the file's path, relative to the helper tools' folder",
+                                     "the file's path must stay inside its folder")};
+  }
+
+  // expect file ..., expect overlap ..., expect A before B, expect ACTOR stdout|stderr|received|closed|nothing
+  StepAction expect_step(LineParser& p, Step& step) {
+    if (p.accept("file")) {
+      steps::ExpectFile f;
+      f.path = file_path(p, "the file's path, relative to the scenario's folder",
+                         "the file's path must stay inside the scenario's folder");
+      f.data = p.data("the file's bytes");
+      p.bounds(step);
+      return f;
+    }
+    if (p.peek() != nullptr && !p.peek()->quoted && p.peek()->text == "overlap" && !is_actor("overlap")) {
+      p.word("overlap");
+      return overlap_directive(p, step);
+    }
+    if (wire_next(p)) return order_directive(p, step);  // expect wire "A → B FIN" before ...
+    step.actors.push_back(actor(p, true));
+    StepAction action;
+    if (order_follows(p)) {
+      p.back();
+      action = order_directive(p, step);
+      if (step.not_before_s) p.fail("'not before' bounds one reply's wait; 'before' is an order of events");
+    } else if (p.accept("received")) {
+      action = steps::ExpectReceived{};
+    } else if (p.accept("nothing")) {
+      p.expect_keyword("for");
+      action = steps::ExpectSilence{p.duration()};
+    } else if (p.accept("closed")) {
+      action = steps::ExpectClosed{};
+    } else {
+      steps::ExpectOutput o;
+      o.stream = p.word("stdout, stderr, received or closed");
+      if (o.stream != "stdout" && o.stream != "stderr") p.fail("expected stdout, stderr, received or closed");
+      action = o;
+    }
+    p.bounds(step);
+    return action;
+  }
+
+  // After `expect ACTOR`: whether `stdout "LINE" before ...` follows (an order, not expected lines).
+  static bool order_follows(LineParser& p) {
+    const Token* t = p.peek();
+    if (t == nullptr || t->quoted) return false;
+    p.word("a stream");
+    const Token* next = p.peek();
+    p.back();
+    if (next == nullptr) return false;
+    return t->text == "closed" ? !next->quoted && next->text == "before"
+                               : (t->text == "stdout" || t->text == "stderr" || t->text == "received") && next->quoted;
+  }
+
+  // connect ACTOR tcp HOST:PORT and listen ACTOR tcp HOST:PORT: a new peer and its address.
+  Endpoint tcp_peer(LineParser& p, Step& step) {
+    step.actors.push_back(actor(p, false));
+    if (p.word("tcp") != "tcp") p.fail("expected tcp (UDP peers use 'udp ACTOR')");
+    const Endpoint e = p.endpoint();
+    peers_.push_back(step.actors.back());
+    return e;
+  }
+
+  StepAction connect_step(LineParser& p, Step& step) { return steps::Connect{tcp_peer(p, step)}; }
+  StepAction listen_step(LineParser& p, Step& step) { return steps::Listen{tcp_peer(p, step)}; }
+
+  StepAction accept_step(LineParser& p, Step& step) {
+    step.actors.push_back(actor(p, true));
+    p.bounds(step);
+    return steps::Accept{};
+  }
+
+  StepAction udp_step(LineParser& p, Step& step) {
+    steps::UdpOpen u;
+    step.actors.push_back(actor(p, false));
+    if (p.accept("bind")) u.at = p.endpoint();
+    peers_.push_back(step.actors.back());
+    return u;
+  }
+
+  StepAction reply_step(LineParser& p, Step& step) {
+    step.actors.push_back(actor(p, true));
+    return steps::Reply{p.data("the datagram to answer with")};
+  }
+
+  StepAction send_step(LineParser& p, Step& step) {
+    steps::Send s;
+    step.actors.push_back(actor(p, true));
+    s.data = p.data("the bytes to send");
+    if (p.accept("in")) {
+      p.expect_keyword("slices");
+      p.expect_keyword("of");
+      s.slice = static_cast<std::size_t>(p.integer("a slice size in bytes", 1, 1L << 20));
+      if (p.accept("pause")) s.slice_pause_s = p.duration();
+    }
+    return s;
+  }
+
+  StepAction sendto_step(LineParser& p, Step& step) {
+    steps::SendTo s;
+    step.actors.push_back(actor(p, true));
+    s.endpoint = p.endpoint();
+    s.data = p.data("the datagram to send");
+    return s;
+  }
+
+  StepAction recv_step(LineParser& p, Step& step) {
+    step.actors.push_back(actor(p, true));
+    StepAction action;
+    if (p.accept("until")) {
+      action = steps::RecvUntil{p.quoted("the bytes that end what is received")};
+    } else {
+      action = steps::Recv{p.data("the bytes expected")};
+    }
+    p.bounds(step);
+    return action;
+  }
+
+  StepAction recvfrom_step(LineParser& p, Step& step) {
+    steps::RecvFrom r;
+    step.actors.push_back(actor(p, true));
+    if (p.accept("any")) {
+      r.any_data = true;
+    } else {
+      r.data = p.data("the bytes expected");
+    }
+    p.bounds(step);
+    return r;
+  }
+
+  StepAction run_step(LineParser& p, Step& step) {
+    steps::RunTool r;
+    step.actors.push_back(actor(p, false));
+    if (p.accept("if")) {
+      p.expect_keyword("installed");
+      r.if_installed = true;
+    }
+    p.expect_keyword("--");
+    while (!p.done()) r.argv.push_back(p.word("a command"));
+    if (r.argv.empty()) p.fail("expected a command after '--'");
+    processes_.push_back(step.actors.back());
+    return r;
+  }
+
+  StepAction sleep_step(LineParser& p, Step&) { return steps::Sleep{p.duration()}; }
   LinkSpec* find_link(const std::string& name) {
     for (auto& l : scenario_.links) {
       if (l.name == name) return &l;
@@ -803,7 +901,7 @@ class ScenarioParser {
   }
 
   // fault LINK ...: what the link does (the language is in scenarios/README.md).
-  void fault_directive(LineParser& p) {
+  void fault_directive(LineParser& p, const Location&) {
     const std::string name = p.word("a link's name");
     LinkSpec* l = find_link(name);
     if (l == nullptr) {
@@ -812,117 +910,139 @@ class ScenarioParser {
     }
     const std::string what = p.word("a fault");
     const bool is_udp = l->proto == "udp";
-    auto only = [&](bool udp_fault) {
-      if (udp_fault != is_udp) {
-        p.back();
-        p.fail("'" + what + "' is a fault of " + (udp_fault ? "udp" : "tcp") + " links; '" + name + "' is " + l->proto);
-      }
-    };
-    auto index = [&](const char* which) { return static_cast<int>(p.integer(which, 1, 1000000)); };
-    auto add = [&](UdpFault f) {
-      for (const auto& g : l->udp) {
-        if (g.dir == f.dir && g.index == f.index) p.fail("that datagram already has a fault");
-      }
-      l->udp.push_back(f);
-    };
-    if (what == "drop" || what == "duplicate" || what == "hold" || (what == "delay" && is_udp)) {
-      only(true);
-      UdpFault f;
-      f.kind = what == "drop"        ? UdpFault::Kind::drop
-               : what == "duplicate" ? UdpFault::Kind::duplicate
-               : what == "hold"      ? UdpFault::Kind::hold
-                                     : UdpFault::Kind::delay;
-      f.dir = direction(p, false);
-      f.index = index("the datagram's number (1 for the first)");
-      if (f.kind == UdpFault::Kind::hold) {
-        p.expect_keyword("until");
-        direction(p, false) == f.dir ? void() : p.fail("a datagram is held until a later one of the same direction");
-        f.until = index("the later datagram's number");
-        if (f.until <= f.index) p.fail("a datagram is held until a later one");
-      }
-      if (f.kind == UdpFault::Kind::delay) {
-        p.expect_keyword("by");
-        f.delay_s = p.duration();
-      }
-      add(f);
-    } else if (what == "swap") {
-      only(true);
-      UdpFault f;
-      f.kind = UdpFault::Kind::hold;
-      f.dir = direction(p, true);
-      f.index = index("the first datagram's number");
-      p.expect_keyword("and");
-      f.until = index("the second datagram's number");
-      if (f.until <= f.index) p.fail("swap N and M needs N < M");
-      add(f);
-    } else if (what == "loss") {
-      only(true);
-      if (l->loss) p.fail("the link already has a loss rule");
-      LossRule r;
-      r.rate = rate(p);
-      if (p.accept("requests")) {
-        r.replies = false;
-      } else if (p.accept("replies")) {
-        r.requests = false;
-      }
-      if (p.accept("max")) {
-        r.max_in_a_row = static_cast<int>(p.integer("how many drops in a row at most", 1, 1000));
-        p.expect_keyword("in");
-        p.expect_keyword("a");
-        p.expect_keyword("row");
-      }
-      l->loss = r;
-    } else if (what == "slice" || what == "delay" || what == "reset" || what == "half-close") {
-      only(false);
-      TcpFault f;
-      if (what == "slice") {
-        f.kind = TcpFault::Kind::slice;
-        f.dir = direction(p, true);
-        f.size = static_cast<std::size_t>(p.integer("the bytes per write", 1, 1L << 20));
-        if (p.accept("pause")) f.pause_s = p.duration();
-      } else if (what == "delay") {
-        f.kind = TcpFault::Kind::delay;
-        f.dir = direction(p, true);
-        p.expect_keyword("by");
-        f.delay_s = p.duration();
-      } else if (what == "reset") {
-        f.kind = TcpFault::Kind::reset;
-        p.expect_keyword("after");
-        f.after_bytes = static_cast<std::size_t>(p.integer("a byte count", 0, 1L << 40));
-        p.expect_keyword("bytes");
-        p.expect_keyword("of");
-        f.dir = direction(p, true);
-      } else {
-        f.kind = TcpFault::Kind::half_close;
-        f.dir = direction(p, true);
-        p.expect_keyword("after");
-        f.after_bytes = static_cast<std::size_t>(p.integer("a byte count", 0, 1L << 40));
-        p.expect_keyword("bytes");
-      }
-      if (p.accept("on")) {
-        p.expect_keyword("connection");
-        f.connection = static_cast<int>(p.integer("the connection's number (1 for the first)", 1, 1000000));
-      }
-      for (const auto& g : l->tcp) {
-        if (g.kind == f.kind && g.dir == f.dir) p.fail("that direction already has this fault");
-      }
-      l->tcp.push_back(f);
-    } else {
+    const bool udp_fault = what == "drop" || what == "duplicate" || what == "hold" || what == "swap" ||
+                           what == "loss" || (what == "delay" && is_udp);
+    const bool tcp_fault = what == "slice" || what == "delay" || what == "reset" || what == "half-close";
+    if (!udp_fault && !tcp_fault) {
       p.back();
       p.fail("unknown fault '" + what +
              "' (udp: drop duplicate hold swap delay loss; tcp: slice delay reset half-close)");
     }
+    if (udp_fault != is_udp) {
+      p.back();
+      p.fail("'" + what + "' is a fault of " + (udp_fault ? "udp" : "tcp") + " links; '" + name + "' is " + l->proto);
+    }
+    if (what == "loss") {
+      loss_rule(p, *l);
+    } else if (udp_fault) {
+      add_udp_fault(p, *l, what == "swap" ? swap_fault(p) : datagram_fault(p, what));
+    } else {
+      add_tcp_fault(p, *l, tcp_fault_of(p, what));
+    }
     p.end();
   }
 
+  static int datagram_index(LineParser& p, const char* which) { return static_cast<int>(p.integer(which, 1, 1000000)); }
+
+  // drop|duplicate|hold|delay request|reply N [until request|reply M] [by D]
+  static UdpFault datagram_fault(LineParser& p, const std::string& what) {
+    UdpFault f;
+    f.kind = what == "drop"        ? UdpFault::Kind::drop
+             : what == "duplicate" ? UdpFault::Kind::duplicate
+             : what == "hold"      ? UdpFault::Kind::hold
+                                   : UdpFault::Kind::delay;
+    f.dir = direction(p, false);
+    f.index = datagram_index(p, "the datagram's number (1 for the first)");
+    if (f.kind == UdpFault::Kind::hold) {
+      p.expect_keyword("until");
+      direction(p, false) == f.dir ? void() : p.fail("a datagram is held until a later one of the same direction");
+      f.until = datagram_index(p, "the later datagram's number");
+      if (f.until <= f.index) p.fail("a datagram is held until a later one");
+    }
+    if (f.kind == UdpFault::Kind::delay) {
+      p.expect_keyword("by");
+      f.delay_s = p.duration();
+    }
+    return f;
+  }
+
+  // swap requests|replies N and M: the first held until the second has gone
+  static UdpFault swap_fault(LineParser& p) {
+    UdpFault f;
+    f.kind = UdpFault::Kind::hold;
+    f.dir = direction(p, true);
+    f.index = datagram_index(p, "the first datagram's number");
+    p.expect_keyword("and");
+    f.until = datagram_index(p, "the second datagram's number");
+    if (f.until <= f.index) p.fail("swap N and M needs N < M");
+    return f;
+  }
+
+  static void add_udp_fault(LineParser& p, LinkSpec& l, const UdpFault& f) {
+    for (const auto& g : l.udp) {
+      if (g.dir == f.dir && g.index == f.index) p.fail("that datagram already has a fault");
+    }
+    l.udp.push_back(f);
+  }
+
+  // loss RATE [requests|replies] [max N in a row]
+  static void loss_rule(LineParser& p, LinkSpec& l) {
+    if (l.loss) p.fail("the link already has a loss rule");
+    LossRule r;
+    r.rate = rate(p);
+    if (p.accept("requests")) {
+      r.replies = false;
+    } else if (p.accept("replies")) {
+      r.requests = false;
+    }
+    if (p.accept("max")) {
+      r.max_in_a_row = static_cast<int>(p.integer("how many drops in a row at most", 1, 1000));
+      p.expect_keyword("in");
+      p.expect_keyword("a");
+      p.expect_keyword("row");
+    }
+    l.loss = r;
+  }
+
+  // slice|delay|reset|half-close ... [on connection N]
+  static TcpFault tcp_fault_of(LineParser& p, const std::string& what) {
+    TcpFault f;
+    if (what == "slice") {
+      f.kind = TcpFault::Kind::slice;
+      f.dir = direction(p, true);
+      f.size = static_cast<std::size_t>(p.integer("the bytes per write", 1, 1L << 20));
+      if (p.accept("pause")) f.pause_s = p.duration();
+    } else if (what == "delay") {
+      f.kind = TcpFault::Kind::delay;
+      f.dir = direction(p, true);
+      p.expect_keyword("by");
+      f.delay_s = p.duration();
+    } else if (what == "reset") {
+      f.kind = TcpFault::Kind::reset;
+      p.expect_keyword("after");
+      f.after_bytes = static_cast<std::size_t>(p.integer("a byte count", 0, 1L << 40));
+      p.expect_keyword("bytes");
+      p.expect_keyword("of");
+      f.dir = direction(p, true);
+    } else {
+      f.kind = TcpFault::Kind::half_close;
+      f.dir = direction(p, true);
+      p.expect_keyword("after");
+      f.after_bytes = static_cast<std::size_t>(p.integer("a byte count", 0, 1L << 40));
+      p.expect_keyword("bytes");
+    }
+    if (p.accept("on")) {
+      p.expect_keyword("connection");
+      f.connection = static_cast<int>(p.integer("the connection's number (1 for the first)", 1, 1000000));
+    }
+    return f;
+  }
+
+  static void add_tcp_fault(LineParser& p, LinkSpec& l, const TcpFault& f) {
+    for (const auto& g : l.tcp) {
+      if (g.kind == f.kind && g.dir == f.dir) p.fail("that direction already has this fault");
+    }
+    l.tcp.push_back(f);
+  }
   // expect A before B: the two events, the actors they are of, and the step's bounds.
-  void order_directive(LineParser& p, Step& step) {
-    step.kind = Step::Kind::expect_order;
-    step.order.push_back(event_spec(p));
+  StepAction order_directive(LineParser& p, Step& step) {
+    steps::ExpectOrder o;
+    o.first = event_spec(p);
     p.expect_keyword("before");
-    step.order.push_back(event_spec(p));
-    step.actors = {step.order[0].actor, step.order[1].actor};
+    o.second = event_spec(p);
+    step.actors = {o.first.actor, o.second.actor};
     p.bounds(step);
+    return o;
   }
 
   // Whether the next word names the wire (and no actor of that name).
@@ -974,11 +1094,11 @@ class ScenarioParser {
 
   // expect overlap [K of] ACTOR... from "A" to "B": at some moment K of the actors (all, without K) are
   // each past their "A" and not yet at their "B" (a program's stdout line, a peer's received bytes).
-  void overlap_directive(LineParser& p, Step& step) {
-    step.kind = Step::Kind::expect_overlap;
+  StepAction overlap_directive(LineParser& p, Step& step) {
+    steps::ExpectOverlap o;
     const Token* t = p.peek();
     if (t != nullptr && !t->quoted && !t->text.empty() && std::isdigit(static_cast<unsigned char>(t->text[0]))) {
-      step.at_least = static_cast<std::size_t>(p.integer("how many at once", 2, 1000));
+      o.at_least = static_cast<std::size_t>(p.integer("how many at once", 2, 1000));
       p.expect_keyword("of");
     }
     while (!p.done() && !p.peek()->quoted && p.peek()->text != "from" && p.peek()->text != "to")
@@ -989,21 +1109,22 @@ class ScenarioParser {
         if (step.actors[i] == step.actors[j]) p.fail("'" + step.actors[i] + "' is named twice");
       }
     }
-    if (step.at_least > step.actors.size()) {
-      p.fail(std::to_string(step.at_least) + " at once of " + std::to_string(step.actors.size()) + " actors");
+    if (o.at_least > step.actors.size()) {
+      p.fail(std::to_string(o.at_least) + " at once of " + std::to_string(step.actors.size()) + " actors");
     }
     p.expect_keyword("from");
-    step.from = p.quoted("the line (or bytes) that begins each conversation's middle");
+    o.from = p.quoted("the line (or bytes) that begins each conversation's middle");
     p.expect_keyword("to");
-    step.to = p.quoted("the line (or bytes) that ends it");
-    if (step.from.empty() || step.to.empty()) p.fail("an empty line or no bytes is not an event");
+    o.to = p.quoted("the line (or bytes) that ends it");
+    if (o.from.empty() || o.to.empty()) p.fail("an empty line or no bytes is not an event");
     if (p.accept("lasting")) {  // a middle shorter than this shows nothing about serving at the same time
       p.expect_keyword("at");
       p.expect_keyword("least");
-      step.middle_s = p.duration();
+      o.middle_s = p.duration();
     }
     p.bounds(step);
     if (step.not_before_s) p.fail("'not before' bounds one reply's wait; an overlap is an order of events");
+    return o;
   }
 
   // An actor name; `known` ones must have been started or connected before.
@@ -1030,9 +1151,10 @@ class ScenarioParser {
       throw ParseError(top, "the scenario's tags include none of 'core', 'robustness', 'transcript'");
     }
     for (const auto& step : scenario_.steps) {
-      if ((step.kind == Step::Kind::expect_output || step.kind == Step::Kind::expect_received) &&
-          step.patterns.empty()) {
-        throw ParseError(step.where, "'expect ... " + (step.stream.empty() ? "received" : step.stream) +
+      const auto* output = step.as<steps::ExpectOutput>();
+      const auto* received = step.as<steps::ExpectReceived>();
+      if ((output != nullptr && output->patterns.empty()) || (received != nullptr && received->patterns.empty())) {
+        throw ParseError(step.where, "'expect ... " + (output != nullptr ? output->stream : "received") +
                                          "' is followed by no expected line");
       }
     }
@@ -1047,6 +1169,7 @@ class ScenarioParser {
   std::vector<std::string> peers_;
   std::string pending_hint_;
   std::optional<Fact> pending_fact_;
+  Token head_;  // the directive's word of the line being parsed
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "facts.hpp"
@@ -74,67 +75,126 @@ struct EventSpec {
   [[nodiscard]] std::string to_string() const;
 };
 
-struct Step {
-  enum class Kind {
-    start,            // start ACTOR ROLE
-    listening,        // wait ACTOR listening tcp|udp HOST:PORT
-    exited,           // wait ACTOR... exit N|any
-    type,             // type ACTOR [after "PROMPT"] "TEXT"
-    close_stdin,      // close ACTOR stdin
-    stop,             // stop ACTOR
-    expect_output,    // expect ACTOR stdout|stderr + pattern lines
-    connect,          // connect ACTOR tcp HOST:PORT
-    send,             // send ACTOR "DATA" | send ACTOR random N
-    recv,             // recv ACTOR "DATA"
-    expect_closed,    // expect ACTOR closed
-    close_peer,       // close ACTOR | reset ACTOR
-    udp_open,         // udp ACTOR
-    sendto,           // sendto ACTOR HOST:PORT "DATA"
-    recvfrom,         // recvfrom ACTOR "DATA"
-    sleep,            // sleep DURATION (a scripted pause, never a readiness wait)
-    listen,           // listen ACTOR tcp HOST:PORT (socklab plays the server)
-    accept,           // accept ACTOR
-    run_tool,         // run ACTOR -- COMMAND ARGS... (a helper such as curl, not a role)
-    recv_until,       // recv ACTOR until "DELIMITER"
-    expect_received,  // expect ACTOR received + pattern lines (what recv until took)
-    expect_file,      // expect file "PATH" DATA
-    reply,            // reply ACTOR DATA (UDP: to whoever sent the last datagram)
-    expect_silence,   // expect ACTOR nothing for D
-    show_file,        // show file "PATH" [lines N]: its size and first lines, in the transcript
-    keep_file,        // keep file "PATH": a file the helper tools made, kept beside the transcript
-    expect_order,     // expect EVENT before EVENT
-    expect_overlap,   // expect overlap [K of] ACTOR... from "A" to "B"
-  };
-  Kind kind = Kind::start;
-  Location where;
-  std::vector<std::string> actors;
-  std::string role;                   // start
-  std::vector<std::string> argv;      // run_tool
-  bool if_installed = false;          // run_tool: run ACTOR if installed -- ...: left out where it is not
-  std::size_t lines = 10;             // show_file: how many lines shown
-  std::string path;                   // expect_file: relative to the scenario's folder
-  std::optional<Endpoint> at;         // start ... at HOST:PORT ({host} {port}); udp ... bind HOST:PORT
-  std::string hint;                   // advice shown when this step fails (hint "..." before it)
-  std::optional<Fact> hint_fact;      // the known mistake its failure shows (hint FACT "...")
-  std::string proto;                  // listening, connect
-  Endpoint endpoint;                  // listening, connect, sendto
-  std::string stream;                 // expect_output: "stdout" or "stderr"
-  std::string data;                   // type, send, recv, sendto, recvfrom
-  std::optional<std::string> prompt;  // type ... after "PROMPT"
-  std::optional<int> exit_code;       // exited: nullopt = any
-  int killed_by = 0;                  // exited: wait ACTOR killed SIGNAME (a signal number)
-  bool reset = false;                 // close_peer: a reset instead of a FIN
-  bool any_data = false;              // recvfrom ACTOR any: whatever datagram comes
-  double within_s = 0;                // the deadline of a wait; 0 = the default
-  std::optional<double> not_before_s;
-  std::vector<PatternGroup> patterns;  // expect_output
-  std::string behind;                  // start ... behind LINK: the program runs on the link's far side
-  std::size_t slice = 0;               // send ... in slices of N [pause D]: writes of N bytes
+// The step kinds: one type each, with what that kind of step needs (its actors, deadline and hint are
+// the Step's). Their words are in scenarios/README.md.
+namespace steps {
+struct Start {  // start ACTOR ROLE [at HOST:PORT] [behind LINK]
+  std::string role;
+  std::optional<Endpoint> at;  // {host} {port} of the command
+  std::string behind;          // the program runs on the link's far side
+};
+struct RunTool {  // run ACTOR [if installed] -- COMMAND ARGS... (a helper such as curl, not a role)
+  std::vector<std::string> argv;
+  bool if_installed = false;  // left out where it is not installed
+};
+struct Listening {  // wait ACTOR listening tcp|udp HOST:PORT
+  std::string proto;
+  Endpoint endpoint;
+};
+struct Exited {                  // wait ACTOR... exit N|any, or wait ACTOR... killed SIGNAME
+  std::optional<int> exit_code;  // nullopt = any
+  int killed_by = 0;             // a signal number
+};
+struct Type {  // type ACTOR [after "PROMPT"] "TEXT"
+  std::string data;
+  std::optional<std::string> prompt;
+};
+struct CloseStdin {};  // close ACTOR stdin
+struct Stop {};        // stop ACTOR
+struct ExpectOutput {  // expect ACTOR stdout|stderr + pattern lines
+  std::string stream;  // "stdout" or "stderr"
+  std::vector<PatternGroup> patterns;
+};
+struct Connect {  // connect ACTOR tcp HOST:PORT
+  Endpoint endpoint;
+};
+struct Send {  // send ACTOR DATA [in slices of N [pause D]]
+  std::string data;
+  std::size_t slice = 0;  // writes of N bytes
   double slice_pause_s = 0;
-  std::vector<EventSpec> order;  // expect_order: order[0] comes before order[1]
-  std::string from, to;          // expect_overlap: where each conversation's middle begins and ends
-  std::size_t at_least = 0;      // expect_overlap: how many at once (0: all the actors)
-  double middle_s = 0;           // expect_overlap: a middle shorter than this is not judged (never scaled)
+};
+struct Recv {  // recv ACTOR DATA
+  std::string data;
+};
+struct RecvUntil {  // recv ACTOR until "DELIMITER"
+  std::string delimiter;
+};
+struct ExpectReceived {  // expect ACTOR received + pattern lines (what recv until took)
+  std::vector<PatternGroup> patterns;
+};
+struct ExpectClosed {};  // expect ACTOR closed
+struct ClosePeer {       // close ACTOR | reset ACTOR
+  bool reset = false;    // a reset instead of a FIN
+};
+struct UdpOpen {  // udp ACTOR [bind HOST:PORT]
+  std::optional<Endpoint> at;
+};
+struct SendTo {  // sendto ACTOR HOST:PORT DATA
+  Endpoint endpoint;
+  std::string data;
+};
+struct RecvFrom {  // recvfrom ACTOR DATA | recvfrom ACTOR any
+  std::string data;
+  bool any_data = false;  // whatever datagram comes
+};
+struct Reply {  // reply ACTOR DATA (UDP: to whoever sent the last datagram)
+  std::string data;
+};
+struct ExpectSilence {  // expect ACTOR nothing for D
+  double for_s = 0;     // never scaled, like `not before`
+};
+struct Sleep {  // sleep DURATION (a scripted pause, never a readiness wait)
+  double seconds = 0;
+};
+struct Listen {  // listen ACTOR tcp HOST:PORT (socklab plays the server)
+  Endpoint endpoint;
+};
+struct Accept {};    // accept ACTOR
+struct ExpectFile {  // expect file "PATH" DATA
+  std::string path;  // relative to the scenario's folder
+  std::string data;
+};
+struct ShowFile {  // show file "PATH" [lines N]: its size and first lines, in the transcript
+  std::string path;
+  std::size_t lines = 10;
+};
+struct KeepFile {  // keep file "PATH": a file the helper tools made, kept beside the transcript
+  std::string path;
+};
+struct ExpectOrder {  // expect EVENT before EVENT
+  EventSpec first, second;
+};
+struct ExpectOverlap {       // expect overlap [K of] ACTOR... from "A" to "B" [lasting at least D]
+  std::string from, to;      // where each conversation's middle begins and ends
+  std::size_t at_least = 0;  // how many at once (0: all the actors)
+  double middle_s = 0;       // a middle shorter than this is not judged (never scaled)
+};
+}  // namespace steps
+
+using StepAction =
+    std::variant<steps::Start, steps::RunTool, steps::Listening, steps::Exited, steps::Type, steps::CloseStdin,
+                 steps::Stop, steps::ExpectOutput, steps::Connect, steps::Send, steps::Recv, steps::RecvUntil,
+                 steps::ExpectReceived, steps::ExpectClosed, steps::ClosePeer, steps::UdpOpen, steps::SendTo,
+                 steps::RecvFrom, steps::Reply, steps::ExpectSilence, steps::Sleep, steps::Listen, steps::Accept,
+                 steps::ExpectFile, steps::ShowFile, steps::KeepFile, steps::ExpectOrder, steps::ExpectOverlap>;
+
+/// One step of a scenario: what every kind shares, and the kind's own.
+struct Step {
+  Location where;
+  std::vector<std::string> actors;     // the first is the one it acts on or judges
+  std::string hint;                    // advice shown when this step fails (hint "..." before it)
+  std::optional<Fact> hint_fact;       // the known mistake its failure shows (hint FACT "...")
+  double within_s = 0;                 // the deadline of a wait; 0 = the default
+  std::optional<double> not_before_s;  // a reply that comes sooner fails
+  StepAction action;
+
+  /// The kind's own, or nullptr when the step is of another kind.
+  template <class Kind>
+  [[nodiscard]] const Kind* as() const {
+    return std::get_if<Kind>(&action);
+  }
+  /// The longest the step may take by its own words: its deadline, a sleep or a silence.
+  [[nodiscard]] double longest_s() const;
 };
 
 struct Scenario {

@@ -4,6 +4,8 @@
 
 #include <random>
 
+#include "durations.hpp"
+
 using namespace socklab::harness;
 
 namespace {
@@ -56,13 +58,16 @@ TEST(scenario, parses_every_kind_of_line) {
   EXPECT_EQ(s.hosts, std::vector<std::string>{"www.baidu.com.cn"});
   EXPECT_EQ(s.limits.processes, 64);
   ASSERT_EQ(s.steps.size(), 9u);
-  EXPECT_EQ(s.steps[1].kind, Step::Kind::listening);
-  EXPECT_EQ(s.steps[1].endpoint.port, 9999);
+  ASSERT_NE(s.steps[1].as<steps::Listening>(), nullptr);
+  EXPECT_EQ(s.steps[1].as<steps::Listening>()->endpoint.port, 9999);
   EXPECT_DOUBLE_EQ(s.steps[1].within_s, 5.0);
-  EXPECT_EQ(s.steps[3].data, "hi!");
-  EXPECT_EQ(*s.steps[3].prompt, "客户端说:");
-  EXPECT_EQ(s.steps[4].exit_code, 0);
-  const auto& expect = s.steps[5];
+  ASSERT_NE(s.steps[3].as<steps::Type>(), nullptr);
+  EXPECT_EQ(s.steps[3].as<steps::Type>()->data, "hi!");
+  EXPECT_EQ(*s.steps[3].as<steps::Type>()->prompt, "客户端说:");
+  ASSERT_NE(s.steps[4].as<steps::Exited>(), nullptr);
+  EXPECT_EQ(s.steps[4].as<steps::Exited>()->exit_code, 0);
+  ASSERT_NE(s.steps[5].as<steps::ExpectOutput>(), nullptr);
+  const auto& expect = *s.steps[5].as<steps::ExpectOutput>();
   ASSERT_EQ(expect.patterns.size(), 3u);
   EXPECT_EQ(expect.patterns[0].lines[0].kind, PatternLine::Kind::exact);
   EXPECT_EQ(expect.patterns[1].lines[0].kind, PatternLine::Kind::regex);
@@ -160,15 +165,17 @@ TEST(scenario, data_pieces_join_with_plus) {
       "roles ex1.server\ntags core\nconnect p tcp 127.0.0.1:1\nsend p \"ab\" + repeated 3 \"x\" + all-bytes\n",
       "scenarios/ex1/d.scn");
   ASSERT_EQ(s.steps.size(), 2u);
-  EXPECT_EQ(s.steps[1].data.substr(0, 5), "abxxx");
-  EXPECT_EQ(s.steps[1].data.size(), 5u + 256u);
+  ASSERT_NE(s.steps[1].as<steps::Send>(), nullptr);
+  EXPECT_EQ(s.steps[1].as<steps::Send>()->data.substr(0, 5), "abxxx");
+  EXPECT_EQ(s.steps[1].as<steps::Send>()->data.size(), 5u + 256u);
 }
 
 TEST(scenario, a_wait_can_expect_a_signal) {
   const Scenario s = parse_scenario(
       "roles ex4.server\ntags core\nstart a ex4.server\nwait a killed SIGXCPU within 40s\n", "scenarios/ex4/k.scn");
-  EXPECT_EQ(s.steps[1].killed_by, 24);
-  EXPECT_FALSE(s.steps[1].exit_code.has_value());
+  ASSERT_NE(s.steps[1].as<steps::Exited>(), nullptr);
+  EXPECT_EQ(s.steps[1].as<steps::Exited>()->killed_by, 24);
+  EXPECT_FALSE(s.steps[1].as<steps::Exited>()->exit_code.has_value());
   EXPECT_NE(error_of("roles ex4.server\ntags core\nstart a ex4.server\nwait a killed SIGFOO\n")
                 .find("4:15: error: unknown signal"),
             std::string::npos);
@@ -201,7 +208,8 @@ TEST(scenario, links_and_their_faults) {
   EXPECT_EQ(web.tcp[0].size, 100u);
   EXPECT_EQ(web.tcp[1].after_bytes, 5u);
   EXPECT_EQ(web.tcp[1].connection, 2);
-  EXPECT_EQ(s.steps[0].behind, "net");
+  ASSERT_NE(s.steps[0].as<steps::Start>(), nullptr);
+  EXPECT_EQ(s.steps[0].as<steps::Start>()->behind, "net");
 }
 
 TEST(scenario, fault_lines_that_make_no_sense_are_errors) {
@@ -224,20 +232,22 @@ TEST(scenario, an_order_between_events_of_different_actors) {
       "expect c1 stdout\n  | Welcome!\n",
       "scenarios/ex4/o.scn");
   ASSERT_EQ(s.steps.size(), 7u);
-  const auto& first = s.steps[3];
-  EXPECT_EQ(first.kind, Step::Kind::expect_order);
-  ASSERT_EQ(first.order.size(), 2u);
-  EXPECT_EQ(first.order[0].actor, "c2");
-  EXPECT_EQ(first.order[0].what, "stdout");
-  EXPECT_EQ(first.order[0].text, "Hello,x!");
-  EXPECT_EQ(first.order[1].actor, "c1");
-  EXPECT_EQ(first.order[1].text, "Hello,z!");
-  EXPECT_DOUBLE_EQ(first.within_s, 30.0);
-  EXPECT_EQ(s.steps[4].order[0].what, "closed");
-  EXPECT_EQ(s.steps[4].order[1].what, "received");
-  EXPECT_EQ(s.steps[4].order[1].to_string(), "peer received \"Hello,exit!\"");
-  EXPECT_EQ(s.steps[5].order[1].text, "a\r\n");
-  EXPECT_EQ(s.steps[6].kind, Step::Kind::expect_output);  // expected lines still follow a bare stream
+  const auto* first = s.steps[3].as<steps::ExpectOrder>();
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(first->first.actor, "c2");
+  EXPECT_EQ(first->first.what, "stdout");
+  EXPECT_EQ(first->first.text, "Hello,x!");
+  EXPECT_EQ(first->second.actor, "c1");
+  EXPECT_EQ(first->second.text, "Hello,z!");
+  EXPECT_EQ(s.steps[3].actors, (std::vector<std::string>{"c2", "c1"}));
+  EXPECT_DOUBLE_EQ(s.steps[3].within_s, 30.0);
+  ASSERT_NE(s.steps[4].as<steps::ExpectOrder>(), nullptr);
+  EXPECT_EQ(s.steps[4].as<steps::ExpectOrder>()->first.what, "closed");
+  EXPECT_EQ(s.steps[4].as<steps::ExpectOrder>()->second.what, "received");
+  EXPECT_EQ(s.steps[4].as<steps::ExpectOrder>()->second.to_string(), "peer received \"Hello,exit!\"");
+  ASSERT_NE(s.steps[5].as<steps::ExpectOrder>(), nullptr);
+  EXPECT_EQ(s.steps[5].as<steps::ExpectOrder>()->second.text, "a\r\n");
+  EXPECT_NE(s.steps[6].as<steps::ExpectOutput>(), nullptr);  // expected lines still follow a bare stream
 }
 
 TEST(scenario, an_overlap_of_conversations) {
@@ -247,14 +257,15 @@ TEST(scenario, an_overlap_of_conversations) {
       "expect overlap 2 of c1 c2 c3 from \"a\" to \"b\"\n",
       "scenarios/ex4/o.scn");
   ASSERT_EQ(s.steps.size(), 5u);
-  const auto& all = s.steps[3];
-  EXPECT_EQ(all.kind, Step::Kind::expect_overlap);
-  EXPECT_EQ(all.actors, (std::vector<std::string>{"c1", "c2", "c3"}));
-  EXPECT_EQ(all.from, "Hello,Michael!");
-  EXPECT_EQ(all.to, "Hello,Sarah!");
-  EXPECT_EQ(all.at_least, 0u);
-  EXPECT_DOUBLE_EQ(all.within_s, 30.0);
-  EXPECT_EQ(s.steps[4].at_least, 2u);
+  const auto* all = s.steps[3].as<steps::ExpectOverlap>();
+  ASSERT_NE(all, nullptr);
+  EXPECT_EQ(s.steps[3].actors, (std::vector<std::string>{"c1", "c2", "c3"}));
+  EXPECT_EQ(all->from, "Hello,Michael!");
+  EXPECT_EQ(all->to, "Hello,Sarah!");
+  EXPECT_EQ(all->at_least, 0u);
+  EXPECT_DOUBLE_EQ(s.steps[3].within_s, 30.0);
+  ASSERT_NE(s.steps[4].as<steps::ExpectOverlap>(), nullptr);
+  EXPECT_EQ(s.steps[4].as<steps::ExpectOverlap>()->at_least, 2u);
 }
 
 TEST(scenario, order_lines_that_make_no_sense_are_errors) {
@@ -287,12 +298,22 @@ TEST(parser, an_order_may_name_segments_on_the_wire) {
       "roles ex1.server\ntags core\nstart server ex1.server\nconnect peer tcp 127.0.0.1:12345\n"
       "expect wire \"server → peer FIN\" before wire \"peer → server FIN\" within 3s\n",
       "t.scn");
-  const Step& st = s.steps.back();
-  ASSERT_EQ(st.kind, Step::Kind::expect_order);
-  EXPECT_EQ(st.order[0].what, "wire");
-  EXPECT_EQ(st.order[0].text, "server → peer FIN");
-  EXPECT_EQ(st.order[1].to_string(), "wire \"peer → server FIN\"");
+  const auto* st = s.steps.back().as<steps::ExpectOrder>();
+  ASSERT_NE(st, nullptr);
+  EXPECT_EQ(st->first.what, "wire");
+  EXPECT_EQ(st->first.text, "server → peer FIN");
+  EXPECT_EQ(st->second.to_string(), "wire \"peer → server FIN\"");
   EXPECT_THROW(parse_scenario("roles ex1.server\ntags core\nexpect wire \"FIN\" before wire \"x → y FIN\"\n", "t.scn"),
                ParseError)
       << "a segment names its two ends";
+}
+
+TEST(scenario, a_sleep_a_silence_and_a_deadline_count_toward_the_estimate) {
+  const Scenario s = parse_scenario(
+      "roles ex3.server\ntags core\nstart server ex3.server\nwait server listening tcp 127.0.0.1:8888 within 3s\n"
+      "connect peer tcp 127.0.0.1:8888\nsleep 2s\nexpect peer nothing for 500ms\n",
+      "scenarios/ex3/estimate.scn");
+  EXPECT_DOUBLE_EQ(s.steps[3].longest_s(), 2.0);
+  EXPECT_DOUBLE_EQ(s.steps[4].longest_s(), 0.5);
+  EXPECT_DOUBLE_EQ(estimated_seconds(s), 5.5);
 }
