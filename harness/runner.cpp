@@ -152,6 +152,10 @@ struct Peer {
   std::vector<std::string> datagrams;  // UDP datagrams received and not yet consumed
   std::string all;                     // every TCP byte received (capped), for the order of events
   std::vector<std::pair<std::string, std::uint64_t>> all_datagrams;  // each with its event's number
+  /// When the peer began its last write (before the bytes went out), cleared by a recv that consumes
+  /// what came back: a lower bound (not before D) counts from it, so a late wake-up of socklab's own
+  /// loop can only lengthen what it measures, never shorten it.
+  std::optional<clock_type::time_point> sent_at;
 };
 
 // A step that did not hold: the verdict and what to say.
@@ -1199,6 +1203,7 @@ class Run {
         pause.expires_after(std::chrono::microseconds(static_cast<long>(s.slice_pause_s * 1e6)));
         co_await pause.async_wait(asio::as_tuple(use_awaitable));
       }
+      p.sent_at = clock_type::now();
       auto [ec, n] = co_await asio::async_write(p.tcp, asio::buffer(std::string_view(s.data).substr(off, piece)),
                                                 asio::as_tuple(use_awaitable));
       if (ec) {
@@ -1215,6 +1220,7 @@ class Run {
     const asio::ip::udp::endpoint to(asio::ip::make_address(s.endpoint.host), s.endpoint.port);
     event(data_event(who, EventKind::sendto, s.data, s.endpoint.to_string()));
     boost::system::error_code ec;
+    p.sent_at = clock_type::now();
     p.udp.send_to(asio::buffer(s.data), to, 0, ec);
     if (ec)
       fail(step, Verdict::error, say("runner.sendto-failed", {{"at", s.endpoint.to_string()}, {"why", ec.message()}}));
@@ -1334,6 +1340,7 @@ class Run {
     event(data_event(who, EventKind::reply, r.data,
                      p.last_from->address().to_string() + ":" + std::to_string(p.last_from->port())));
     boost::system::error_code ec;
+    p.sent_at = clock_type::now();
     p.udp.send_to(asio::buffer(r.data), *p.last_from, 0, ec);
     if (ec) fail(step, Verdict::error, say("runner.reply-failed", {{"why", ec.message()}}));
     co_return;
@@ -1830,11 +1837,12 @@ class Run {
   awaitable<void> exec(const Step& step, const steps::Recv& r) {
     const std::string who = who_of(step);
     Peer& p = *co_await ready_peer(step, who);
-    const auto began = clock_type::now();
+    const auto began = p.sent_at.value_or(clock_type::now());
     const bool ok = co_await until([&] { return p.in.size() >= r.data.size() || p.closed; }, deadline_for(step));
     if (p.in.compare(0, r.data.size(), r.data) == 0 && p.in.size() >= r.data.size()) {
       check_not_before(step, began, visible(r.data));
       p.in.erase(0, r.data.size());
+      p.sent_at.reset();
       co_return;
     }
     PatternLine expected{PatternLine::Kind::exact, r.data, step.where};
@@ -1847,7 +1855,7 @@ class Run {
 
   awaitable<void> exec(const Step& step, const steps::RecvFrom& r) {
     Peer& p = peer(step, who_of(step));
-    const auto began = clock_type::now();
+    const auto began = p.sent_at.value_or(clock_type::now());
     const bool ok = co_await until([&] { return !p.datagrams.empty(); }, deadline_for(step));
     if (!ok) {
       noted(Fact::no_datagram);
@@ -1862,6 +1870,7 @@ class Run {
            say("runner.expected-datagram") + mismatch(expected, got, {}) + hint_for_line(r.data, got));
     }
     check_not_before(step, began, say("runner.the-datagram"));
+    p.sent_at.reset();
   }
 
   const Scenario& sc_;

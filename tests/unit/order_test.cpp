@@ -2,6 +2,7 @@
 // whose lines come in a known order, a few hundred milliseconds apart.
 #include <gtest/gtest.h>
 
+#include "isolation.hpp"
 #include "runner.hpp"
 #include "scenario.hpp"
 
@@ -97,4 +98,23 @@ TEST(order, a_middle_too_short_to_show_anything_is_not_judged) {
   EXPECT_EQ(run(std::string(kOneAfterAnother) + "expect overlap a b from \"begin\" to \"end\" lasting at least 100ms\n")
                 .verdict,
             Verdict::fail);
+}
+
+// "not before D" counts from the moment the peer began to send, not from when socklab's loop came back to
+// the next step: a loop woken late (a loaded machine; here a sleep step in between) must not make a
+// server's own 0.5 s pause look shorter than it was.
+TEST(order, a_lower_bound_counts_from_the_send_not_from_a_late_next_step) {
+  if (!probe_isolation().network) GTEST_SKIP() << "no network namespaces on this machine";
+  const std::string server =
+      R"scn(run srv -- python3 -c "import socket, time\ns = socket.socket()\ns.bind(('127.0.0.1', 9999))\ns.listen()\nc, _ = s.accept()\nc.recv(10)\ntime.sleep(0.5)\nc.sendall(b'y')\nc.recv(10)"
+wait srv listening tcp 127.0.0.1:9999
+connect peer tcp 127.0.0.1:9999
+send peer "x"
+)scn";
+  const auto late = run(server + "sleep 300ms\nrecv peer \"y\" within 5s not before 0.45s\n");
+  EXPECT_EQ(late.verdict, Verdict::pass) << late.message;
+  // A reply that comes too early still fails: the same server has paused 0.5 s, not 0.8.
+  const auto early = run(server + "sleep 300ms\nrecv peer \"y\" within 5s not before 0.8s\n");
+  EXPECT_EQ(early.verdict, Verdict::fail) << early.message;
+  EXPECT_NE(early.message.find("earlier than 0.800 s"), std::string::npos) << early.message;
 }
