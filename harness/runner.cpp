@@ -650,6 +650,7 @@ class Run {
     std::vector<std::optional<Moment>> began, ended;
     std::vector<bool> broken;  // ended before its A: it can no longer be in the middle
     std::size_t best = 0, middle = 0, waiting = 0, lost = 0;
+    bool one_at_a_time = false;  // a conversation reached its B while no other had begun, others waiting
   };
 
   void look_at_middles(const std::vector<EventSpec>& from, const std::vector<EventSpec>& to, Middles& m) const {
@@ -674,6 +675,13 @@ class Run {
       }
       m.best = std::max(m.best, at_once);
     }
+    m.one_at_a_time = false;
+    for (std::size_t i = 0; i < n && m.waiting > 0; ++i) {
+      if (!m.ended[i] || !moment(to[i])) continue;
+      bool alone = true;
+      for (std::size_t j = 0; j < n; ++j) alone = alone && (j == i || !m.began[j] || *m.began[j] > *m.ended[i]);
+      m.one_at_a_time = m.one_at_a_time || alone;
+    }
   }
 
   // c1 c2 c3, or c1 c2 c3 ... c50 for many
@@ -691,7 +699,8 @@ class Run {
 
   // expect overlap [K of] ACTOR... from "A" to "B": K of the conversations in their middle at once (past
   // A, not yet at B). Decided by the order of the events: it holds at the first moment K are in the
-  // middle, and fails at the first moment that can no longer be, whatever the clock says.
+  // middle, and fails at the first moment that can no longer be, or once a whole conversation went by
+  // while every other still waited for its A (served one at a time), whatever the clock says.
   awaitable<void> exec(const Step& step, const steps::ExpectOverlap& o) {
     const std::size_t k = o.at_least > 0 ? o.at_least : step.actors.size();
     std::vector<EventSpec> from, to;
@@ -707,7 +716,7 @@ class Run {
     const bool decided = co_await until(
         [&] {
           look_at_middles(from, to, m);
-          return m.best >= k || m.middle + m.waiting < k;
+          return m.best >= k || m.middle + m.waiting < k || m.one_at_a_time;
         },
         deadline_for(step));
     const std::string names = overlap_names(step.actors);
@@ -722,7 +731,7 @@ class Run {
                                                                                          {"to", visible(o.to)}});
     if (!decided)
       fail(step, Verdict::timeout, say("runner.overlap-undecided", {{"what", what}, {"guard", guard_text(step)}}));
-    if (m.middle + m.waiting + m.lost >= k) {  // a conversation broke off: what it printed is the better story
+    if (m.middle + m.waiting + m.lost >= k && !m.one_at_a_time) {  // a conversation broke off: its output tells more
       std::string ended_early;
       for (std::size_t i = 0; i < n; ++i) {
         if (m.broken[i]) ended_early += " " + step.actors[i];
