@@ -98,7 +98,11 @@ std::vector<Fact> facts_in_mismatch(std::string_view expected, std::string_view 
     out.push_back(Fact::printed_bytes);
     return out;
   }
-  const bool added = actual.size() > expected.size() && actual.substr(actual.size() - expected.size()) == expected;
+  // Text added before the data is a label when it holds a word, not digits or spaces (" 0007" for "7").
+  const auto head = actual.size() > expected.size() && actual.substr(actual.size() - expected.size()) == expected
+                        ? actual.substr(0, actual.size() - expected.size())
+                        : std::string_view();
+  const bool added = head.find_first_not_of(" 0123456789+-") != std::string_view::npos;
   const auto e = expected.rfind(':');
   const auto a = actual.rfind(':');
   const bool relabelled = e != std::string_view::npos && a != std::string_view::npos &&

@@ -212,6 +212,7 @@ TEST(grade, a_line_that_differs_shows_its_label_or_its_bytes) {
             std::vector<Fact>{Fact::label_differs});
   EXPECT_TRUE(facts_in_mismatch("请输入一个大于1的整数:计算结果: 120", "请输入一个大于1的整数:计算结果: 24").empty());
   EXPECT_TRUE(facts_in_mismatch("Hello,Michael!", "Hello,Tracy!").empty());
+  EXPECT_TRUE(facts_in_mismatch("7", " 0007").empty());  // the number typed, not a label
   EXPECT_TRUE(facts_in_mismatch("Welcome!", "W").empty());
   EXPECT_TRUE(facts_in_mismatch("Hello,a", "Hello,a").empty());
 }
