@@ -1,12 +1,13 @@
 #include "facts.hpp"
 
 #include <array>
+#include <string>
 #include <utility>
 
 namespace socklab::harness {
 namespace {
 
-constexpr std::array<std::pair<Fact, const char*>, 16> kNames = {{
+constexpr std::array<std::pair<Fact, const char*>, 36> kNames = {{
     {Fact::block_buffered, "block-buffered"},
     {Fact::nothing_listens, "nothing-listens"},
     {Fact::no_client_came, "no-client-came"},
@@ -23,6 +24,26 @@ constexpr std::array<std::pair<Fact, const char*>, 16> kNames = {{
     {Fact::no_prompt, "no-prompt"},
     {Fact::python2, "python2"},
     {Fact::not_utf8, "not-utf8"},
+    {Fact::replied_early, "replied-early"},
+    {Fact::waited_for_more, "waited-for-more"},
+    {Fact::gave_up_after_loss, "gave-up-after-loss"},
+    {Fact::server_ended, "server-ended"},
+    {Fact::kept_running, "kept-running"},
+    {Fact::decode_error, "decode-error"},
+    {Fact::died_of_reset, "died-of-reset"},
+    {Fact::exit_zero_on_error, "exit-zero-on-error"},
+    {Fact::file_decoded, "file-decoded"},
+    {Fact::kept_open, "kept-open"},
+    {Fact::label_differs, "label-differs"},
+    {Fact::printed_bytes, "printed-bytes"},
+    {Fact::datagram_cut, "datagram-cut"},
+    {Fact::wrong_factorial, "wrong-factorial"},
+    {Fact::no_header, "no-header"},
+    {Fact::ending_word, "ending-word"},
+    {Fact::bad_response, "bad-response"},
+    {Fact::wrong_message, "wrong-message"},
+    {Fact::banner_unread, "banner-unread"},
+    {Fact::not_shown, "not-shown"},
 }};
 
 bool has(std::string_view text, std::string_view needle) { return text.find(needle) != std::string_view::npos; }
@@ -60,7 +81,33 @@ std::vector<Fact> facts_in_stderr(std::string_view err) {
   }
   if (has(err, "Non-UTF-8 code") || has(err, "SyntaxError: (unicode error)")) out.push_back(Fact::not_utf8);
   if (has(err, "Connection refused") || has(err, "ConnectionRefused")) out.push_back(Fact::refused);
-  if (has(err, "Traceback")) out.push_back(Fact::crashed);
+  if (has(err, "Traceback")) {  // what it died of, when it is a mistake the tutorial's programs make
+    if (has(err, "UnicodeDecodeError")) out.push_back(Fact::decode_error);
+    if (has(err, "ConnectionResetError") || has(err, "BrokenPipeError") || has(err, "ConnectionAbortedError"))
+      out.push_back(Fact::died_of_reset);
+    out.push_back(Fact::crashed);
+  }
+  return out;
+}
+
+std::vector<Fact> facts_in_mismatch(std::string_view expected, std::string_view actual) {
+  std::vector<Fact> out;
+  if (expected.empty() || expected == actual) return out;
+  const std::string text(expected);
+  if (has(actual, "b'" + text + "'") || has(actual, "b\"" + text + "\"")) {
+    out.push_back(Fact::printed_bytes);
+    return out;
+  }
+  // Text added before the data is a label when it holds a word, not digits or spaces (" 0007" for "7").
+  const auto head = actual.size() > expected.size() && actual.substr(actual.size() - expected.size()) == expected
+                        ? actual.substr(0, actual.size() - expected.size())
+                        : std::string_view();
+  const bool added = head.find_first_not_of(" 0123456789+-") != std::string_view::npos;
+  const auto e = expected.rfind(':');
+  const auto a = actual.rfind(':');
+  const bool relabelled = e != std::string_view::npos && a != std::string_view::npos &&
+                          expected.substr(e) == actual.substr(a) && expected.substr(0, e) != actual.substr(0, a);
+  if (added || relabelled) out.push_back(Fact::label_differs);
   return out;
 }
 

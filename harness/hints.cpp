@@ -33,10 +33,11 @@ const std::vector<HintEntry>& hint_table() {
        "客户端是一个接一个被服务的：每接受一个连接就为它启动一个线程（threading.Thread(target=tcplink, args=(sock, "
        "addr)).start()）。"},
       {"hang-after-loss",
-       "A datagram was lost and your program waited in recv for ever: UDP does not resend, so use "
-       "settimeout() and send the request again when no reply comes.",
-       "有数据报丢失，而你的程序一直在 recv 中等待：UDP 不会重传，请用 settimeout() "
-       "设置超时，收不到回复时重新发送请求。"},
+       "A datagram was lost and your program never sent its request again (it waited in recv for ever, or gave "
+       "up): UDP does not resend, so use settimeout() and, when no reply comes in time, send the request again "
+       "(a few tries).",
+       "有数据报丢失，而你的程序没有重新发送请求（一直在 recv 中等待，或直接放弃）：UDP 不会重传，请用 "
+       "settimeout() 设置超时，收不到回复时重新发送请求（多试几次）。"},
       {"stale-reply",
        "A duplicated or late reply was taken for the answer to a new request: check that each reply answers "
        "the request you just sent, and skip it if not.",
@@ -53,6 +54,104 @@ const std::vector<HintEntry>& hint_table() {
       {"no-prompt",
        "The prompt did not appear: show it with input('...') before reading, exactly as the tutorial does.",
        "没有出现提示语：读取输入前要像教程那样用 input('...') 显示提示。"},
+      {"pause-before-reply",
+       "The reply came at once: the tutorial's server pauses (time.sleep(1)) after it receives a message and "
+       "before it sends Hello,<name>!; a pause after the reply, or none, answers too early.",
+       "回复来得太快：教程的服务器在收到消息之后、发送 Hello,<名字>! 之前先暂停（time.sleep(1)）；"
+       "在回复之后才暂停或不暂停，回复都会太早。"},
+      {"no-line-end",
+       "The other side's message had come whole and your program waited for more: the tutorial's messages "
+       "(Welcome!, Hello,<name>!) have no line end, so readline() (or reading until the connection closes) waits "
+       "for ever; read each message with recv(1024).",
+       "对方的消息已经完整到达，你的程序却还在等待更多数据：教程的消息（Welcome!、Hello,<名字>!）没有换行符，"
+       "readline()（或读到连接关闭为止）会一直等下去；请用 recv(1024) 读取每条消息。"},
+      {"serve-forever",
+       "Your server ended by itself while clients still came: the tutorial's server loops for ever (while True: "
+       "accept or recvfrom, answer, and go on with the next client).",
+       "还有客户端要来，你的服务器却自己结束了：教程的服务器永远循环（while True: accept 或 recvfrom，"
+       "回答，再处理下一个客户端）。"},
+      {"end-when-done",
+       "Your server was still running when its conversation was over: the tutorial's ex3 server ends when esc "
+       "comes, and ex6's after its one answer; leave the loop and close then.",
+       "对话已经结束，你的服务器却还在运行：教程中示例3的服务器在收到 esc 时结束，示例5（server6）的服务器"
+       "回答一次后就结束；这时要退出循环并关闭套接字。"},
+      {"decode-error",
+       "Your program died of UnicodeDecodeError: bytes that are not UTF-8, or a character cut in two at the end "
+       "of a recv(1024), cannot be decoded strictly; decode with errors='replace', or build the reply from bytes "
+       "(b'Hello,' + data + b'!').",
+       "你的程序因 UnicodeDecodeError 而终止：不是 UTF-8 的字节，或在 recv(1024) 末尾被截成两半的字符，"
+       "都无法严格解码；请用 errors='replace' 解码，或直接用字节拼出回复（b'Hello,' + data + b'!'）。"},
+      {"peer-reset",
+       "Your program died of a connection the other side reset or closed (ConnectionResetError, "
+       "BrokenPipeError): catch it (except OSError) for that connection and end it cleanly; a server goes on "
+       "serving the others.",
+       "对方重置或关闭了连接，你的程序因此终止（ConnectionResetError、BrokenPipeError）：请为这个连接捕获它"
+       "（except OSError）并干净地结束这个连接；服务器要继续为其他客户端服务。"},
+      {"exit-status",
+       "Your program met an error and still exited with status 0, which tells whoever ran it that all went "
+       "well: print what failed to stderr and exit with a non-zero status (sys.exit(1)).",
+       "你的程序遇到了错误却以状态 0 退出，这等于告诉调用者一切正常：请把出错原因打印到 stderr，"
+       "并以非零状态退出（sys.exit(1)）。"},
+      {"write-bytes",
+       "The bytes changed on the way to the file: the page is bytes, so write it as bytes (open('baidu.html', "
+       "'wb')), without decoding it or opening the file in text mode.",
+       "字节在写入文件时被改变了：网页内容是字节，请以字节方式写入（open('baidu.html', 'wb')），"
+       "不要解码，也不要用文本模式打开文件。"},
+      {"close-connection",
+       "The other side waited for the connection to close, and it stayed open: close the socket (c.close()) when "
+       "the conversation is over; that close is how a client that reads until the end knows it has everything.",
+       "对方在等待连接关闭，连接却一直开着：对话结束时要关闭套接字（c.close()）；"
+       "读到结束为止的客户端正是靠这次关闭知道数据已经收齐。"},
+      {"exact-label",
+       "The label differs from the tutorial's: its labels and prompts (服务器说:, 客户端说:, 计算结果:) are part "
+       "of the output; print them exactly, with ASCII punctuation, and add nothing before the data.",
+       "标签与教程的不同：教程的标签和提示语（服务器说:、客户端说:、计算结果:）是输出的一部分；"
+       "请原样打印（标点是 ASCII 的），数据前面不要添加别的文字。"},
+      {"decode-before-print",
+       "The line shows a bytes object (b'...'): decode what recv returns before printing it "
+       "(print(data.decode('utf-8'))).",
+       "这一行显示的是 bytes 对象（b'...'）：打印前先把 recv 返回的数据解码（print(data.decode('utf-8'))）。"},
+      {"small-buffer",
+       "The datagram came back cut: recvfrom(N) returns at most N bytes of a datagram and drops the rest; "
+       "receive with a buffer as large as the tutorial's recvfrom(1024) or larger.",
+       "数据报被截断了：recvfrom(N) 最多只返回数据报的 N 个字节，其余的被丢弃；"
+       "接收缓冲区至少要像教程的 recvfrom(1024) 那么大。"},
+      {"exact-factorial",
+       "The factorial is wrong: n! is 1 x 2 x ... x n, an exact integer; multiply Python ints over range(1, "
+       "n+1) (or use math.factorial). A float loses digits, and range(1, n) leaves n out.",
+       "阶乘算错了：n! 是 1 x 2 x ... x n，是一个精确的整数；请用 Python 整数在 range(1, n+1) 上连乘"
+       "（或用 math.factorial）。浮点数会丢失数字，range(1, n) 则漏掉了 n。"},
+      {"print-header",
+       "Print the response's header as the tutorial does: the part before the first empty line (\\r\\n\\r\\n), "
+       "decoded; the page after it goes to the file.",
+       "请像教程那样打印响应头：第一个空行（\\r\\n\\r\\n）之前的部分，解码后打印；其后的网页内容保存到文件。"},
+      {"ending-word",
+       "A conversation ends with its word (exit in ex4, esc in ex3): the client sends it before it closes, and "
+       "the server, when it receives it, leaves its loop and closes (ex4's without a reply).",
+       "对话以约定的词结束（示例4是 exit，示例3是 esc）：客户端在关闭前发送它；服务器收到它后退出循环并关闭"
+       "连接（示例4不再回复）。"},
+      {"http-response",
+       "The response must be the status line HTTP/1.1 200 OK, an empty line (\\r\\n\\r\\n ends the header), "
+       "then the page: a client takes everything before the empty line for the header.",
+       "响应必须是状态行 HTTP/1.1 200 OK、一个空行（\\r\\n\\r\\n 结束响应头），然后才是网页："
+       "客户端会把空行之前的一切都当作响应头。"},
+      {"tutorial-messages",
+       "Your program sent other bytes than the tutorial's conversation has here: send exactly its messages, in "
+       "its order (ex4: Michael, Tracy, Sarah, then exit; ex5: a, b, c), one at a time.",
+       "你的程序在这里发送的字节与教程的对话不同：请按教程的顺序逐条发送它的消息"
+       "（示例4：Michael、Tracy、Sarah，然后 exit；UDP 示例：a、b、c）。"},
+      {"read-banner",
+       "Read and print the Welcome! banner before sending the first name: then each recv holds the reply to the "
+       "name just sent, and the client prints one reply per name.",
+       "发送第一个名字之前，先读取并打印 Welcome! 欢迎语：这样每次 recv 收到的都是对刚发送的名字的回复，"
+       "客户端为每个名字打印一条回复。"},
+      {"show-what-came",
+       "The server shows what the tutorial's reader is meant to see, as its print(data, addr) does: in ex5 each "
+       "datagram and its sender (the addr recvfrom returned, not the server's own address), in ex6 the result "
+       "it computed (120 for 5), not the number it received.",
+       "服务器要显示教程读者应当看到的内容，就像教程的 print(data, addr)：UDP 示例中是每个数据报及其发送方"
+       "（recvfrom 返回的 addr，而不是服务器自己的地址），示例5（server6）中是计算出的结果（5 的结果是 120），"
+       "而不是收到的那个数。"},
       {"python2",
        "This is Python 2 syntax: socklab runs python3, where print is a function (print(x)) and raw_input is "
        "input.",
@@ -111,17 +210,37 @@ std::vector<Advice> advice_for(const Result& r, Lang lang) {
   if (shows(Fact::block_buffered)) add("block-buffered");
   // A refusal after the server died (its traceback or its signal is in the story) is the crash's story,
   // not the port's.
+  // A refusal after the server ended by itself is the loop's story.
   if (shows(Fact::nothing_listens) || shows(Fact::no_client_came) ||
-      ((shows(Fact::refused) || shows(Fact::no_datagram)) && !shows(Fact::crashed)))
+      ((shows(Fact::refused) || shows(Fact::no_datagram)) && !shows(Fact::crashed) && !shows(Fact::server_ended)))
     add("wrong-port");
+  if (shows(Fact::server_ended)) add("serve-forever");
+  if (shows(Fact::kept_running)) add("end-when-done");
+  if (shows(Fact::decode_error)) add("decode-error");
+  if (shows(Fact::died_of_reset)) add("peer-reset");
+  if (shows(Fact::exit_zero_on_error)) add("exit-status");
   if (shows(Fact::spaces_differ)) add("hello-space");
   if (shows(Fact::missing_banner)) add("missing-banner");
   if (shows(Fact::served_serially)) add("serial-server");
-  if (shows(Fact::waited_after_loss)) add("hang-after-loss");
+  if (shows(Fact::replied_early)) add("pause-before-reply");
+  if (shows(Fact::waited_for_more)) add("no-line-end");
+  if (shows(Fact::kept_open)) add("close-connection");
+  if (shows(Fact::ending_word)) add("ending-word");
+  if (shows(Fact::bad_response)) add("http-response");
+  if (shows(Fact::waited_after_loss) || shows(Fact::gave_up_after_loss)) add("hang-after-loss");
   if (shows(Fact::took_stale_reply)) add("stale-reply");
   if (shows(Fact::cut_by_one_recv)) add("one-recv");
   if (shows(Fact::header_in_file)) add("header-in-file");
   if (shows(Fact::no_prompt)) add("no-prompt");
+  if (shows(Fact::no_header)) add("print-header");
+  if (shows(Fact::file_decoded)) add("write-bytes");
+  if (shows(Fact::label_differs)) add("exact-label");
+  if (shows(Fact::printed_bytes)) add("decode-before-print");
+  if (shows(Fact::datagram_cut)) add("small-buffer");
+  if (shows(Fact::wrong_factorial)) add("exact-factorial");
+  if (shows(Fact::wrong_message)) add("tutorial-messages");
+  if (shows(Fact::banner_unread)) add("read-banner");
+  if (shows(Fact::not_shown)) add("show-what-came");
   return out;
 }
 

@@ -1,6 +1,6 @@
 // The tutorial's ten programs, one row each: the role socklab calls it by, its example, whether it is the
-// server, the tutorial's file name, socklab's reference program, and the address it uses. Every list of
-// roles in socklab is this table.
+// server, the tutorial's file name, socklab's reference program, the address it uses, and whether it
+// serves for ever. Every list of roles in socklab is this table.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +18,7 @@ struct Role {
   const char* reference;  // socklab's program for it: "ex4_hello_server"
   const char* host;       // the tutorial's address: host ("" for gethostname()), and port
   std::uint16_t port;
+  bool serves_forever;  // loops for ever (ex1, ex4, ex5); ex3's server ends with its chat, ex6's after one answer
 };
 
 const std::vector<Role>& roles();

@@ -146,7 +146,8 @@ struct Peer {
   std::optional<std::string> connect_error;
   std::optional<asio::ip::udp::endpoint> last_from;  // the sender of the last datagram (reply goes there)
   bool is_udp = false;
-  std::string in;  // TCP bytes received and not yet consumed
+  std::string in;         // TCP bytes received and not yet consumed
+  std::string last_sent;  // the last bytes this peer sent (does the message end a line?)
   bool closed = false;
   std::string close_reason;
   std::vector<std::string> datagrams;  // UDP datagrams received and not yet consumed
@@ -432,12 +433,15 @@ class Run {
     if (shown == 0) return "";
     out = network_head() + facts;
     if (shown > 8) out += say("runner.network-more", {{"count", std::to_string(shown - 8)}});
-    std::string waiting;  // a client under test still running: it waits for the reply that was lost
+    std::string waiting;   // a client under test still running: it waits for the reply that was lost
+    bool gave_up = false;  // a client under test that ended by itself after the loss
     for (const auto& name : under_test_) {
       const auto it = children_.find(name);
       const auto role = roles_.find(name);
       const bool client = role != roles_.end() && !role->second.empty() && !plays_server(role->second);
       if (it != children_.end() && !it->second->status() && client) waiting = name;
+      if (it != children_.end() && it->second->status() && !it->second->status()->sent_by_harness && client)
+        gave_up = true;
     }
     if (extra != nullptr) {
       noted(Fact::took_stale_reply);
@@ -452,6 +456,8 @@ class Run {
                                       {"dir", dir_text(lost->dir)},
                                       {"index", std::to_string(lost->index)},
                                       {"payload", preview(lost->payload)}});
+    } else if (lost != nullptr && gave_up) {
+      noted(Fact::gave_up_after_loss);
     }
     return out;
   }
@@ -654,6 +660,7 @@ class Run {
     std::vector<std::optional<Moment>> began, ended;
     std::vector<bool> broken;  // ended before its A: it can no longer be in the middle
     std::size_t best = 0, middle = 0, waiting = 0, lost = 0;
+    bool one_at_a_time = false;  // a conversation reached its B while no other had begun, others waiting
   };
 
   void look_at_middles(const std::vector<EventSpec>& from, const std::vector<EventSpec>& to, Middles& m) const {
@@ -678,6 +685,13 @@ class Run {
       }
       m.best = std::max(m.best, at_once);
     }
+    m.one_at_a_time = false;
+    for (std::size_t i = 0; i < n && m.waiting > 0; ++i) {
+      if (!m.ended[i] || !moment(to[i])) continue;
+      bool alone = true;
+      for (std::size_t j = 0; j < n; ++j) alone = alone && (j == i || !m.began[j] || *m.began[j] > *m.ended[i]);
+      m.one_at_a_time = m.one_at_a_time || alone;
+    }
   }
 
   // c1 c2 c3, or c1 c2 c3 ... c50 for many
@@ -695,7 +709,8 @@ class Run {
 
   // expect overlap [K of] ACTOR... from "A" to "B": K of the conversations in their middle at once (past
   // A, not yet at B). Decided by the order of the events: it holds at the first moment K are in the
-  // middle, and fails at the first moment that can no longer be, whatever the clock says.
+  // middle, and fails at the first moment that can no longer be, or once a whole conversation went by
+  // while every other still waited for its A (served one at a time), whatever the clock says.
   awaitable<void> exec(const Step& step, const steps::ExpectOverlap& o) {
     const std::size_t k = o.at_least > 0 ? o.at_least : step.actors.size();
     std::vector<EventSpec> from, to;
@@ -711,7 +726,7 @@ class Run {
     const bool decided = co_await until(
         [&] {
           look_at_middles(from, to, m);
-          return m.best >= k || m.middle + m.waiting < k;
+          return m.best >= k || m.middle + m.waiting < k || m.one_at_a_time;
         },
         deadline_for(step));
     const std::string names = overlap_names(step.actors);
@@ -726,7 +741,7 @@ class Run {
                                                                                          {"to", visible(o.to)}});
     if (!decided)
       fail(step, Verdict::timeout, say("runner.overlap-undecided", {{"what", what}, {"guard", guard_text(step)}}));
-    if (m.middle + m.waiting + m.lost >= k) {  // a conversation broke off: what it printed is the better story
+    if (m.middle + m.waiting + m.lost >= k && !m.one_at_a_time) {  // a conversation broke off: its output tells more
       std::string ended_early;
       for (std::size_t i = 0; i < n; ++i) {
         if (m.broken[i]) ended_early += " " + step.actors[i];
@@ -1004,13 +1019,20 @@ class Run {
     }
     if (text.find(network_head()) == std::string::npos) text += network_story(v);
     if (!step.hint.empty()) text += say("runner.hint", {{"hint", step.hint}});
-    return StepFailure{v, text, facts_of(step)};
+    return StepFailure{v, text, facts_of(step, v)};
   }
 
   void noted(Fact f) { noted_.insert(f); }
-  // The facts the current step's failure has shown, its scenario's own among them.
-  std::vector<Fact> facts_of(const Step& step) {
-    if (step.hint_fact) noted(*step.hint_fact);
+  [[nodiscard]] bool under_test_running() const {
+    return std::any_of(under_test_.begin(), under_test_.end(), [&](const std::string& n) {
+      const auto it = children_.find(n);
+      return it != children_.end() && !it->second->status();
+    });
+  }
+  // The facts the current step's failure has shown, its scenario's own among them: the mistake a hint
+  // names is what a wrong answer shows, not a hang (timeout).
+  std::vector<Fact> facts_of(const Step& step, Verdict v) {
+    if (step.hint_fact && v == Verdict::fail) noted(*step.hint_fact);
     return {noted_.begin(), noted_.end()};
   }
 
@@ -1033,7 +1055,13 @@ class Run {
     std::string s;
     if (c.status()) s += ended_mark(name) + status_text(*c.status()) + "\n";
     if (c.status() && c.status()->signal != 0) noted(Fact::crashed);
-    for (const Fact f : facts_in_stderr(c.err())) noted(f);
+    const auto facts = facts_in_stderr(c.err());
+    for (const Fact f : facts) noted(f);
+    const auto role = roles_.find(name);  // a server that loops for ever, ended by itself without dying
+    const Role* row = role == roles_.end() ? nullptr : find_role(role->second);
+    if (row && row->serves_forever && under_test_.count(name) && c.status() && !c.status()->sent_by_harness &&
+        c.status()->signal == 0 && std::find(facts.begin(), facts.end(), Fact::crashed) == facts.end())
+      noted(Fact::server_ended);
     if (!c.err().empty())
       s += say("runner.stderr-tail",
                {{"who", name}, {"text", visible(c.err().substr(c.err().size() > 600 ? c.err().size() - 600 : 0))}});
@@ -1068,7 +1096,12 @@ class Run {
         const auto it = final_status_.find(name);
         if (it != final_status_.end() && !it->second.sent_by_harness &&
             failure_->message.find(ended_mark(name)) == std::string::npos) {
+          noted_.clear();
           failure_->message += program_tail(name);
+          for (const Fact f : noted_) {  // what it died of is part of the failure's story too
+            if (std::find(failure_->facts.begin(), failure_->facts.end(), f) == failure_->facts.end())
+              failure_->facts.push_back(f);
+          }
         }
       }
     }
@@ -1147,7 +1180,7 @@ class Run {
                 say("runner.ended-before-prompt",
                     {{"who", who}, {"prompt", visible(prompt)}, {"printed", visible(c.out().substr(seen))}})}}) +
               told,
-          facts_of(step)};
+          facts_of(step, Verdict::fail)};
     }
     fail(step, ok ? Verdict::fail : Verdict::timeout,
          say("runner.waited-prompt",
@@ -1191,6 +1224,7 @@ class Run {
     const std::string who = who_of(step);
     Peer& p = *co_await ready_peer(step, who);
     const std::size_t piece = s.slice > 0 ? s.slice : s.data.size();
+    p.last_sent = s.data;
     Event sent = data_event(who, EventKind::send, s.data.substr(0, 80));
     sent.size = s.data.size();
     sent.slice = s.slice;
@@ -1232,6 +1266,7 @@ class Run {
     Peer& p = *co_await ready_peer(step, who);
     const bool ok = co_await until([&] { return p.closed; }, deadline_for(step));
     if (!ok) {  // the deadline only guards a hang: a connection left open is a timeout
+      noted(Fact::kept_open);
       fail(step, Verdict::timeout,
            say(p.in.empty() ? "runner.still-open" : "runner.still-open-sent",
                {{"guard", guard_text(step)}, {"sent", visible(p.in)}}));
@@ -1454,11 +1489,13 @@ class Run {
       noted(Fact::header_in_file);
       msg += say("runner.file-http-header");
     } else if (!got.empty() && got == ascii_only && ascii_only.size() < f.data.size()) {
+      noted(Fact::file_decoded);
       msg += say("runner.file-high-bytes");
     } else if (got.size() < f.data.size() && f.data.compare(0, got.size(), got) == 0) {
       noted(Fact::cut_by_one_recv);
       msg += say("runner.file-short", {{"got", std::to_string(got.size())}});
     } else {
+      noted(Fact::file_decoded);
       msg += say("runner.file-changed");
     }
     fail(step, Verdict::fail, msg);
@@ -1591,6 +1628,11 @@ class Run {
       for (std::size_t k = 0; k < running.size() && k < 3; ++k) {
         msg += say("runner.has-printed", {{"who", running[k]}, {"out", visible(children_.at(running[k])->out())}});
       }
+      for (const auto& n : running) {  // a server whose conversation ends it, still serving
+        const auto role = roles_.find(n);
+        const Role* row = role == roles_.end() ? nullptr : find_role(role->second);
+        if (row && row->server && !row->serves_forever && under_test_.count(n)) noted(Fact::kept_running);
+      }
       for (const auto& n : running) {  // a guess about buffering is for the program under test only, once
         if (done.empty() && under_test_.count(n) && children_.at(n)->out().empty() && !network_lost()) {
           msg += hint_buffered(n, *children_.at(n));
@@ -1618,6 +1660,7 @@ class Run {
              say("runner.crashed", {{"who", name}, {"status", status_text(s)}}) + program_tail(name));
       }
       if (x.exit_code && s.code != *x.exit_code) {
+        if (*x.exit_code != 0 && s.code == 0 && under_test_.count(name)) noted(Fact::exit_zero_on_error);
         fail(step, Verdict::fail,
              say("runner.exit-code",
                  {{"who", name}, {"code", std::to_string(*x.exit_code)}, {"status", status_text(s)}}) +
@@ -1702,6 +1745,9 @@ class Run {
   // short to its "W" is one recv's story instead).
   std::string mismatch(const PatternLine& expected, const std::optional<std::string>& actual, const Captures& c) {
     if (expected.text == "Welcome!" && actual != "W") noted(Fact::missing_banner);
+    if (expected.kind == PatternLine::Kind::exact && actual) {
+      for (const Fact f : facts_in_mismatch(expected.text, *actual)) noted(f);
+    }
     return describe_mismatch(expected, actual, c, opt_.lang);
   }
 
@@ -1757,17 +1803,22 @@ class Run {
     const bool ok = co_await until([&] { return !p.connecting; }, deadline_for(step, 10.0));
     if (!ok) fail(step, Verdict::timeout, say("runner.not-accepted"));
     if (p.connect_error) {
-      // A refused connection usually means the server died: give its exit a moment to be seen.
-      co_await until(
-          [&] {
-            return std::any_of(under_test_.begin(), under_test_.end(), [&](const std::string& n) {
-              return children_.count(n) && children_.at(n)->status().has_value();
-            });
-          },
-          clock_type::now() + std::chrono::milliseconds(300));
+      co_await exit_seen();  // a refused connection usually means the server died
       fail(step, Verdict::fail, *p.connect_error);
     }
     co_return &p;
+  }
+
+  // A connection refused or closed before its bytes came usually means the program died: give its exit
+  // (and what it died of) a moment to be seen, so that the failure tells it.
+  awaitable<void> exit_seen() {
+    co_await until(
+        [&] {
+          return std::any_of(under_test_.begin(), under_test_.end(), [&](const std::string& n) {
+            return children_.count(n) && children_.at(n)->status().has_value();
+          });
+        },
+        clock_type::now() + std::chrono::milliseconds(300));
   }
 
   awaitable<void> tcp_reader(Peer& p, std::string who) {
@@ -1827,6 +1878,7 @@ class Run {
     if (!step.not_before_s) return;
     const double took = std::chrono::duration<double>(clock_type::now() - began).count();
     if (took < *step.not_before_s) {  // a lower bound on the program's own pause: never scaled
+      noted(Fact::replied_early);
       char a[32], b[32];
       std::snprintf(a, sizeof a, "%.3f", took);
       std::snprintf(b, sizeof b, "%.3f", *step.not_before_s);
@@ -1838,18 +1890,24 @@ class Run {
     const std::string who = who_of(step);
     Peer& p = *co_await ready_peer(step, who);
     const auto began = p.sent_at.value_or(clock_type::now());
-    const bool ok = co_await until([&] { return p.in.size() >= r.data.size() || p.closed; }, deadline_for(step));
+    const bool ok = co_await until(  // decided as soon as the bytes differ: "Tracy" for "Michael"
+        [&] { return p.in.size() >= r.data.size() || p.closed || r.data.compare(0, p.in.size(), p.in) != 0; },
+        deadline_for(step));
     if (p.in.compare(0, r.data.size(), r.data) == 0 && p.in.size() >= r.data.size()) {
       check_not_before(step, began, visible(r.data));
       p.in.erase(0, r.data.size());
       p.sent_at.reset();
       co_return;
     }
+    if (p.closed) co_await exit_seen();
     PatternLine expected{PatternLine::Kind::exact, r.data, step.where};
     std::string msg = say("runner.expected-bytes", {{"who", who}}) +
                       mismatch(expected, p.in.empty() && p.closed ? std::nullopt : std::optional(p.in), {});
     if (p.closed) msg += say("runner.connection-was", {{"reason", close_text(p)}});
     if (!p.in.empty()) msg += hint_for_line(r.data, p.in);
+    // Silent after a message without a line end, and still running: it waits for one (readline).
+    if (!ok && p.in.empty() && !p.last_sent.empty() && p.last_sent.back() != '\n' && under_test_running())
+      noted(Fact::waited_for_more);
     fail(step, ok ? Verdict::fail : Verdict::timeout, msg);
   }
 
@@ -1865,6 +1923,7 @@ class Run {
     const std::string got = p.datagrams.front();
     p.datagrams.erase(p.datagrams.begin());
     if (!r.any_data && got != r.data) {
+      if (got.size() < r.data.size() && r.data.compare(0, got.size(), got) == 0) noted(Fact::datagram_cut);
       PatternLine expected{PatternLine::Kind::exact, r.data, step.where};
       fail(step, Verdict::fail,
            say("runner.expected-datagram") + mismatch(expected, got, {}) + hint_for_line(r.data, got));

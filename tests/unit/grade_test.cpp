@@ -192,6 +192,44 @@ TEST(grade, every_fact_has_a_name_that_names_it_back) {
   EXPECT_EQ(python, std::vector<Fact>{Fact::python2});
 }
 
+// What a program died of, when it is a mistake of the tutorial's programs, is a fact of its own; the
+// same words without a traceback (a message it printed and went on) are not.
+TEST(grade, what_a_program_died_of_is_a_fact) {
+  const auto decode = facts_in_stderr(
+      "Traceback (most recent call last):\n  File \"s.py\", line 9\nUnicodeDecodeError: 'utf-8' codec can't "
+      "decode byte 0xff in position 0: invalid start byte\n");
+  EXPECT_EQ(decode, (std::vector<Fact>{Fact::decode_error, Fact::crashed}));
+  const auto reset = facts_in_stderr("Traceback (most recent call last):\nBrokenPipeError: [Errno 32] Broken pipe\n");
+  EXPECT_EQ(reset, (std::vector<Fact>{Fact::died_of_reset, Fact::crashed}));
+  EXPECT_TRUE(facts_in_stderr("ConnectionResetError caught, serving the next client\n").empty());
+}
+
+TEST(grade, a_line_that_differs_shows_its_label_or_its_bytes) {
+  EXPECT_EQ(facts_in_mismatch("Hello,a", "b'Hello,a'"), std::vector<Fact>{Fact::printed_bytes});
+  EXPECT_EQ(facts_in_mismatch("Hello,a", "收到: Hello,a"), std::vector<Fact>{Fact::label_differs});
+  EXPECT_EQ(facts_in_mismatch("客户端说:你好", "客户端:你好"), std::vector<Fact>{Fact::label_differs});
+  EXPECT_EQ(facts_in_mismatch("请输入一个大于1的整数:计算结果: 120", "请输入一个大于1的整数:结果: 120"),
+            std::vector<Fact>{Fact::label_differs});
+  EXPECT_TRUE(facts_in_mismatch("请输入一个大于1的整数:计算结果: 120", "请输入一个大于1的整数:计算结果: 24").empty());
+  EXPECT_TRUE(facts_in_mismatch("Hello,Michael!", "Hello,Tracy!").empty());
+  EXPECT_TRUE(facts_in_mismatch("7", " 0007").empty());  // the number typed, not a label
+  EXPECT_TRUE(facts_in_mismatch("Welcome!", "W").empty());
+  EXPECT_TRUE(facts_in_mismatch("Hello,a", "Hello,a").empty());
+}
+
+// A server that ended by itself explains why nothing answered: it needs the loop, not another port.
+TEST(grade, an_ended_server_is_told_to_loop_not_to_change_its_port) {
+  Result r;
+  r.verdict = Verdict::timeout;
+  r.facts = {Fact::no_datagram, Fact::server_ended};
+  const auto a = advice_for(r, Lang::en);
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].id, "serve-forever");
+  r.facts = {Fact::gave_up_after_loss};
+  ASSERT_EQ(advice_for(r, Lang::en).size(), 1u);
+  EXPECT_EQ(advice_for(r, Lang::en)[0].id, "hang-after-loss");
+}
+
 namespace {
 
 // A submission with one role handed in: the scenarios' verdicts as given, each failure with advice `id`.

@@ -74,6 +74,21 @@ TEST(order, overlap_of_some_counts_the_most_at_once) {
   EXPECT_NE(r.message.find("at most 2 were"), std::string::npos) << r.message;
 }
 
+// A pool of workers serves some clients at once, a serial server one: "K of" is decided as soon as a
+// whole conversation went by while every other still waited for its beginning, not when the last ends.
+TEST(order, overlap_of_some_fails_once_a_conversation_went_by_while_the_others_waited) {
+  const std::string serial = std::string(kOneAfterAnother) +
+                             "run c -- sh -c \"sleep 2.0; echo begin; sleep 0.2; echo end\"\n" +
+                             "run d -- sh -c \"sleep 2.6; echo begin; sleep 0.2; echo end\"\n";
+  const auto r = run(serial + "expect overlap 2 of a b c d from \"begin\" to \"end\"\n");
+  EXPECT_EQ(r.verdict, Verdict::fail) << r.message;
+  EXPECT_NE(r.message.find("one after another"), std::string::npos) << r.message;
+  EXPECT_LT(r.duration_s, 1.8);  // decided at a's end, not once too few are left (c's end, 2.2 s)
+  // Two of three at once, the third alone after them: that holds.
+  const std::string pool = std::string(kTogether) + "run c -- sh -c \"sleep 1.0; echo begin; sleep 0.2; echo end\"\n";
+  EXPECT_EQ(run(pool + "expect overlap 2 of a b c from \"begin\" to \"end\"\n").verdict, Verdict::pass);
+}
+
 TEST(order, a_conversation_that_breaks_off_is_left_to_the_later_steps) {
   const std::string broken =
       "run a -- sh -c \"echo begin; sleep 0.3; echo end\"\nrun b -- sh -c \"echo other\"\n"

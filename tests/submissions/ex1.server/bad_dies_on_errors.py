@@ -3,6 +3,9 @@
 # expect-message: ex1/early-close: ConnectionResetError
 # expect-message: ex1/long-request: UnicodeDecodeError
 # expect-message: ex1/not-utf8: errors='replace'
+# expect-advice: ex1/early-close: peer-reset
+# expect-advice: ex1/long-request: decode-error
+# expect-advice: ex1/not-utf8: decode-error
 import socket
 s = socket.socket()
 s.bind(('127.0.0.1', 12345))

@@ -1,6 +1,11 @@
 # socklab sample: broken -- the status line is not followed by the blank line that ends the header
 # expect: fail ex1/browser ex1/tutorial-run ex1/curl-page ex1/raw-peer ex1/twenty-in-a-row ex1/twenty-at-once
 # expect-message: an empty line
+# expect-advice: ex1/browser: http-response
+# expect-advice: ex1/curl-page: http-response
+# expect-advice: ex1/raw-peer: http-response
+# expect-advice: ex1/tutorial-run: http-response
+# expect-advice: ex1/twenty-at-once: http-response
 import socket
 s = socket.socket()
 s.bind(('127.0.0.1', 12345))

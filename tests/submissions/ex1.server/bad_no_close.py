@@ -1,6 +1,9 @@
 # socklab sample: broken -- never closes the connection, so the client waits for the end of the page
 # expect: fail ex1/browser ex1/tutorial-run ex1/curl-page ex1/raw-peer ex1/twenty-in-a-row ex1/twenty-at-once
 # expect-message: close it after sending the page
+# expect-advice: ex1/raw-peer: close-connection
+# expect-advice: ex1/twenty-at-once: close-connection
+# expect-advice: ex1/twenty-in-a-row: close-connection
 import socket
 s = socket.socket()
 s.bind(('127.0.0.1', 12345))

@@ -1,6 +1,10 @@
 # socklab sample: broken -- answers the first request, then exits (no loop)
 # expect: fail ex1/browser ex1/tutorial-run ex1/twenty-in-a-row ex1/twenty-at-once
 # expect-message: the server must loop
+# expect-advice: ex1/browser: serve-forever
+# expect-advice: ex1/tutorial-run: serve-forever
+# expect-advice: ex1/twenty-at-once: serve-forever
+# expect-advice: ex1/twenty-in-a-row: serve-forever
 import socket
 s = socket.socket()
 s.bind(('127.0.0.1', 12345))

@@ -1,6 +1,9 @@
 # socklab sample: broken -- saves the page but never prints the header
 # expect: fail ex2/small-page ex2/big-page ex2/tutorial-run
 # expect-message: print the header
+# expect-advice: ex2/big-page: print-header
+# expect-advice: ex2/small-page: print-header
+# expect-advice: ex2/tutorial-run: print-header
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.connect(('www.baidu.com.cn', 80))

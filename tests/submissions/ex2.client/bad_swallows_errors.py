@@ -1,6 +1,8 @@
 # socklab sample: broken -- hides every error and exits 0, so a caller cannot tell that nothing was fetched
 # expect: fail ex2/no-blank-line ex2/refused
 # expect-message: exit 1
+# expect-advice: ex2/no-blank-line: exit-status
+# expect-advice: ex2/refused: exit-status
 import socket
 try:
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -1,6 +1,8 @@
 # socklab sample: broken -- decodes the body as text and saves it in text mode
 # expect: fail ex2/big-page ex2/all-bytes
 # expect-message: open(name, 'wb')
+# expect-advice: ex2/all-bytes: write-bytes
+# expect-advice: ex2/big-page: write-bytes
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.connect(('www.baidu.com.cn', 80))

@@ -4,6 +4,7 @@
 # takes a response without a blank line for a page
 # expect: fail ex2/keep-alive ex2/no-blank-line
 # expect-message: ex2/keep-alive: Content-Length
+# expect-advice: ex2/no-blank-line: exit-status
 import socket
 
 conn = socket.create_connection(('www.baidu.com.cn', 80))

@@ -1,6 +1,9 @@
 # socklab sample: broken -- prints 服务器: instead of 服务器说:
 # expect: fail ex3/tutorial-run ex3/client-chat ex3/server-types-esc
 # expect-message: first difference
+# expect-advice: ex3/client-chat: exact-label
+# expect-advice: ex3/server-types-esc: exact-label
+# expect-advice: ex3/tutorial-run: exact-label
 import socket
 s = socket.socket()
 s.connect((socket.gethostname(), 8888))

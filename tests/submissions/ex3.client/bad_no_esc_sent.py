@@ -1,6 +1,7 @@
 # socklab sample: broken -- leaves on esc without sending it, so the server never learns the chat ended
 # expect: fail ex3/tutorial-run ex3/client-chat
 # expect-message: ex3/client-chat: send esc to the server
+# expect-advice: ex3/client-chat: ending-word
 import socket
 s = socket.socket()
 s.connect((socket.gethostname(), 8888))

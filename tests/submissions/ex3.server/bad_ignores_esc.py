@@ -1,6 +1,8 @@
 # socklab sample: broken -- the client's esc does not end the chat
 # expect: fail ex3/tutorial-run ex3/server-chat
 # expect-message: esc
+# expect-advice: ex3/server-chat: end-when-done
+# expect-advice: ex3/tutorial-run: end-when-done
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.bind((socket.gethostname(), 8888))

@@ -1,6 +1,8 @@
 # socklab sample: broken -- prints 客户端: instead of the tutorial's 客户端说:
 # expect: fail ex3/tutorial-run ex3/server-chat
 # expect-message: Expected:
+# expect-advice: ex3/server-chat: exact-label
+# expect-advice: ex3/tutorial-run: exact-label
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.bind((socket.gethostname(), 8888))

@@ -2,6 +2,8 @@
 # written with sys.stdout.write and f-strings, the prompt through input(); not robust: a cut character or
 # a vanished client stops it
 # expect: fail ex3/long-line ex3/peer-disconnects
+# expect-advice: ex3/long-line: decode-error
+# expect-advice: ex3/peer-disconnects: end-when-done
 import socket
 import sys
 

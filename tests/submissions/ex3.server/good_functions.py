@@ -2,6 +2,8 @@
 # expect: fail ex3/long-line ex3/peer-disconnects
 # expect-message: ex3/long-line: UnicodeDecodeError
 # expect-message: ex3/peer-disconnects: recv returns b''
+# expect-advice: ex3/long-line: decode-error
+# expect-advice: ex3/peer-disconnects: end-when-done
 import socket
 
 

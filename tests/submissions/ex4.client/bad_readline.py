@@ -3,6 +3,7 @@
 # expect: fail ex4/client-protocol ex4/tutorial-run
 # expect-message: ex4/client-protocol: not readline()
 # expect-message: ex4/tutorial-run: Welcome!
+# expect-advice: ex4/client-protocol: no-line-end
 import socket
 
 s = socket.create_connection(('127.0.0.1', 9999))

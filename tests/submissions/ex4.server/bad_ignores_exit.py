@@ -1,6 +1,7 @@
 # socklab sample: broken -- answers exit like any name instead of closing
 # expect: fail ex4/exit-closes
 # expect-message: without a reply
+# expect-advice: ex4/exit-closes: ending-word
 import socket
 import threading
 import time

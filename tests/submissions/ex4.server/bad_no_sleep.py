@@ -1,6 +1,8 @@
 # socklab sample: broken -- replies at once, without the tutorial's one-second pause
 # expect: fail ex4/exit-closes ex4/reply-timing
 # expect-message: earlier than
+# expect-advice: ex4/exit-closes: pause-before-reply
+# expect-advice: ex4/reply-timing: pause-before-reply
 import socket
 import threading
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -2,6 +2,8 @@
 # pause falls between the reply and the next message
 # expect: fail ex4/reply-timing ex4/exit-closes
 # expect-message: time.sleep(1)
+# expect-advice: ex4/exit-closes: pause-before-reply
+# expect-advice: ex4/reply-timing: pause-before-reply
 import socket
 import threading
 import time

@@ -1,6 +1,10 @@
 # socklab sample: broken -- a timeout, but no resend: after a lost datagram it gives up at once
 # expect: fail ex5/request-dropped ex5/reply-dropped ex5/lossy-link ex5/lossy-run
 # expect-message: instead of giving up
+# expect-advice: ex5/lossy-link: hang-after-loss
+# expect-advice: ex5/lossy-run: hang-after-loss
+# expect-advice: ex5/reply-dropped: hang-after-loss
+# expect-advice: ex5/request-dropped: hang-after-loss
 import socket
 import sys
 

@@ -3,6 +3,7 @@
 # expect: fail ex5/tutorial-log ex5/binary-datagram
 # expect-message: ex5/tutorial-log: b'a'
 # expect-message: ex5/binary-datagram: UnicodeDecodeError
+# expect-advice: ex5/binary-datagram: decode-error
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(('127.0.0.1', 9999))

@@ -1,6 +1,7 @@
 # socklab sample: broken -- computes with floats: 120.0, and large factorials lose their digits
 # expect: fail ex6/tutorial-run ex6/values
 # expect-message: float
+# expect-advice: ex6/values: exact-factorial
 import socket
 def f(n):
     j = 1.0

@@ -1,6 +1,7 @@
 # socklab sample: broken -- range(1, n) leaves n out, so 5 gives 24
 # expect: fail ex6/tutorial-run ex6/values
 # expect-message: range(1, n+1)
+# expect-advice: ex6/values: exact-factorial
 import socket
 def f(n):
     j = 1

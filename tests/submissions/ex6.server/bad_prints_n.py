@@ -1,6 +1,7 @@
 # socklab sample: broken -- prints the number it received, not the result
 # expect: fail ex6/tutorial-run
 # expect-message: print(data, addr)
+# expect-advice: ex6/tutorial-run: show-what-came
 import socket
 def f(n):
     j = 1

@@ -1,6 +1,8 @@
 # socklab sample: broken -- loops for ever instead of answering once and exiting as the tutorial does
 # expect: fail ex6/tutorial-run ex6/values
 # expect-message: answers one request and exits
+# expect-advice: ex6/tutorial-run: end-when-done
+# expect-advice: ex6/values: end-when-done
 import socket
 def f(n):
     j = 1
