@@ -9,8 +9,6 @@ const char* to_string(Direction d) { return d == Direction::request ? "request" 
 
 namespace {
 
-std::string milliseconds(double s) { return std::to_string(static_cast<long>(s * 1000 + 0.5)) + " ms"; }
-
 std::uint64_t splitmix64(std::uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -26,44 +24,54 @@ double seeded_draw(std::uint64_t seed, Direction d, int index) {
   return static_cast<double>(splitmix64(key + static_cast<std::uint64_t>(index)) >> 11) * 0x1.0p-53;
 }
 
-std::vector<std::string> describe_faults(const LinkSpec& link) {
+std::vector<std::string> describe_faults(const LinkSpec& link, Lang lang) {
   std::vector<std::string> out;
+  auto ms = [](double s) { return std::to_string(static_cast<long>(s * 1000 + 0.5)); };
+  auto dir = [&](Direction d) {
+    return lang == Lang::en ? std::string(to_string(d))
+                            : say(lang, d == Direction::request ? "runner.dir.request" : "runner.dir.reply");
+  };
   for (const auto& f : link.udp) {
-    const std::string what = std::string(to_string(f.dir)) + " " + std::to_string(f.index);
+    const MessageFields what = {{"dir", dir(f.dir)}, {"index", std::to_string(f.index)}};
+    auto with = [&](const char* id, MessageFields more) {
+      more.insert(more.begin(), what.begin(), what.end());
+      out.push_back(say(lang, id, more));
+    };
     switch (f.kind) {
-      case UdpFault::Kind::drop: out.push_back("drop " + what); break;
-      case UdpFault::Kind::duplicate: out.push_back("duplicate " + what); break;
-      case UdpFault::Kind::hold:
-        out.push_back("hold " + what + " until " + to_string(f.dir) + " " + std::to_string(f.until) + " has passed");
-        break;
-      case UdpFault::Kind::delay: out.push_back("delay " + what + " by " + milliseconds(f.delay_s)); break;
+      case UdpFault::Kind::drop: with("fault.drop", {}); break;
+      case UdpFault::Kind::duplicate: with("fault.duplicate", {}); break;
+      case UdpFault::Kind::hold: with("fault.hold", {{"until", std::to_string(f.until)}}); break;
+      case UdpFault::Kind::delay: with("fault.delay", {{"ms", ms(f.delay_s)}}); break;
     }
   }
   if (link.loss) {
     char rate[32];
     std::snprintf(rate, sizeof rate, "%g%%", link.loss->rate * 100);
-    const char* which = link.loss->requests && link.loss->replies ? "both ways"
-                        : link.loss->requests                     ? "of requests"
-                                                                  : "of replies";
-    out.push_back(std::string("lose ") + rate + " " + which + ", at most " + std::to_string(link.loss->max_in_a_row) +
-                  " in a row");
+    const char* which = link.loss->requests && link.loss->replies ? "fault.lose-both"
+                        : link.loss->requests                     ? "fault.lose-requests"
+                                                                  : "fault.lose-replies";
+    out.push_back(say(lang, which, {{"rate", rate}, {"most", std::to_string(link.loss->max_in_a_row)}}));
   }
   for (const auto& f : link.tcp) {
-    const std::string way = f.dir == Direction::request ? "requests" : "replies";
+    const std::string way = say(lang, f.dir == Direction::request ? "fault.requests" : "fault.replies");
     switch (f.kind) {
       case TcpFault::Kind::slice:
-        out.push_back("slice " + way + " into writes of " + std::to_string(f.size) + " bytes, " +
-                      milliseconds(f.pause_s) + " apart");
+        out.push_back(
+            say(lang, "fault.slice", {{"way", way}, {"size", std::to_string(f.size)}, {"ms", ms(f.pause_s)}}));
         break;
-      case TcpFault::Kind::delay: out.push_back("delay " + way + " by " + milliseconds(f.delay_s)); break;
+      case TcpFault::Kind::delay:
+        out.push_back(say(lang, "fault.tcp-delay", {{"way", way}, {"ms", ms(f.delay_s)}}));
+        break;
       case TcpFault::Kind::reset:
-        out.push_back("reset the connection after " + std::to_string(f.after_bytes) + " bytes of " + way);
+        out.push_back(say(lang, "fault.reset", {{"way", way}, {"bytes", std::to_string(f.after_bytes)}}));
         break;
       case TcpFault::Kind::half_close:
-        out.push_back("close the " + way + " side after " + std::to_string(f.after_bytes) + " bytes");
+        out.push_back(say(lang, "fault.half-close", {{"way", way}, {"bytes", std::to_string(f.after_bytes)}}));
         break;
     }
-    if (f.connection > 0) out.back() += " on connection " + std::to_string(f.connection);
+    if (f.connection > 0) {
+      out.back() = say(lang, "fault.on-connection", {{"fault", out.back()}, {"n", std::to_string(f.connection)}});
+    }
   }
   return out;
 }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "messages.hpp"
+
 namespace socklab::harness {
 
 /// Toward the server (the client's requests) or back to the client (the server's replies).
@@ -67,7 +69,7 @@ struct LinkSpec {
 };
 
 /// One sentence per fault ("drop request 1", "loss 30% both ways, at most 2 in a row").
-std::vector<std::string> describe_faults(const LinkSpec& link);
+std::vector<std::string> describe_faults(const LinkSpec& link, Lang lang = Lang::en);
 
 /// Decides what happens to each datagram, from the order datagrams come in, the rules and the seed
 /// only: the same traffic gives the same decisions, run after run. Index rules win over the seeded loss.

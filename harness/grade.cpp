@@ -498,7 +498,7 @@ void lay_out_roles(SubmissionScore& s, const GradeOptions& options,
     for (const auto& sc : options.scenarios) {
       if (!sc.involves(role)) continue;
       ScenarioScore ss;
-      ss.title = sc.title;
+      ss.title = sc.title_in(options.lang);
       ss.max = options.course.max_points(sc);
       ss.result.scenario = sc.name;
       ss.result.role = role;

@@ -120,7 +120,7 @@ std::string failures_text(const SubmissionScore& s, Lang lang);
 /// of the run with the expected-against-actual diff under a failure.
 std::string grade_html(const SubmissionScore& s, const ReportContext& ctx);
 /// A run's sequence diagram, drawn from its events: an SVG with a column per program and peer.
-std::string sequence_svg(const std::vector<Event>& events);
+std::string sequence_svg(const std::vector<Event>& events, Lang lang = Lang::en);
 
 /// How one scenario went across a class, with one role under test.
 struct ScenarioTally {

@@ -59,6 +59,7 @@ struct Mark {
 struct Diagram {
   std::vector<std::string> columns;
   std::vector<Mark> marks;
+  Lang lang = Lang::en;  // the language its notes are told in
 };
 
 // Which column each actor is: what its events say it is (a link relays; a program plays a role; a peer
@@ -95,7 +96,7 @@ void link_marks(const Event& e, std::size_t me, std::size_t client, std::size_t 
   Mark m;
   m.t = e.t;
   m.from = m.to = me;
-  m.text = cut(e.text, 60);
+  m.text = cut(render(e, d.lang), 60);
   if (e.act == LinkAct::note || e.act == LinkAct::alarm) {
     m.css = e.act == LinkAct::alarm ? "drop" : "info";
     d.marks.push_back(m);
@@ -133,7 +134,7 @@ bool own_mark(const Event& e, std::size_t me, std::size_t other, Diagram& d) {
   Mark m;
   m.t = e.t;
   m.from = m.to = me;
-  const std::string told = render(e);
+  const std::string told = render(e, d.lang);
   switch (e.kind) {
     case EventKind::output: {
       // Output comes in pieces as the program writes it: consecutive pieces of one stream make one note.
@@ -195,14 +196,15 @@ void segment_mark(const Event& e, const std::function<std::size_t(const std::str
   m.t = e.t;
   m.from = from;
   m.to = to;
-  m.text = cut(describe_segment(e), 60);
+  m.text = cut(describe_segment(e, d.lang), 60);
   m.css = e.rst ? "reset" : control ? "wire" : "arrow";
   d.marks.push_back(m);
 }
 
-Diagram build_diagram(const std::vector<Event>& events) {
+Diagram build_diagram(const std::vector<Event>& events, Lang lang) {
   std::map<std::string, Side> side = sides(events);
   Diagram d;
+  d.lang = lang;
   for (const Side s : {Side::harness, Side::client, Side::link, Side::server}) {
     for (const auto& e : events) {
       if (side[e.actor] == s && std::find(d.columns.begin(), d.columns.end(), e.actor) == d.columns.end())
@@ -335,7 +337,7 @@ svg.seq text.note.in{fill:#8250df} svg.seq text.note.info{fill:#656d76} svg.seq 
 
 const char* report_style() { return kStyle; }
 
-std::string sequence_svg(const std::vector<Event>& events) { return svg(build_diagram(events)); }
+std::string sequence_svg(const std::vector<Event>& events, Lang lang) { return svg(build_diagram(events, lang)); }
 
 std::string grade_html(const SubmissionScore& s, const ReportContext& ctx) {
   const Lang lang = ctx.lang;
@@ -369,7 +371,7 @@ std::string grade_html(const SubmissionScore& s, const ReportContext& ctx) {
       o << "<pre class=\"report\">" << esc(ss.result.message) << "</pre>\n";
     }
     o << kept_images(ss.result);
-    o << "<p>" << tr("sequence of the run", lang) << ":</p>\n" << sequence_svg(ss.result.events);
+    o << "<p>" << tr("sequence of the run", lang) << ":</p>\n" << sequence_svg(ss.result.events, lang);
     o << "</details>\n";
   };
   o << "<h2>" << tr("failures", lang) << "</h2>\n";

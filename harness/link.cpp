@@ -76,10 +76,25 @@ void reset_connection(tcp::socket& s) {
   s.close(ec);
 }
 
-std::string preview(std::string_view bytes) {
+std::string preview(std::string_view bytes, Lang lang) {
   if (bytes.size() <= 60) return visible(bytes);
-  return visible(bytes.substr(0, 60)) + "... (" + std::to_string(bytes.size()) + " bytes)";
+  return visible(bytes.substr(0, 60)) + "... (" + say(lang, "event.bytes", {{"n", std::to_string(bytes.size())}}) + ")";
 }
+
+namespace {
+
+// The fields of both lists, in order.
+MessageFields with(MessageFields a, const MessageFields& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// The bytes a link relays, as `payload` in both languages (a long one says its size).
+MessageFields payload_fields(std::string_view bytes) {
+  return {{"payload", preview(bytes, Lang::en)}, {"payload.zh", preview(bytes, Lang::zh)}};
+}
+
+}  // namespace
 
 // One client seen on the near side, and the socket that speaks for it on the far side: the server
 // sees one address per client, as it would without the link.
@@ -152,16 +167,23 @@ void Link::start() {
     acceptor_.listen(64);
     asio::co_spawn(io_, tcp_accept_loop(), asio::detached);
   }
-  std::string faults;
-  for (const auto& f : describe_faults(spec_)) faults += (faults.empty() ? "" : "; ") + f;
-  tell(LinkAct::note, Direction::request, 1,
-       "relays " + spec_.proto + " " + spec_.host + ":" + std::to_string(spec_.port) + " to the server's side" +
-           (faults.empty() ? std::string(" (no faults)") : ": " + faults));
+  auto faults = [&](Lang lang) {
+    std::string out;
+    for (const auto& f : describe_faults(spec_, lang)) out += (out.empty() ? "" : "; ") + f;
+    return out;
+  };
+  MessageFields fields = {{"proto", spec_.proto}, {"at", spec_.host + ":" + std::to_string(spec_.port)}};
+  if (faults(Lang::en).empty()) {
+    tell(LinkAct::note, Direction::request, 1, "link.relays-no-faults", std::move(fields));
+    return;
+  }
+  fields.insert(fields.end(), {{"faults", faults(Lang::en)}, {"faults.zh", faults(Lang::zh)}});
+  tell(LinkAct::note, Direction::request, 1, "link.relays", std::move(fields));
 }
 
-void Link::tell(LinkAct act, Direction d, int client, std::string what) {
+void Link::tell(LinkAct act, Direction d, int client, const char* id, MessageFields fields) {
   if (!hook_) return;
-  Event e = note(spec_.name, std::move(what));
+  Event e = said_note(spec_.name, id, std::move(fields));
   e.kind = EventKind::link;
   e.act = act;
   e.client = client;
@@ -169,15 +191,24 @@ void Link::tell(LinkAct act, Direction d, int client, std::string what) {
   hook_(std::move(e));
 }
 
-void Link::fire(Fired f, LinkAct act, int client, std::string what) {
+void Link::fire(Fired f, LinkAct act, int client, const char* id, MessageFields fields) {
   const Direction d = f.dir;
   fired_.push_back(std::move(f));
-  tell(act, d, client, std::move(what));
+  tell(act, d, client, id, std::move(fields));
 }
 
-std::string Link::way(Direction d, const UdpClient* c) const {
-  const std::string client = c == nullptr || c->number <= 1 ? "client" : "client " + std::to_string(c->number);
-  return d == Direction::request ? client + "→server" : "server→" + client;
+MessageFields Link::way(Direction d, const UdpClient* c) {
+  const bool numbered = c != nullptr && c->number > 1;
+  const char* id = d == Direction::request ? (numbered ? "link.to-server-n" : "link.to-server")
+                                           : (numbered ? "link.to-client-n" : "link.to-client");
+  return said_field("way", id, {{"n", numbered ? std::to_string(c->number) : ""}});
+}
+
+MessageFields Link::datagram(Direction d, int index, std::string_view payload, const UdpClient* c) {
+  MessageFields fields = said_field("dir", d == Direction::request ? "runner.dir.request" : "runner.dir.reply");
+  fields.emplace_back("index", std::to_string(index));
+  fields = with(with(fields, payload_fields(payload)), way(d, c));
+  return said_field("what", "link.datagram", fields);
 }
 
 // ---------------------------------------------------------------------------------------------- UDP
@@ -241,34 +272,33 @@ void Link::udp_send(Direction d, UdpClient& c, const std::string& payload) {
 void Link::udp_deliver(Direction d, const std::shared_ptr<UdpClient>& c, std::string payload) {
   const auto decision = schedule_.next(d);
   const int number = c->number <= 1 ? 1 : c->number;
-  const std::string what = std::string(to_string(d)) + " #" + std::to_string(decision.index) + " " + preview(payload) +
-                           " " + way(d, c.get());
+  const MessageFields what = datagram(d, decision.index, payload, c.get());
   using Action = FaultSchedule::Decision::Action;
   Fired f{"", d, decision.index, payload, decision.seeded};
   switch (decision.action) {
     case Action::pass:
-      tell(LinkAct::relayed, d, number, what);
+      tell(LinkAct::relayed, d, number, "link.relayed", what);
       udp_send(d, *c, payload);
       break;
     case Action::drop:
       f.what = "dropped";
-      fire(f, LinkAct::dropped, number, std::string("dropped ") + what + (decision.seeded ? " (seeded loss)" : ""));
+      fire(f, LinkAct::dropped, number, decision.seeded ? "link.dropped-seeded" : "link.dropped", what);
       break;
     case Action::duplicate:
       f.what = "duplicated";
-      fire(f, LinkAct::duplicated, number, "duplicated " + what + ": delivered twice");
+      fire(f, LinkAct::duplicated, number, "link.duplicated", what);
       udp_send(d, *c, payload);
       udp_send(d, *c, payload);
       break;
     case Action::hold:
       f.what = "held back";
-      fire(f, LinkAct::held, number, "held back " + what);
+      fire(f, LinkAct::held, number, "link.held", what);
       held_[{static_cast<int>(d), decision.index}] = {c, payload};
       break;
     case Action::delay: {
       f.what = "delayed";
-      fire(f, LinkAct::alarm, number,
-           "delayed " + what + " by " + std::to_string(static_cast<long>(decision.delay_s * 1000)) + " ms");
+      fire(f, LinkAct::alarm, number, "link.delayed",
+           with(what, {{"ms", std::to_string(static_cast<long>(decision.delay_s * 1000))}}));
       auto timer = std::make_shared<asio::steady_timer>(io_, micros(decision.delay_s));
       timer->async_wait([this, timer, d, c, payload, alive = alive_](boost::system::error_code ec) {
         if (ec || !*alive) return;
@@ -283,8 +313,7 @@ void Link::udp_deliver(Direction d, const std::shared_ptr<UdpClient>& c, std::st
     const auto [client, bytes] = it->second;
     held_.erase(it);
     fire(Fired{"released", d, index, bytes, false}, LinkAct::released, client->number <= 1 ? 1 : client->number,
-         "released " + std::string(to_string(d)) + " #" + std::to_string(index) + " " + preview(bytes) + " " +
-             way(d, client.get()) + ", after #" + std::to_string(decision.index));
+         "link.released", with(datagram(d, index, bytes, client.get()), {{"after", std::to_string(decision.index)}}));
     udp_send(d, *client, bytes);
   }
 }
@@ -307,7 +336,7 @@ awaitable<void> Link::tcp_accept_loop() {
 
 awaitable<void> Link::tcp_connection(std::shared_ptr<TcpPair> pair) {
   auto alive = alive_;
-  const std::string name = "connection " + std::to_string(pair->number);
+  const MessageFields name = said_field("conn", "link.connection", {{"n", std::to_string(pair->number)}});
   const auto address = loopback_of(spec_.host);
   const int fd = far_ != nullptr ? far_->socket(address.is_v6() ? AF_INET6 : AF_INET, SOCK_STREAM)
                                  : ::socket(address.is_v6() ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -318,15 +347,15 @@ awaitable<void> Link::tcp_connection(std::shared_ptr<TcpPair> pair) {
   }
   if (!*alive) co_return;
   if (ec) {
-    tell(LinkAct::relayed, Direction::request, pair->number,
-         name + ": the server's side refused (" + ec.message() + "): the client's connection is reset");
+    tell(LinkAct::relayed, Direction::request, pair->number, "link.tcp-refused", with(name, {{"why", ec.message()}}));
     reset_connection(pair->near);
     co_return;
   }
   boost::system::error_code ignored;
   pair->near.set_option(tcp::no_delay(true), ignored);
   pair->far.set_option(tcp::no_delay(true), ignored);
-  tell(LinkAct::relayed, Direction::request, pair->number, name + " opened: client→server");
+  tell(LinkAct::relayed, Direction::request, pair->number, "link.tcp-opened",
+       with(name, way(Direction::request, nullptr)));
   asio::co_spawn(io_, tcp_pump(pair, Direction::request), asio::detached);
   asio::co_spawn(io_, tcp_pump(pair, Direction::reply), asio::detached);
 }
@@ -335,8 +364,9 @@ awaitable<void> Link::tcp_pump(std::shared_ptr<TcpPair> pair, Direction d) {
   auto alive = alive_;
   tcp::socket& src = d == Direction::request ? pair->near : pair->far;
   tcp::socket& dst = d == Direction::request ? pair->far : pair->near;
-  const std::string way_text = d == Direction::request ? "client→server" : "server→client";
-  const std::string name = "connection " + std::to_string(pair->number) + " " + way_text;
+  const MessageFields way_text = way(d, nullptr);
+  const MessageFields name =
+      said_field("conn", "link.connection-way", with({{"n", std::to_string(pair->number)}}, way_text));
   auto find = [&](TcpFault::Kind k) -> const TcpFault* {
     const auto it = std::find_if(spec_.tcp.begin(), spec_.tcp.end(), [&](const TcpFault& f) {
       return f.kind == k && f.dir == d && (f.connection == 0 || f.connection == pair->number);
@@ -358,10 +388,10 @@ awaitable<void> Link::tcp_pump(std::shared_ptr<TcpPair> pair, Direction d) {
     if (ec) {
       boost::system::error_code ignored;
       if (ec == asio::error::eof) {
-        tell(LinkAct::relayed, d, pair->number, name + ": closed (FIN passed on)");
+        tell(LinkAct::relayed, d, pair->number, "link.tcp-closed", name);
         if (writing) dst.shutdown(tcp::socket::shutdown_send, ignored);
       } else if (ec != asio::error::operation_aborted && ec != asio::error::bad_descriptor) {
-        tell(LinkAct::relayed, d, pair->number, name + ": " + ec.message() + " (reset passed on)");
+        tell(LinkAct::relayed, d, pair->number, "link.tcp-reset-passed", with(name, {{"why", ec.message()}}));
         pair->reset = true;
         reset_connection(dst);
         reset_connection(src);
@@ -370,8 +400,9 @@ awaitable<void> Link::tcp_pump(std::shared_ptr<TcpPair> pair, Direction d) {
     }
     std::string_view data(buf.data(), n);
     if (first && delay != nullptr) {
-      fire(Fired{"delayed", d, 0, {}, false}, LinkAct::alarm, pair->number,
-           "delayed " + name + " by " + std::to_string(static_cast<long>(delay->delay_s * 1000)) + " ms");
+      fire(Fired{"delayed", d, 0, {}, false}, LinkAct::alarm, pair->number, "link.delayed",
+           with(said_field("what", "link.connection-way", with({{"n", std::to_string(pair->number)}}, way_text)),
+                {{"ms", std::to_string(static_cast<long>(delay->delay_s * 1000))}}));
       timer.expires_after(micros(delay->delay_s));
       co_await timer.async_wait(asio::as_tuple(use_awaitable));
       if (!*alive || pair->reset) co_return;
@@ -387,17 +418,19 @@ awaitable<void> Link::tcp_pump(std::shared_ptr<TcpPair> pair, Direction d) {
       half_now = true;
     }
     if (!writing) {
-      tell(LinkAct::relayed, d, pair->number,
-           name + ": " + std::to_string(data.size()) + " bytes not passed on (that side is closed)");
+      tell(LinkAct::relayed, d, pair->number, "link.tcp-not-passed", with(name, {{"n", std::to_string(data.size())}}));
       data = {};
     }
     if (!data.empty()) {
       const std::size_t piece = slice != nullptr ? std::max<std::size_t>(slice->size, 1) : data.size();
-      tell(LinkAct::relayed, d, pair->number,
-           name + " " + preview(data) +
-               (slice != nullptr && data.size() > piece ? " in " + std::to_string((data.size() + piece - 1) / piece) +
-                                                              " writes of " + std::to_string(piece) + " bytes"
-                                                        : std::string()));
+      MessageFields relayed = with(name, payload_fields(data));
+      if (slice != nullptr && data.size() > piece) {
+        relayed.insert(relayed.end(), {{"writes", std::to_string((data.size() + piece - 1) / piece)},
+                                       {"piece", std::to_string(piece)}});
+        tell(LinkAct::relayed, d, pair->number, "link.tcp-relayed-sliced", std::move(relayed));
+      } else {
+        tell(LinkAct::relayed, d, pair->number, "link.tcp-relayed", std::move(relayed));
+      }
       for (std::size_t off = 0; off < data.size(); off += piece) {
         if (off > 0 && slice != nullptr && slice->pause_s > 0) {
           timer.expires_after(micros(slice->pause_s));
@@ -408,7 +441,7 @@ awaitable<void> Link::tcp_pump(std::shared_ptr<TcpPair> pair, Direction d) {
             co_await asio::async_write(dst, asio::buffer(data.substr(off, piece)), asio::as_tuple(use_awaitable));
         if (wec) {
           if (!*alive || pair->reset) co_return;
-          tell(LinkAct::relayed, d, pair->number, name + ": writing failed (" + wec.message() + "): both sides reset");
+          tell(LinkAct::relayed, d, pair->number, "link.tcp-write-failed", with(name, {{"why", wec.message()}}));
           pair->reset = true;
           reset_connection(dst);
           reset_connection(src);
@@ -419,17 +452,16 @@ awaitable<void> Link::tcp_pump(std::shared_ptr<TcpPair> pair, Direction d) {
     }
     total += data.size();
     if (reset_now) {
-      fire(Fired{"reset", d, 0, {}, false}, LinkAct::alarm, pair->number,
-           "reset both sides of connection " + std::to_string(pair->number) + " after " + std::to_string(total) +
-               " bytes " + way_text);
+      fire(Fired{"reset", d, 0, {}, false}, LinkAct::alarm, pair->number, "link.tcp-reset",
+           with({{"n", std::to_string(pair->number)}, {"bytes", std::to_string(total)}}, way_text));
       pair->reset = true;
       reset_connection(dst);
       reset_connection(src);
       co_return;
     }
     if (half_now) {
-      fire(Fired{"half-closed", d, 0, {}, false}, LinkAct::note, pair->number,
-           "closed " + name + " after " + std::to_string(total) + " bytes (the other way stays open)");
+      fire(Fired{"half-closed", d, 0, {}, false}, LinkAct::note, pair->number, "link.tcp-half-closed",
+           with(name, {{"bytes", std::to_string(total)}}));
       boost::system::error_code ignored;
       dst.shutdown(tcp::socket::shutdown_send, ignored);
       writing = false;

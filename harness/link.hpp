@@ -60,9 +60,12 @@ class Link {
   boost::asio::awaitable<void> tcp_accept_loop();
   boost::asio::awaitable<void> tcp_connection(std::shared_ptr<TcpPair> pair);
   boost::asio::awaitable<void> tcp_pump(std::shared_ptr<TcpPair> pair, Direction d);
-  [[nodiscard]] std::string way(Direction d, const UdpClient* c) const;
-  void tell(LinkAct act, Direction d, int client, std::string what);
-  void fire(Fired f, LinkAct act, int client, std::string what);
+  /// Which way a datagram goes, in both languages: the fields `way` and `way.zh`.
+  [[nodiscard]] static MessageFields way(Direction d, const UdpClient* c);
+  /// A datagram as the link's events name it, in both languages: `what` and `what.zh`.
+  [[nodiscard]] static MessageFields datagram(Direction d, int index, std::string_view payload, const UdpClient* c);
+  void tell(LinkAct act, Direction d, int client, const char* id, MessageFields fields);
+  void fire(Fired f, LinkAct act, int client, const char* id, MessageFields fields);
 
   boost::asio::io_context& io_;
   LinkSpec spec_;
@@ -91,6 +94,6 @@ boost::asio::awaitable<boost::system::error_code> connect_tcp(boost::asio::ip::t
 void reset_connection(boost::asio::ip::tcp::socket& s);
 
 /// The bytes as a transcript shows them: quoted, escaped, cut after 60 bytes with the full size.
-std::string preview(std::string_view bytes);
+std::string preview(std::string_view bytes, Lang lang = Lang::en);
 
 }  // namespace socklab::harness

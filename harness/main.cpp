@@ -416,7 +416,7 @@ int main(int argc, char** argv) {
       if (r.verdict != Verdict::pass || verbose) {
         // A flooding program makes megabytes of transcript: the screen gets its two ends, the file all.
         constexpr std::size_t kShown = 16384;
-        std::string shown = r.transcript;
+        std::string shown = r.events.empty() ? r.transcript : render_transcript(r.events, lang);
         if (shown.size() > 2 * kShown) {  // cut at line ends, or else between characters: never inside one
           auto between = [&](std::size_t at) {
             while (at < shown.size() && (static_cast<unsigned char>(shown[at]) & 0xC0) == 0x80) ++at;

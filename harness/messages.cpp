@@ -249,6 +249,103 @@ const std::vector<Message>& message_table() {
        "\n提示：只保存了前 {got} 字节：一次 recv(1024) 不是整个页面（one recv(1024) is not the whole page）；请反复调用 recv 直到它返回 b''（服务器已关闭），再把各段拼起来"},
       {"runner.file-changed", "\nhint: the bytes changed on the way to the file: write the body as bytes (open(name, 'wb')), without decoding it",
        "\n提示：字节在写入文件的过程中被改变了：请按字节写入正文（open(name, 'wb')），不要解码"},
+
+      // The transcript: how each event is told (story.cpp), what the links did (link.cpp), socklab's notes.
+      {"event.byte", "{n} byte", "{n} 字节"},
+      {"event.bytes", "{n} bytes", "{n} 字节"},
+      {"event.start", "start ({role}): {command}", "启动（{role}）：{command}"},
+      {"event.start-tool", "start (tool): {command}", "启动（工具）：{command}"},
+      {"event.listen", "listening on tcp {at}", "在 tcp {at} 上监听"},
+      {"event.send", "send {size} bytes {bytes}{writes}", "发送 {size} 字节 {bytes}{writes}"},
+      {"event.send-writes", " in writes of {slice} bytes", "，每次写 {slice} 字节"},
+      {"event.reply", "reply to {at} {bytes}", "回复 {at} {bytes}"},
+      {"event.truncated", "[transcript truncated: {events} events ({bytes} bytes) not kept]",
+       "[记录已截断：有 {events} 个事件（{bytes} 字节）没有保留]"},
+      {"link.relays", "relays {proto} {at} to the server's side: {faults}", "把 {proto} {at} 转发到服务器一侧：{faults}"},
+      {"link.relays-no-faults", "relays {proto} {at} to the server's side (no faults)", "把 {proto} {at} 转发到服务器一侧（没有故障）"},
+      {"link.to-server", "client→server", "客户端→服务器"},
+      {"link.to-server-n", "client {n}→server", "客户端 {n}→服务器"},
+      {"link.to-client", "server→client", "服务器→客户端"},
+      {"link.to-client-n", "server→client {n}", "服务器→客户端 {n}"},
+      {"link.relayed", "{what}", "转发了 {what}"},
+      {"link.datagram", "{dir} #{index} {payload} {way}", "{way}的{dir} #{index} {payload}"},
+      {"link.dropped", "dropped {what}", "丢弃了 {what}"},
+      {"link.dropped-seeded", "dropped {what} (seeded loss)", "丢弃了 {what}（按随机种子的丢包）"},
+      {"link.duplicated", "duplicated {what}: delivered twice", "复制了 {what}：送达了两次"},
+      {"link.held", "held back {what}", "扣留了 {what}"},
+      {"link.delayed", "delayed {what} by {ms} ms", "把 {what} 延迟了 {ms} 毫秒"},
+      {"link.released", "released {what}, after #{after}", "放行了 {what}（在 #{after} 之后）"},
+      {"link.connection", "connection {n}", "连接 {n}"},
+      {"link.connection-way", "connection {n} {way}", "连接 {n} {way}"},
+      {"link.tcp-refused", "{conn}: the server's side refused ({why}): the client's connection is reset",
+       "{conn}：服务器一侧拒绝了连接（{why}）：客户端的连接被重置"},
+      {"link.tcp-opened", "{conn} opened: {way}", "{conn} 已建立：{way}"},
+      {"link.tcp-closed", "{conn}: closed (FIN passed on)", "{conn}：已关闭（FIN 已转发）"},
+      {"link.tcp-reset-passed", "{conn}: {why} (reset passed on)", "{conn}：{why}（重置已转发）"},
+      {"link.tcp-not-passed", "{conn}: {n} bytes not passed on (that side is closed)", "{conn}：{n} 字节没有转发（那一侧已关闭）"},
+      {"link.tcp-relayed", "{conn} {payload}", "{conn} 转发了 {payload}"},
+      {"link.tcp-relayed-sliced", "{conn} {payload} in {writes} writes of {piece} bytes",
+       "{conn} {payload}，分 {writes} 次写出，每次 {piece} 字节"},
+      {"link.tcp-write-failed", "{conn}: writing failed ({why}): both sides reset", "{conn}：写入失败（{why}）：两侧都被重置"},
+      {"link.tcp-reset", "reset both sides of connection {n} after {bytes} bytes {way}", "{way} 传了 {bytes} 字节之后，重置了连接 {n} 的两侧"},
+      {"link.tcp-half-closed", "closed {conn} after {bytes} bytes (the other way stays open)",
+       "在 {bytes} 字节之后关闭了 {conn}（另一个方向仍然打开）"},
+
+      // A link's faults, as its first line tells them (faults.cpp).
+      {"fault.drop", "drop {dir} {index}", "丢弃{dir} {index}"},
+      {"fault.duplicate", "duplicate {dir} {index}", "复制{dir} {index}"},
+      {"fault.hold", "hold {dir} {index} until {dir} {until} has passed", "扣留{dir} {index}，直到{dir} {until} 通过"},
+      {"fault.delay", "delay {dir} {index} by {ms} ms", "把{dir} {index} 延迟 {ms} 毫秒"},
+      {"fault.lose-both", "lose {rate} both ways, at most {most} in a row", "双向丢失 {rate}，最多连续丢 {most} 个"},
+      {"fault.lose-requests", "lose {rate} of requests, at most {most} in a row", "丢失 {rate} 的请求，最多连续丢 {most} 个"},
+      {"fault.lose-replies", "lose {rate} of replies, at most {most} in a row", "丢失 {rate} 的回复，最多连续丢 {most} 个"},
+      {"fault.requests", "requests", "请求"},
+      {"fault.replies", "replies", "回复"},
+      {"fault.slice", "slice {way} into writes of {size} bytes, {ms} ms apart", "把{way}切成每次 {size} 字节的写入，间隔 {ms} 毫秒"},
+      {"fault.tcp-delay", "delay {way} by {ms} ms", "把{way}延迟 {ms} 毫秒"},
+      {"fault.reset", "reset the connection after {bytes} bytes of {way}", "{way}传了 {bytes} 字节之后重置连接"},
+      {"fault.half-close", "close the {way} side after {bytes} bytes", "{bytes} 字节之后关闭{way}一侧"},
+      {"fault.on-connection", "{fault} on connection {n}", "{fault}（连接 {n}）"},
+
+      // socklab's notes in the transcript (runner.cpp).
+      {"note.seed", "seed {seed} (--seed {seed} replays this run's losses)", "随机种子 {seed}（用 --seed {seed} 可以重现这次运行的丢包）"},
+      {"note.order-no-wire", "not judged: {a} before {b} (the wire is not captured without namespaces)",
+       "未判定：{a} 在 {b} 之前（没有网络命名空间时不捕获线路上的数据）"},
+      {"note.in-order", "in order: {a} came before {b}", "顺序正确：{a} 在 {b} 之前出现"},
+      {"note.overlap", "overlap: {best} of {names} in the middle at once", "重叠：{names} 中有 {best} 个同时处于对话中途"},
+      {"note.overlap-not-judged", "overlap not judged: {who}'s middle lasted {lasted} s, under {least} s",
+       "未判定重叠：{who} 的对话中途只持续了 {lasted} 秒，短于 {least} 秒"},
+      {"note.no-capture", "no capture of the wire here: {why}", "这里无法捕获线路上的数据：{why}"},
+      {"note.not-decided", "not decided by order: {message}", "未按顺序判定：{message}"},
+      {"note.waiting-bound", "waiting until {proto} {at} is bound", "等待 {proto} {at} 被绑定"},
+      {"note.stdin-closed", "stdin closed", "stdin 已关闭"},
+      {"note.udp-socket", "udp socket on 127.0.0.1:{port}", "udp 套接字位于 127.0.0.1:{port}"},
+      {"note.send-failed", "send failed after {n} bytes: {why}", "发送了 {n} 字节后失败：{why}"},
+      {"note.nothing-to-keep", "no file {path} to keep", "没有可保存的文件 {path}"},
+      {"note.kept", "kept {path} ({bytes} bytes) (no --out: not written)", "保存了 {path}（{bytes} 字节）（没有 --out：未写出）"},
+      {"note.kept-in", "kept {path} ({bytes} bytes): {to}", "保存了 {path}（{bytes} 字节）：{to}"},
+      {"note.no-file", "file {path}: not there", "文件 {path}：不存在"},
+      {"note.file-lines", "file {path}: {bytes} bytes; its first lines:", "文件 {path}：{bytes} 字节；开头几行："},
+      {"note.not-installed", "{program} is not installed here: its steps are left out (scripts/install-deps.sh installs it)",
+       "本机没有安装 {program}：它的步骤被略过（scripts/install-deps.sh 会安装它）"},
+      {"note.left-out", "{why}: its steps are left out", "{why}：它的步骤被略过"},
+      {"note.capture", "{packets} packets{lost}{cut}{file}", "{packets} 个数据包{lost}{cut}{file}"},
+      {"note.capture-lost", "; {n} packets came faster than the capture could keep: not in the pcap",
+       "；{n} 个数据包来得比捕获保存得快：不在 pcap 中"},
+      {"note.capture-cut", "; capture cut at {mib} MiB: the last {n} packets are not in the pcap",
+       "；捕获在 {mib} MiB 处截断：最后 {n} 个数据包不在 pcap 中"},
+      {"note.capture-file", ", in {file} beside this transcript", "，保存在本记录旁边的 {file} 中"},
+      {"note.capture-no-pcap", ", no pcap: {why}", "，没有 pcap：{why}"},
+      {"status.stop-end", "stop (end of scenario)", "停止（场景结束）"},
+      {"status.ready", "ready: {proto} {at}", "就绪：{proto} {at}"},
+      {"status.stop-ladder", "stop: close stdin, SIGINT, SIGTERM, SIGKILL", "停止：关闭 stdin，SIGINT，SIGTERM，SIGKILL"},
+      {"status.reset", "reset the connection", "重置连接"},
+      {"status.close", "close", "关闭"},
+      {"status.connect", "connect tcp {at}", "连接 tcp {at}"},
+      {"status.connected-from", "connected from 127.0.0.1:{port}", "已连接，本端地址 127.0.0.1:{port}"},
+      {"status.connection", "connection {reason}", "连接{reason}"},
+      {"status.accepted", "accepted a connection from {from}", "接受了来自 {from} 的连接"},
+      {"runner.why", "{why}", "出错：{why}"},
   };
   return table;
 }
@@ -264,16 +361,28 @@ const Message* find_message(std::string_view id) {
 
 bool has_message(std::string_view id) { return find_message(id) != nullptr; }
 
-std::string say(Lang lang, std::string_view id, MessageArgs args) {
+std::string say(Lang lang, std::string_view id, const MessageFields& fields) {
   const Message* m = find_message(id);
   if (m == nullptr) throw std::logic_error("no message '" + std::string(id) + "' in the catalogue");
   fmt::dynamic_format_arg_store<fmt::format_context> store;
-  for (const auto& [name, value] : args) store.push_back(fmt::arg(name, value));
+  for (const auto& [name, value] : fields) {
+    if (name.ends_with(".zh")) continue;
+    const auto zh = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == name + ".zh"; });
+    store.push_back(fmt::arg(name.c_str(), lang == Lang::zh && zh != fields.end() ? zh->second : value));
+  }
   try {
     return fmt::vformat(lang == Lang::zh ? m->zh : m->en, store);
   } catch (const fmt::format_error& e) {
     throw std::logic_error("message '" + std::string(id) + "': " + e.what());
   }
+}
+
+MessageFields said_field(const std::string& name, std::string_view id, const MessageFields& fields) {
+  return {{name, say(Lang::en, id, fields)}, {name + ".zh", say(Lang::zh, id, fields)}};
+}
+
+std::string say(Lang lang, std::string_view id, MessageArgs args) {
+  return say(lang, id, MessageFields(args.begin(), args.end()));
 }
 
 }  // namespace socklab::harness

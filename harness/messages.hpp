@@ -27,8 +27,16 @@ bool has_message(std::string_view id);
 /// Named fields, each a name and its text.
 using MessageArgs = std::initializer_list<std::pair<const char*, std::string>>;
 
+/// Named fields kept for later, as an event keeps the sentence it will be told in. A field that is itself
+/// words (a direction, a fault) may come in both languages: `way` and `way.zh`, the one for Chinese.
+using MessageFields = std::vector<std::pair<std::string, std::string>>;
+
 /// The message `id` in `lang`, its fields filled in. Throws std::logic_error for an id not in the
 /// catalogue or a field its template names and `args` does not give.
 std::string say(Lang lang, std::string_view id, MessageArgs args = {});
+std::string say(Lang lang, std::string_view id, const MessageFields& fields);
+
+/// The field `name` in both languages: the message `id` told in English (`name`) and Chinese (`name.zh`).
+MessageFields said_field(const std::string& name, std::string_view id, const MessageFields& fields = {});
 
 }  // namespace socklab::harness

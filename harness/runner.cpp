@@ -1,5 +1,6 @@
 #include "runner.hpp"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -373,9 +374,7 @@ class Run {
         rule.rate = *opt_.loss;
         spec.loss = rule;
       }
-      if (spec.loss)
-        event("harness",
-              "seed " + std::to_string(seed_) + " (--seed " + std::to_string(seed_) + " replays this run's losses)");
+      if (spec.loss) event(said_note("harness", "note.seed", {{"seed", std::to_string(seed_)}}));
       auto far = std::make_unique<NetNamespace>();
       auto link =
           std::make_unique<Link>(io_, spec, seed_, far.get(), spec.port, [this](Event e) { event(std::move(e)); });
@@ -419,8 +418,8 @@ class Run {
         if (f.what == "released") continue;
         if (++shown <= 8) {
           facts += "  " + fault_text(f.what) + " " +
-                   (f.index > 0 ? dir_text(f.dir) + " #" + std::to_string(f.index) + " " + preview(f.payload)
-                                : std::string(f.dir == Direction::request ? "client→server" : "server→client")) +
+                   (f.index > 0 ? dir_text(f.dir) + " #" + std::to_string(f.index) + " " + preview(f.payload, opt_.lang)
+                                : say(f.dir == Direction::request ? "link.to-server" : "link.to-client", {{"n", ""}})) +
                    "\n";
         }
         if (!lost && f.withheld()) lost = &f;
@@ -613,8 +612,7 @@ class Run {
     const EventSpec& b = o.second;
     for (const auto* e : {&a, &b}) {
       if (e->what == "wire" && wires_.empty()) {  // no namespace of its own: the machine's loopback is not watched
-        event("harness", "not judged: " + a.to_string() + " before " + b.to_string() +
-                             " (the wire is not captured without namespaces)");
+        event(said_note("harness", "note.order-no-wire", {{"a", a.to_string()}, {"b", b.to_string()}}));
         co_return;
       }
       if (e->what == "wire") continue;
@@ -632,7 +630,7 @@ class Run {
         },
         deadline_for(step));
     if (at_a && (!at_b || *at_a < *at_b)) {
-      event("harness", "in order: " + a.to_string() + " came before " + b.to_string());
+      event(said_note("harness", "note.in-order", {{"a", a.to_string()}, {"b", b.to_string()}}));
       co_return;
     }
     if (at_b) {
@@ -731,7 +729,7 @@ class Run {
         deadline_for(step));
     const std::string names = overlap_names(step.actors);
     if (m.best >= k) {
-      event("harness", "overlap: " + std::to_string(m.best) + " of " + names + " in the middle at once");
+      event(said_note("harness", "note.overlap", {{"best", std::to_string(m.best)}, {"names", names}}));
       co_return;
     }
     const std::string what = say(k == n ? "runner.overlap-all" : "runner.overlap-some", {{"k", std::to_string(k)},
@@ -769,9 +767,10 @@ class Run {
     if (first_end < n && o.middle_s > 0) {  // too short a middle: nothing to see (the pause's own scenario)
       const double lasted = seq_times_[m.ended[first_end]->first - 1] - seq_times_[m.began[first_end]->first - 1];
       if (lasted < o.middle_s) {
-        char b[64];
-        std::snprintf(b, sizeof b, " lasted %.3f s, under %.3f s", lasted, o.middle_s);
-        event("harness", "overlap not judged: " + step.actors[first_end] + "'s middle" + b);
+        event(said_note("harness", "note.overlap-not-judged",
+                        {{"who", step.actors[first_end]},
+                         {"lasted", fmt::format("{:.3f}", lasted)},
+                         {"least", fmt::format("{:.3f}", o.middle_s)}}));
         return;
       }
     }
@@ -818,7 +817,7 @@ class Run {
     wake();
     e.t = seconds_since_start();
     if (opt_.live && (opt_.live_wire || e.actor.rfind("wire", 0) != 0)) {
-      const std::string line = render_line(e);
+      const std::string line = render_line(e, opt_.lang);
       std::fwrite(line.data(), 1, line.size(), stdout);
       std::fflush(stdout);
     }
@@ -851,19 +850,22 @@ class Run {
           },
           kCaptureCap);
     } catch (const std::system_error& e) {
-      event("harness", std::string("no capture of the wire here: ") + e.what());
+      event(said_note("harness", "note.no-capture", {{"why", e.what()}}));
     }
   }
 
   void write_captures(const std::string& base) {
     for (const auto& [actor, c] : wires_) {
-      std::string line = std::to_string(c->packets()) + " packets";
-      if (const std::size_t lost = c->lost(); lost > 0) {
-        line += "; " + std::to_string(lost) + " packets came faster than the capture could keep: not in the pcap";
-      }
+      MessageFields fields = {{"packets", std::to_string(c->packets())}};
+      auto part = [&](const char* name, const char* id, const MessageFields& f) {
+        const auto both = said_field(name, id, f);
+        fields.insert(fields.end(), both.begin(), both.end());
+      };
+      if (const std::size_t lost = c->lost(); lost > 0)
+        part("lost", "note.capture-lost", {{"n", std::to_string(lost)}});
       if (c->dropped() > 0) {
-        line += "; capture cut at " + std::to_string(kCaptureCap >> 20) + " MiB: the last " +
-                std::to_string(c->dropped()) + " packets are not in the pcap";
+        part("cut", "note.capture-cut",
+             {{"mib", std::to_string(kCaptureCap >> 20)}, {"n", std::to_string(c->dropped())}});
       }
       if (!base.empty()) {
         const std::string path = base + (actor == "wire" ? "" : actor.substr(4)) + ".pcap";
@@ -871,12 +873,17 @@ class Run {
         std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
         try {
           write_file_atomically(path, c->pcap());
-          line += ", in " + std::filesystem::path(path).filename().string() + " beside this transcript";
+          part("file", "note.capture-file", {{"file", std::filesystem::path(path).filename().string()}});
         } catch (const std::system_error& e) {
-          line += std::string(", no pcap: ") + e.what();
+          part("file", "note.capture-no-pcap", {{"why", e.what()}});
         }
       }
-      event(actor, line);
+      for (const char* name : {"lost", "cut", "file"}) {
+        if (std::none_of(fields.begin(), fields.end(), [&](const auto& f) { return f.first == name; })) {
+          fields.emplace_back(name, "");
+        }
+      }
+      event(said_note(actor, "note.capture", std::move(fields)));
     }
   }
 
@@ -985,6 +992,13 @@ class Run {
     const std::string name = full.substr(10, full.find(' ', 10) - 10);
     return say(s.sent_by_harness ? "status.killed-by-socklab" : "status.killed", {{"signal", name}});
   }
+  // A program's end as the transcript tells it.
+  static Event ended(const std::string& who, const ExitStatus& s) {
+    if (s.signal == 0) return said_status(who, "status.exit", {{"code", std::to_string(s.code)}});
+    const std::string full = s.to_string();  // "killed by SIGSEGV[ (sent by socklab)]": the name is its third word
+    return said_status(who, s.sent_by_harness ? "status.killed-by-socklab" : "status.killed",
+                       {{"signal", full.substr(10, full.find(' ', 10) - 10)}});
+  }
   // "c1 ended: ", the mark that a program's end was told once.
   [[nodiscard]] std::string ended_mark(const std::string& who) const { return say("runner.ended", {{"who", who}}); }
   [[nodiscard]] std::string network_head() const { return say("runner.network", {{"seed", std::to_string(seed_)}}); }
@@ -1003,7 +1017,7 @@ class Run {
 
   // A failure kept for the end of the run, unless a later step fails first.
   void defer(const Step& step, const std::string& message) {
-    event("harness", "not decided by order: " + message.substr(0, message.find('\n')));
+    event(said_note("harness", "note.not-decided", {{"message", message.substr(0, message.find('\n'))}}));
     if (!deferred_) deferred_ = failure(step, Verdict::fail, message);
   }
 
@@ -1018,7 +1032,7 @@ class Run {
       }
     }
     if (text.find(network_head()) == std::string::npos) text += network_story(v);
-    if (!step.hint.empty()) text += say("runner.hint", {{"hint", step.hint}});
+    if (!step.hint.empty()) text += say("runner.hint", {{"hint", step.hint_in(opt_.lang)}});
     return StepFailure{v, text, facts_of(step, v)};
   }
 
@@ -1084,7 +1098,7 @@ class Run {
     // Stop what is still running: its exit status is not judged.
     for (auto& [name, c] : children_) {
       if (!c->status()) {
-        event(status(name, "stop (end of scenario)"));
+        event(said_status(name, "status.stop-end"));
         co_await c->stop(std::chrono::milliseconds(static_cast<long>(500 * opt_.time_scale)));
       }
       if (c->status()) final_status_[name] = *c->status();
@@ -1121,7 +1135,7 @@ class Run {
 
   awaitable<void> exec(const Step& step, const steps::Listening& l) {
     const std::string who = who_of(step);
-    event(who, "waiting until " + l.proto + " " + l.endpoint.to_string() + " is bound");
+    event(said_note(who, "note.waiting-bound", {{"proto", l.proto}, {"at", l.endpoint.to_string()}}));
     const NetNamespace* side = side_of(who);
     bool bound = false;
     auto v6_only = [&] {  // under the wrapper, a server on :: that a namespace would judge
@@ -1134,7 +1148,7 @@ class Run {
         },
         deadline_for(step));
     if (ok && bound) {
-      event(status(who, "ready: " + l.proto + " " + l.endpoint.to_string()));
+      event(said_status(who, "status.ready", {{"proto", l.proto}, {"at", l.endpoint.to_string()}}));
       co_return;
     }
     if (v6_only()) {
@@ -1191,16 +1205,16 @@ class Run {
 
   awaitable<void> exec(const Step& step, const steps::CloseStdin&) {
     const std::string who = who_of(step);
-    event(who, "stdin closed");
+    event(said_note(who, "note.stdin-closed"));
     child(step, who).close_stdin();
     co_return;
   }
 
   awaitable<void> exec(const Step& step, const steps::Stop&) {
     const std::string who = who_of(step);
-    event(status(who, "stop: close stdin, SIGINT, SIGTERM, SIGKILL"));
+    event(said_status(who, "status.stop-ladder"));
     co_await child(step, who).stop(std::chrono::milliseconds(static_cast<long>(1000 * opt_.time_scale)));
-    event(status(who, child(step, who).status()->to_string()));
+    event(ended(who, *child(step, who).status()));
   }
 
   awaitable<void> exec(const Step& step, const steps::UdpOpen& u) {
@@ -1214,7 +1228,7 @@ class Run {
     if (ec)
       fail(step, Verdict::error,
            say("runner.cannot-bind-udp", {{"at", u.at ? u.at->to_string() : ""}, {"why", ec.message()}}));
-    event(who, "udp socket on 127.0.0.1:" + std::to_string(p->udp.local_endpoint().port()));
+    event(said_note(who, "note.udp-socket", {{"port", std::to_string(p->udp.local_endpoint().port())}}));
     asio::co_spawn(io_, udp_reader(*p, who), asio::detached);
     peers_[who] = std::move(p);
     co_return;
@@ -1241,7 +1255,7 @@ class Run {
       auto [ec, n] = co_await asio::async_write(p.tcp, asio::buffer(std::string_view(s.data).substr(off, piece)),
                                                 asio::as_tuple(use_awaitable));
       if (ec) {
-        event(who, "send failed after " + std::to_string(off + n) + " bytes: " + ec.message());
+        event(said_note(who, "note.send-failed", {{"n", std::to_string(off + n)}, {"why", ec.message()}}));
         break;
       }
       if (s.data.empty()) break;
@@ -1277,7 +1291,7 @@ class Run {
     const std::string who = who_of(step);
     Peer& p = p_is_udp(step, who) ? peer(step, who) : *co_await ready_peer(step, who);
     boost::system::error_code ec;
-    event(status(who, c.reset ? "reset the connection" : "close"));
+    event(said_status(who, c.reset ? "status.reset" : "status.close"));
     if (p.is_udp) {
       p.udp.close(ec);
     } else if (c.reset) {
@@ -1356,15 +1370,14 @@ class Run {
     constexpr std::size_t kMax = 16u << 20;
     auto bytes = read_beneath(folder_.tools.string(), k.path, kMax);
     if (!bytes) {
-      event("harness", "no file " + k.path + " to keep");
+      event(said_note("harness", "note.nothing-to-keep", {{"path", k.path}}));
       co_return;
     }
     const std::string name = std::filesystem::path(k.path).filename().string();
-    event("harness",
-          "kept " + k.path + " (" + std::to_string(bytes->size()) + " bytes)" +
-              (opt_.transcript_dir.empty()
-                   ? std::string(" (no --out: not written)")
-                   : ": " + (std::filesystem::path(opt_.transcript_dir) / (sc_.name + "." + name)).string()));
+    event(said_note("harness", opt_.transcript_dir.empty() ? "note.kept" : "note.kept-in",
+                    {{"path", k.path},
+                     {"bytes", std::to_string(bytes->size())},
+                     {"to", (std::filesystem::path(opt_.transcript_dir) / (sc_.name + "." + name)).string()}}));
     kept_.emplace_back(name, std::move(*bytes));
   }
 
@@ -1435,10 +1448,10 @@ class Run {
   awaitable<void> exec(const Step&, const steps::ShowFile& f) {
     const auto bytes = read_beneath(dir_.string(), f.path, static_cast<std::size_t>(sc_.limits.file_bytes));
     if (!bytes) {
-      event("harness", "file " + f.path + ": not there");
+      event(said_note("harness", "note.no-file", {{"path", f.path}}));
       co_return;
     }
-    event("harness", "file " + f.path + ": " + std::to_string(bytes->size()) + " bytes; its first lines:");
+    event(said_note("harness", "note.file-lines", {{"path", f.path}, {"bytes", std::to_string(bytes->size())}}));
     std::size_t at = 0;
     for (std::size_t k = 0; k < f.lines && at < bytes->size(); ++k) {
       const auto nl = bytes->find('\n', at);
@@ -1512,12 +1525,12 @@ class Run {
   awaitable<void> exec(const Step& step, const steps::RunTool& r) {
     const std::string who = who_of(step);
     if (r.if_installed && Child::find_program(r.argv.at(0), false).empty()) {
-      event(who, r.argv[0] + " is not installed here: its steps are left out (scripts/install-deps.sh installs it)");
+      event(said_note(who, "note.not-installed", {{"program", r.argv[0]}}));
       absent_.insert(who);
       co_return;
     }
     if (const auto why = in_wrapper_network() && r.if_installed ? beyond_wrapper(r.argv.at(0)) : std::nullopt) {
-      event(who, *why + ": its steps are left out");
+      event(said_note(who, "note.left-out", {{"why", *why}}));
       absent_.insert(who);
       co_return;
     }
@@ -1643,7 +1656,7 @@ class Run {
     }
     for (const auto& name : step.actors) {
       const auto& s = *children_.at(name)->status();
-      event(status(name, s.to_string()));
+      event(ended(name, s));
       final_status_[name] = s;
       if (x.killed_by != 0) {
         if (s.signal != x.killed_by) {
@@ -1772,7 +1785,7 @@ class Run {
     const std::string who = who_of(step);
     auto p = std::make_unique<Peer>(io_);
     const asio::ip::tcp::endpoint to(asio::ip::make_address(c.endpoint.host), c.endpoint.port);
-    event(status(who, "connect tcp " + c.endpoint.to_string()));
+    event(said_status(who, "status.connect", {{"at", c.endpoint.to_string()}}));
     p->connecting = true;
     Peer& ref = *p;
     peers_[who] = std::move(p);
@@ -1790,10 +1803,10 @@ class Run {
       p.connect_error = say(id, fields);
       p.closed = true;
       p.close_reason = "never opened";
-      event(status(who, harness::say(Lang::en, id, fields)));  // the transcript stays English
+      event(said_status(who, id, MessageFields(fields.begin(), fields.end())));
       co_return;
     }
-    event(status(who, "connected from 127.0.0.1:" + std::to_string(p.tcp.local_endpoint().port())));
+    event(said_status(who, "status.connected-from", {{"port", std::to_string(p.tcp.local_endpoint().port())}}));
     co_await tcp_reader(p, who);
   }
 
@@ -1839,7 +1852,11 @@ class Run {
         if (shared_network() && ec == asio::error::eof) reset_connection(p.tcp);
         const bool by_us = ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor;
         if (!by_us) {
-          event(status(who, "connection " + p.close_reason));
+          event(said_status(
+              who, "status.connection",
+              said_field("reason",
+                         p.close_reason == "closed by the other side" ? "runner.closed-by-other-side" : "runner.why",
+                         {{"why", p.close_reason}})));
           closed_at_[who] = seq_;
         }
         ended_at_[who + ".received"] = by_us ? next_seq() : seq_;
@@ -1855,7 +1872,8 @@ class Run {
     p.accepted = true;
     boost::system::error_code ignored;
     const auto from = p.tcp.remote_endpoint(ignored);
-    event(status(who, "accepted a connection from " + from.address().to_string() + ":" + std::to_string(from.port())));
+    event(said_status(who, "status.accepted",
+                      {{"from", from.address().to_string() + ":" + std::to_string(from.port())}}));
     co_await tcp_reader(p, who);
   }
 

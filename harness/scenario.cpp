@@ -38,6 +38,12 @@ double Step::longest_s() const {
   return within_s;
 }
 
+const std::string& Step::hint_in(Lang lang) const { return lang == Lang::zh && !hint_zh.empty() ? hint_zh : hint; }
+
+const std::string& Scenario::title_in(Lang lang) const {
+  return lang == Lang::zh && !title_zh.empty() ? title_zh : title;
+}
+
 bool Scenario::involves(std::string_view role) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
@@ -468,7 +474,8 @@ class ScenarioParser {
     if (head_.quoted) p.fail("a line starts with a directive, not a string");
     const std::string d = p.word("a directive");
     static const std::map<std::string_view, HeaderParse> headers = {
-        {"title", &ScenarioParser::title_directive},       {"roles", &ScenarioParser::roles_directive},
+        {"title", &ScenarioParser::title_directive},       {"title.zh", &ScenarioParser::title_directive},
+        {"hint.zh", &ScenarioParser::hint_zh_directive},   {"roles", &ScenarioParser::roles_directive},
         {"tags", &ScenarioParser::tags_directive},         {"hint", &ScenarioParser::hint_directive},
         {"requires", &ScenarioParser::requires_directive}, {"host", &ScenarioParser::host_directive},
         {"limit", &ScenarioParser::limit_directive},       {"seed", &ScenarioParser::seed_directive},
@@ -496,6 +503,7 @@ class ScenarioParser {
     step.action = (this->*it->second)(p, step);
     p.end();
     step.hint = std::exchange(pending_hint_, {});
+    step.hint_zh = std::exchange(pending_hint_zh_, {});
     step.hint_fact = std::exchange(pending_fact_, std::nullopt);
     scenario_.steps.push_back(std::move(step));
   }
@@ -503,16 +511,18 @@ class ScenarioParser {
   [[noreturn]] void unknown_directive(const std::string& d, Location at) const {
     at.col = head_.col;
     throw ParseError(
-        at, "unknown directive '" + d +
-                "' (directives: title roles tags points requires host limit seed link fault hint repeat end start run "
-                "wait type close reset "
-                "stop expect show keep connect listen accept udp send sendto reply recv recvfrom sleep)");
+        at,
+        "unknown directive '" + d +
+            "' (directives: title title.zh roles tags points requires host limit seed link fault hint hint.zh repeat "
+            "end start run "
+            "wait type close reset "
+            "stop expect show keep connect listen accept udp send sendto reply recv recvfrom sleep)");
   }
 
-  void title_directive(LineParser& p, const Location&) {
+  void title_directive(LineParser& p, const Location&) {  // title TEXT, title.zh TEXT
     std::string title;
     while (!p.done()) title += (title.empty() ? "" : " ") + p.word("text");
-    scenario_.title = title;
+    (head_.text == "title" ? scenario_.title : scenario_.title_zh) = title;
   }
 
   void roles_directive(LineParser& p, const Location& where) {
@@ -547,6 +557,14 @@ class ScenarioParser {
       p.word("a fact");
     }
     pending_hint_ = p.quoted("the advice to give when the next step fails");
+    pending_hint_zh_.clear();
+    p.end();
+  }
+
+  // hint.zh "TEXT": the hint before it, in Chinese
+  void hint_zh_directive(LineParser& p, const Location&) {
+    if (pending_hint_.empty()) p.fail("'hint.zh' follows the 'hint' line it translates");
+    pending_hint_zh_ = p.quoted("the hint before it, in Chinese");
     p.end();
   }
 
@@ -1167,7 +1185,7 @@ class ScenarioParser {
   Scenario scenario_;
   std::vector<std::string> processes_;
   std::vector<std::string> peers_;
-  std::string pending_hint_;
+  std::string pending_hint_, pending_hint_zh_;
   std::optional<Fact> pending_fact_;
   Token head_;  // the directive's word of the line being parsed
 };

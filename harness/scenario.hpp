@@ -12,6 +12,7 @@
 
 #include "facts.hpp"
 #include "faults.hpp"
+#include "messages.hpp"
 #include "roles.hpp"
 
 namespace socklab::harness {
@@ -183,6 +184,7 @@ struct Step {
   Location where;
   std::vector<std::string> actors;     // the first is the one it acts on or judges
   std::string hint;                    // advice shown when this step fails (hint "..." before it)
+  std::string hint_zh;                 // the hint in Chinese (hint.zh "..." after it); "": only the English
   std::optional<Fact> hint_fact;       // the known mistake its failure shows (hint FACT "...")
   double within_s = 0;                 // the deadline of a wait; 0 = the default
   std::optional<double> not_before_s;  // a reply that comes sooner fails
@@ -195,6 +197,8 @@ struct Step {
   }
   /// The longest the step may take by its own words: its deadline, a sleep or a silence.
   [[nodiscard]] double longest_s() const;
+  /// The hint in `lang`: its Chinese where the scenario gives one, else the English.
+  [[nodiscard]] const std::string& hint_in(Lang lang) const;
 };
 
 struct Scenario {
@@ -202,6 +206,7 @@ struct Scenario {
   std::string example;  // ex1 … ex6: the folder
   std::string name;     // ex4/tutorial-run: example/file stem
   std::string title;
+  std::string title_zh;  // title.zh TEXT; "": only the English
   std::vector<std::string> roles;
   std::vector<std::string> tags;
   int points = 1;
@@ -212,6 +217,8 @@ struct Scenario {
   std::vector<LinkSpec> links;               // link NAME udp|tcp HOST:PORT, with its fault lines
   std::optional<std::uint64_t> seed;         // seed N: the loss generator's seed unless --seed gives another
   std::vector<Step> steps;
+  /// The title in `lang`: its Chinese where the scenario gives one, else the English.
+  [[nodiscard]] const std::string& title_in(Lang lang) const;
   /// Whether the scenario puts `role` to the test.
   [[nodiscard]] bool involves(std::string_view role) const;
 };

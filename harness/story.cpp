@@ -22,48 +22,68 @@ Event status(std::string actor, std::string text) {
   return e;
 }
 
-std::string describe_segment(const Event& e) {
+Event said_note(std::string actor, std::string id, MessageFields fields) {
+  Event e = note(std::move(actor), {});
+  e.said = std::move(id);
+  e.fields = std::move(fields);
+  return e;
+}
+
+Event said_status(std::string actor, std::string id, MessageFields fields) {
+  Event e = said_note(std::move(actor), std::move(id), std::move(fields));
+  e.kind = EventKind::status;
+  return e;
+}
+
+std::string describe_segment(const Event& e, Lang lang) {
   std::string out;
   auto add = [&](const std::string& w) { out += (out.empty() ? "" : " ") + w; };
   if (e.syn) add(e.ack ? "SYN-ACK" : "SYN");
   if (e.rst) add("RST");
   if (e.size > 0 || !e.tcp) {
     const std::string shown = e.size <= 60 ? visible(e.bytes) : visible(e.bytes.substr(0, 60)) + "...";
-    add(fmt::format("{} ({} {})", shown, e.size, e.size == 1 ? "byte" : "bytes"));
+    add(fmt::format("{} ({})", shown,
+                    say(lang, e.size == 1 ? "event.byte" : "event.bytes", {{"n", std::to_string(e.size)}})));
   }
   if (e.fin) add("FIN");
   return out;
 }
 
-std::string render(const Event& e) {
+std::string render(const Event& e, Lang lang) {
+  auto told = [&](const char* id, MessageArgs args) { return say(lang, id, args); };
   switch (e.kind) {
     case EventKind::note:
     case EventKind::status:
-    case EventKind::link: return e.text;
-    case EventKind::start: return fmt::format("start ({}): {}", e.role.empty() ? "tool" : e.role, e.text);
+    case EventKind::link: return e.said.empty() ? e.text : say(lang, e.said, e.fields);
+    case EventKind::start:
+      return e.role.empty() ? told("event.start-tool", {{"command", e.text}})
+                            : told("event.start", {{"role", e.role}, {"command", e.text}});
     case EventKind::output: return fmt::format("{} > {}", e.stream, visible(e.bytes));
     case EventKind::input: return "stdin < " + visible(e.bytes);
-    case EventKind::listen: return "listening on tcp " + e.address;
+    case EventKind::listen: return told("event.listen", {{"at", e.address}});
     case EventKind::send:
-      return fmt::format("send {} bytes {}{}{}", e.size, visible(e.bytes), e.size > e.bytes.size() ? "..." : "",
-                         e.slice > 0 ? fmt::format(" in writes of {} bytes", e.slice) : std::string());
+      return told("event.send",
+                  {{"size", std::to_string(e.size)},
+                   {"bytes", visible(e.bytes) + (e.size > e.bytes.size() ? "..." : "")},
+                   {"writes", e.slice > 0 ? told("event.send-writes", {{"slice", std::to_string(e.slice)}}) : ""}});
     case EventKind::sendto: return fmt::format("sendto {} {}", e.address, visible(e.bytes));
-    case EventKind::reply: return fmt::format("reply to {} {}", e.address, visible(e.bytes));
+    case EventKind::reply: return told("event.reply", {{"at", e.address}, {"bytes", visible(e.bytes)}});
     case EventKind::recv: return "recv " + visible(e.bytes);
     case EventKind::recvfrom: return fmt::format("recvfrom {} {}", e.address, visible(e.bytes));
-    case EventKind::segment: return fmt::format("{} → {} {}{}", e.from, e.to, e.tcp ? "" : "udp ", describe_segment(e));
+    case EventKind::segment:
+      return fmt::format("{} → {} {}{}", e.from, e.to, e.tcp ? "" : "udp ", describe_segment(e, lang));
   }
   return e.text;
 }
 
-std::string render_line(const Event& e) {
-  if (e.actor.empty()) return e.text + "\n";  // the story's own marker: no time, no actor
-  return fmt::format("[{:8.3f}] {} {}\n", e.t, e.actor, render(e));
+std::string render_line(const Event& e, Lang lang) {
+  if (e.actor.empty()) return render(e, lang) + "\n";  // the story's own marker: no time, no actor
+  return fmt::format("[{:8.3f}] {} {}\n", e.t, e.actor, render(e, lang));
 }
 
-std::string render_transcript(const std::vector<Event>& events) {
+std::string render_transcript(const std::vector<Event>& events, Lang lang) {
   std::string out;
-  for (const auto& e : events) out += render_line(e);
+  for (const auto& e : events) out += render_line(e, lang);
   return out;
 }
 
@@ -89,7 +109,12 @@ nlohmann::json to_json(const Event& e) {
   auto put = [&](const char* key, const std::string& v) {
     if (!v.empty()) j[key] = v;
   };
-  put("text", e.text);
+  put("text", e.said.empty() ? e.text : say(Lang::en, e.said, e.fields));  // for its readers; `say` is told
+  if (!e.said.empty()) {
+    j["say"] = e.said;
+    j["fields"] = nlohmann::json::object();
+    for (const auto& [name, value] : e.fields) j["fields"][name] = value;
+  }
   put("bytes", e.bytes);
   put("stream", e.stream);
   put("role", e.role);
@@ -120,6 +145,13 @@ Event event_from_json(const nlohmann::json& j) {
   e.kind = named<EventKind>(kKinds, j.at("kind").get<std::string>());
   auto get = [&](const char* key, std::string& v) { v = j.value(key, std::string()); };
   get("text", e.text);
+  get("say", e.said);
+  if (!e.said.empty()) {
+    if (!has_message(e.said)) throw std::invalid_argument("unknown sentence '" + e.said + "'");
+    e.text.clear();
+    const nlohmann::json fields = j.value("fields", nlohmann::json::object());
+    for (const auto& [name, value] : fields.items()) e.fields.emplace_back(name, value.get<std::string>());
+  }
   get("bytes", e.bytes);
   get("stream", e.stream);
   get("role", e.role);
@@ -165,8 +197,8 @@ void Story::add(Event e) {
 std::vector<Event> Story::events() const {
   std::vector<Event> out = head_;
   if (dropped_events_ > 0) {
-    out.push_back(note(
-        "", fmt::format("[transcript truncated: {} events ({} bytes) not kept]", dropped_events_, dropped_bytes_)));
+    out.push_back(said_note("", "event.truncated",
+                            {{"events", std::to_string(dropped_events_)}, {"bytes", std::to_string(dropped_bytes_)}}));
   }
   out.insert(out.end(), tail_.begin(), tail_.end());
   return out;

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "messages.hpp"
+
 namespace socklab::harness {
 
 enum class EventKind : std::uint8_t {
@@ -35,7 +37,9 @@ struct Event {
   double t = 0;  // seconds since the run began
   std::string actor;
   EventKind kind = EventKind::note;
-  std::string text;       // note, status, link: the sentence; start: the command line
+  std::string text;       // note, status, link: data told as it is (a file's lines); start: the command line
+  std::string said;       // note, status, link: the sentence's id in the catalogue, told in the reader's language
+  MessageFields fields;   // its fields: data only
   std::string bytes;      // output, input, send, sendto, reply, recv, recvfrom, segment: the data (kept in part)
   std::size_t size = 0;   // send, segment: how many bytes there were
   std::string stream;     // output: "stdout" or "stderr"
@@ -58,17 +62,21 @@ struct Event {
   [[nodiscard]] bool control() const { return tcp && size == 0; }
 };
 
-/// Shorthands for the common events.
+/// Shorthands for the common events: a note or status that tells data as it is, and one that says the
+/// catalogue's sentence `id` with `fields`.
 Event note(std::string actor, std::string text);
 Event status(std::string actor, std::string text);
+Event said_note(std::string actor, std::string id, MessageFields fields = {});
+Event said_status(std::string actor, std::string id, MessageFields fields = {});
 
 /// What a segment says: `SYN`, `SYN-ACK`, `"Welcome!" (8 bytes)`, `FIN`, `RST`; "" for a pure ACK.
-std::string describe_segment(const Event& e);
+/// In English it is also what `expect wire "..."` matches.
+std::string describe_segment(const Event& e, Lang lang = Lang::en);
 
 /// The event as the transcript tells it, after its time: `c1 stdout > "Hello,Michael!\n"`.
-std::string render(const Event& e);
+std::string render(const Event& e, Lang lang = Lang::en);
 /// The same with its time stamp and a newline: a transcript line.
-std::string render_line(const Event& e);
+std::string render_line(const Event& e, Lang lang = Lang::en);
 
 nlohmann::json to_json(const Event& e);
 Event event_from_json(const nlohmann::json& j);
@@ -95,6 +103,6 @@ class Story {
 };
 
 /// The transcript of a list of events.
-std::string render_transcript(const std::vector<Event>& events);
+std::string render_transcript(const std::vector<Event>& events, Lang lang = Lang::en);
 
 }  // namespace socklab::harness

@@ -126,3 +126,22 @@ TEST(messages, every_id_the_code_says_is_in_the_catalogue) {
   }
   EXPECT_GT(seen, 50u);
 }
+
+// Every id an event keeps for later (said_note, said_status, a link's tell) is in the catalogue too: the
+// transcript's ids are literals of their own families.
+TEST(messages, every_id_an_event_keeps_is_in_the_catalogue) {
+  const std::regex literal(R"re("((?:note|status|link|event|fault)\.(?!hpp")[a-z-]+)")re");
+  std::size_t seen = 0;
+  for (const auto& f : std::filesystem::directory_iterator(SOCKLAB_HARNESS_DIR)) {
+    if (f.path().extension() != ".cpp" || f.path().filename() == "messages.cpp") continue;
+    std::ifstream in(f.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string s = text.str();
+    for (auto it = std::sregex_iterator(s.begin(), s.end(), literal); it != std::sregex_iterator(); ++it) {
+      ++seen;
+      EXPECT_TRUE(has_message((*it)[1].str())) << f.path().filename() << ": " << (*it)[1].str();
+    }
+  }
+  EXPECT_GT(seen, 60u);
+}

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <random>
 
 #include "durations.hpp"
@@ -316,4 +317,45 @@ TEST(scenario, a_sleep_a_silence_and_a_deadline_count_toward_the_estimate) {
   EXPECT_DOUBLE_EQ(s.steps[3].longest_s(), 2.0);
   EXPECT_DOUBLE_EQ(s.steps[4].longest_s(), 0.5);
   EXPECT_DOUBLE_EQ(estimated_seconds(s), 5.5);
+}
+
+TEST(scenario, title_and_hints_in_chinese) {
+  const Scenario s = parse_scenario(with_header("title the run\ntitle.zh 教程中的运行\nstart a ex4.server\n"
+                                                "hint \"read it all\"\nhint.zh \"全部读完\"\nwait a exit 0 within 1s\n"
+                                                "hint \"only English\"\nwait a exit 0 within 1s\n"),
+                                    "scenarios/ex4/x.scn");
+  EXPECT_EQ(s.title_in(Lang::en), "the run");
+  EXPECT_EQ(s.title_in(Lang::zh), "教程中的运行");
+  ASSERT_EQ(s.steps.size(), 3U);
+  EXPECT_EQ(s.steps[1].hint_in(Lang::en), "read it all");
+  EXPECT_EQ(s.steps[1].hint_in(Lang::zh), "全部读完");
+  EXPECT_EQ(s.steps[2].hint_in(Lang::zh), "only English");  // no Chinese given: the English
+  EXPECT_EQ(parse_scenario(with_header("title only English\n"), "scenarios/ex4/x.scn").title_in(Lang::zh),
+            "only English");
+  EXPECT_NE(error_of(with_header("hint.zh \"全部读完\"\nstart a ex4.server\n")).find("follows the 'hint' line"),
+            std::string::npos);
+}
+
+// Every scenario of the suite speaks Chinese too: a title and every hint, each with Chinese in it.
+TEST(scenario, every_suite_scenario_has_a_chinese_title_and_hints) {
+  const auto has_chinese = [](const std::string& s) {
+    for (std::size_t i = 0; i + 2 < s.size(); ++i) {
+      if (static_cast<unsigned char>(s[i]) >= 0xE4 && static_cast<unsigned char>(s[i]) <= 0xE9) return true;
+    }
+    return false;
+  };
+  int scenarios = 0;
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(std::filesystem::path(SOCKLAB_HARNESS_DIR) / ".." / "scenarios")) {
+    if (entry.path().extension() != ".scn") continue;
+    ++scenarios;
+    const Scenario s = load_scenario(entry.path().string());
+    EXPECT_TRUE(!s.title_zh.empty() && has_chinese(s.title_zh)) << s.name << ": no Chinese title (title.zh)";
+    for (const auto& step : s.steps) {
+      if (step.hint.empty()) continue;
+      EXPECT_TRUE(!step.hint_zh.empty() && has_chinese(step.hint_zh))
+          << s.name << " line " << step.where.line << ": a hint without its Chinese (hint.zh)";
+    }
+  }
+  EXPECT_GE(scenarios, 60);
 }

@@ -85,6 +85,27 @@ TEST(story, events_come_back_from_json_as_they_went) {
   EXPECT_TRUE(lb.reply_way);
 }
 
+// A sentence socklab says is kept as its id and fields: told in the reader's language, and the same after
+// a trip through JSON (whose `text` is the English, for other readers).
+TEST(story, a_said_event_is_told_in_the_readers_language) {
+  const Event e = said_status("peer", "status.accepted", {{"from", "127.0.0.1:5000"}});
+  EXPECT_EQ(render(e), "accepted a connection from 127.0.0.1:5000");
+  EXPECT_EQ(render(e, Lang::zh), "接受了来自 127.0.0.1:5000 的连接");
+  const auto j = to_json(e);
+  EXPECT_EQ(j.at("text"), "accepted a connection from 127.0.0.1:5000");
+  const Event back = event_from_json(nlohmann::json::parse(j.dump()));
+  EXPECT_EQ(render_line(back, Lang::zh), render_line(e, Lang::zh));
+  EXPECT_EQ(render_line(back), render_line(e));
+  // A field that is words itself comes in both languages.
+  const Event l = said_note("link", "link.tcp-closed", said_field("conn", "link.connection", {{"n", "2"}}));
+  EXPECT_EQ(render(l), "connection 2: closed (FIN passed on)");
+  EXPECT_EQ(render(l, Lang::zh), "连接 2：已关闭（FIN 已转发）");
+  Event data = segment("server", "client", "Welcome!");
+  EXPECT_EQ(render(data, Lang::zh), "server → client \"Welcome!\" (8 字节)");
+  EXPECT_THROW(event_from_json({{"t", 0}, {"actor", "p"}, {"kind", "note"}, {"say", "no.such"}}),
+               std::invalid_argument);
+}
+
 TEST(story, past_its_cap_the_story_keeps_its_two_ends_and_counts_the_rest) {
   Story story(4000);
   for (int i = 0; i < 1000; ++i) story.add(output("p", "line " + std::to_string(i) + "\n"));
