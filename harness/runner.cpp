@@ -244,10 +244,14 @@ class Run {
       r.message = *why;
       return r;
     }
+    // Never the machine's loopback (none); under the wrapper, what its programs' sockets record.
+    if (opt_.wire && in_wrapper_network()) {
+      capture_wrapper();
+    } else if (opt_.wire && opt_.isolation.rfind("none", 0) != 0) {
+      capture("wire", nullptr);
+    }
     seed_ = opt_.seed ? *opt_.seed : sc_.seed ? *sc_.seed : 1;
     r.seed = seed_;
-    // Never the machine's loopback (none), nor under the wrapper, whose bytes go over UNIX sockets.
-    if (opt_.wire && opt_.isolation.rfind("none", 0) != 0 && !in_wrapper_network()) capture("wire", nullptr);
     try {
       open_links();
     } catch (const std::exception& e) {
@@ -273,9 +277,9 @@ class Run {
   // Why the scenario cannot be judged here, before anything starts (a skip), or nullopt.
   [[nodiscard]] std::optional<std::string> reason_to_skip() const {
     if (sc_.needs_namespaces && opt_.isolation.rfind("none", 0) == 0) return say("runner.needs-namespaces");
-    if (in_wrapper_network() && judges_wire()) {
-      return "this scenario judges the wire, which --isolation wrapper does not capture (its bytes go over "
-             "UNIX sockets)";
+    if (in_wrapper_network() && judges_wire() && !sc_.links.empty()) {
+      return "this scenario judges the wire, which --isolation wrapper does not capture beside a link (socklab "
+             "relays both of its sides and writes one record of the two)";
     }
     for (const auto& program : sc_.needs_installed) {
       if (const auto why = in_wrapper_network() ? beyond_wrapper(program) : std::nullopt) return why;
@@ -822,13 +826,7 @@ class Run {
       wires_[actor] = std::make_unique<Capture>(
           io_, ns,
           [this, actor, ns](const Segment& seg) {
-            Event e = segment_event(seg);
-            if (describe_segment(e).empty()) return;  // a pure ACK: in the pcap, folded here
-            e.actor = actor;
-            e.from = owner_of(seg.tcp, seg.from_port, ns);
-            e.to = owner_of(seg.tcp, seg.to_port, ns);
-            wire_log_.emplace_back(e, next_seq());
-            event(std::move(e));
+            told(actor, seg, owner_of(seg.tcp, seg.from_port, ns), owner_of(seg.tcp, seg.to_port, ns));
           },
           kCaptureCap);
     } catch (const std::system_error& e) {
@@ -836,8 +834,72 @@ class Run {
     }
   }
 
+  // A segment as an event of `actor` between the actors `from` and `to`.
+  void told(const std::string& actor, const Segment& seg, std::string from, std::string to) {
+    Event e = segment_event(seg);
+    if (describe_segment(e).empty()) return;  // a pure ACK: in the pcap, folded here
+    e.actor = actor;
+    e.from = std::move(from);
+    e.to = std::move(to);
+    wire_log_.emplace_back(e, next_seq());
+    event(std::move(e));
+  }
+
+  // The wrapper's record of the wire, where it is kept.
+  [[nodiscard]] WrapperCapture* wrapper_wire() const {
+    const auto it = wires_.find("wire");
+    return it == wires_.end() ? nullptr : dynamic_cast<WrapperCapture*>(it->second.get());
+  }
+
+  // Under the wrapper: socklab (its peers) and each program write their own record of their sockets
+  // (WrapperCapture); a link's two sides would share socklab's one record, so a scenario with a link has
+  // no wire here.
+  void capture_wrapper() {
+    if (!sc_.links.empty()) {
+      event("harness", "no capture of the wire here: --isolation wrapper records no wire beside a link");
+      return;
+    }
+    try {
+      const char* dir = std::getenv("SOCKET_WRAPPER_DIR");
+      auto c = std::make_unique<WrapperCapture>(
+          io_, dir != nullptr ? dir : "",
+          [this](const std::string& writer, const Segment& seg, bool sure) { return own_act(writer, seg, sure); },
+          kCaptureCap);
+      // socket_wrapper reads the variable at this process's first packet, which is still to come.
+      ::setenv("SOCKET_WRAPPER_PCAP_FILE", c->file_for(kSocklab).c_str(), 1);
+      wires_["wire"] = std::move(c);
+    } catch (const std::system_error& e) {
+      event("harness", std::string("no capture of the wire here: ") + e.what());
+    }
+  }
+
+  // Whether a record that `writer` made is its own act (tells it, and keeps it for the pcap) rather than
+  // its note of what another did: what it received, the peer's end of a connection it closed. One end of
+  // each record is the writer's; the other's owner is looked up, and an end whose owner is gone is the
+  // writer's when the other end is not. The handshake is one exception: the connecting side records all
+  // three segments when connect returns, which is when TCP sends them; the accepting side's record comes
+  // whenever it accepts, and is not kept. A TCP stream's new bytes and its end are the other (`sure`):
+  // told from whichever record holds them first.
+  bool own_act(const std::string& writer, const Segment& seg, bool sure) {
+    auto mine = [&](const std::string& who) {
+      if (writer != kSocklab) return who == writer;
+      return who == kSocklab || peers_.count(who) > 0;
+    };
+    std::string from = owner_of(seg.tcp, seg.from_port, nullptr), to = owner_of(seg.tcp, seg.to_port, nullptr);
+    const bool known_from = from[0] != ':', known_to = to[0] != ':';
+    if (!known_from && known_to && !mine(to) && writer != kSocklab)
+      from = owners_[owner_key(seg.tcp, seg.from_port)] = writer;
+    if (!known_to && known_from && !mine(from) && writer != kSocklab)
+      to = owners_[owner_key(seg.tcp, seg.to_port)] = writer;
+    const bool sent = sure || (seg.tcp && seg.syn && seg.ack ? mine(to) : mine(from) || (!known_from && !mine(to)));
+    if (sent) told("wire", seg, from, to);
+    return sent;
+  }
+
   void write_captures(const std::string& base) {
     for (const auto& [actor, c] : wires_) {
+      c->drain();  // what the end of the run sent: the peers' closes
+
       std::string line = std::to_string(c->packets()) + " packets";
       if (const std::size_t lost = c->lost(); lost > 0) {
         line += "; " + std::to_string(lost) + " packets came faster than the capture could keep: not in the pcap";
@@ -863,8 +925,12 @@ class Run {
 
   // Which actor holds the local `port` (in `ns`, or here): socklab's own peers, else the process whose
   // descriptor is that socket (found through /proc: the scenario's PID namespace holds only its own).
+  static std::string owner_key(bool tcp, std::uint16_t port, const NetNamespace* ns = nullptr) {
+    return std::string(tcp ? "tcp" : "udp") + ":" + std::to_string(port) + (ns ? "far" : "");
+  }
+
   std::string owner_of(bool tcp, std::uint16_t port, const NetNamespace* ns) {
-    const std::string key = std::string(tcp ? "tcp" : "udp") + ":" + std::to_string(port) + (ns ? "far" : "");
+    const std::string key = owner_key(tcp, port, ns);
     if (const auto it = owners_.find(key); it != owners_.end()) return it->second;
     std::string owner;
     for (const auto& [name, p] : peers_) {
@@ -882,7 +948,13 @@ class Run {
 
   std::string process_holding(bool tcp, std::uint16_t port, const NetNamespace* ns) {
     std::set<std::string> inodes;
+    if (in_wrapper_network()) {  // the wrapper's UNIX socket files: one per port
+      const char* dir = std::getenv("SOCKET_WRAPPER_DIR");
+      const std::string folder = ns != nullptr ? ns->wrapper()->dir() : dir != nullptr ? dir : "";
+      for (auto& i : wrapper_socket_inodes(read_file("/proc/net/unix"), folder, tcp, port)) inodes.insert(i);
+    }
     for (const char* table : {tcp ? "tcp" : "udp", tcp ? "tcp6" : "udp6"}) {
+      if (in_wrapper_network()) break;
       std::istringstream in(ns != nullptr ? ns->read_proc_net(table) : read_file(std::string("/proc/net/") + table));
       std::string line;
       std::getline(in, line);
@@ -1538,7 +1610,9 @@ class Run {
             },
             side != nullptr ? side->fd() : -1, sandbox);
       };
+      if (auto* w = wrapper_wire()) set_wrapper_capture_file(w->file_for(who));
       children_[who] = side != nullptr ? side->addressed(make) : make();
+      set_wrapper_capture_file("");
       children_[who]->on_change([this, who] {
         const Child& c = *children_.at(who);
         if (c.out_ended() && !ended_at_.count(who + ".stdout")) ended_at_[who + ".stdout"] = next_seq();
@@ -1879,12 +1953,13 @@ class Run {
   std::map<std::string, std::string> received_;  // what each peer's last recv until took
   std::set<std::string> under_test_;             // actors running an --impl command
   Captures captures_;
-  static constexpr std::size_t kCaptureCap = 16u << 20;    // bytes of packets kept per capture
-  std::map<std::string, std::unique_ptr<Capture>> wires_;  // "wire", "wire.<link>": what each loopback carried
-  std::map<std::string, std::string> owners_;              // "tcp:9999" -> the actor holding that port
-  std::vector<std::pair<Event, std::uint64_t>> wire_log_;  // each segment, and its moment
-  Story story_{sc_.limits.output_cap};                     // every event of the run, typed
-  std::set<Fact> noted_;                                   // what the step's failure shows so far
+  static constexpr std::size_t kCaptureCap = 16u << 20;        // bytes of packets kept per capture
+  static constexpr const char* kSocklab = "socklab";           // the writer of socklab's own wrapper record
+  std::map<std::string, std::unique_ptr<WireCapture>> wires_;  // "wire", "wire.<link>": what each loopback carried
+  std::map<std::string, std::string> owners_;                  // "tcp:9999" -> the actor holding that port
+  std::vector<std::pair<Event, std::uint64_t>> wire_log_;      // each segment, and its moment
+  Story story_{sc_.limits.output_cap};                         // every event of the run, typed
+  std::set<Fact> noted_;                                       // what the step's failure shows so far
   std::uint64_t seed_ = 1;
   std::map<std::string, std::unique_ptr<NetNamespace>> far_;  // each link's far side
   std::map<std::string, std::unique_ptr<Link>> links_;
