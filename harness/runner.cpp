@@ -530,7 +530,7 @@ class Run {
   // When the event happened, or nullopt while it has not.
   [[nodiscard]] std::optional<Moment> moment(const EventSpec& e) const {
     if (e.what == "wire") {
-      for (const auto& [seg, at] : wire_log_) {
+      for (const auto& [seg, at, sent_us] : wire_log_) {
         if (wire_matches(seg, e.text)) return Moment{at, 0};
       }
       return std::nullopt;
@@ -654,6 +654,7 @@ class Run {
     std::vector<std::optional<Moment>> began, ended;
     std::vector<bool> broken;  // ended before its A: it can no longer be in the middle
     std::size_t best = 0, middle = 0, waiting = 0, lost = 0;
+    bool by_wire = false;  // began, ended and best are the wire's (middles_on_wire)
   };
 
   void look_at_middles(const std::vector<EventSpec>& from, const std::vector<EventSpec>& to, Middles& m) const {
@@ -678,6 +679,50 @@ class Run {
       }
       m.best = std::max(m.best, at_once);
     }
+  }
+
+  // Where the wire was captured, its clock decides: a program's stdout may come late (a loaded machine, a
+  // buffer), the segments that brought each actor its A and its B do not. Their moments (the order they
+  // were sent in) replace stdout's, and how many were in the middle at once is counted again; nothing
+  // changes where the wire does not tell every actor's A and B that stdout told (no capture, a link that
+  // slices the lines).
+  void middles_on_wire(const std::vector<std::string>& actors, const std::string& a, const std::string& b, Middles& m) {
+    if (wires_.empty()) return;
+    for (auto& [actor, c] : wires_) c->drain();
+    auto brought = [&](const std::string& who, const std::string& text, std::uint64_t after) -> std::optional<Moment> {
+      for (const auto& w : wire_log_) {
+        if (w.seq > after && w.segment.to == who && w.segment.bytes.find(text) != std::string::npos)
+          return Moment{w.seq, 0};
+      }
+      return std::nullopt;
+    };
+    const std::size_t n = actors.size();
+    std::vector<std::optional<Moment>> began(n), ended(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      began[i] = brought(actors[i], a, 0);
+      if (m.began[i] && !began[i]) return;
+      if (began[i]) ended[i] = brought(actors[i], b, began[i]->first);
+      if (m.ended[i] && !ended[i]) return;  // its end is not on the wire
+    }
+    std::size_t best = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::size_t at_once = 0;
+      for (std::size_t j = 0; j < n && began[i]; ++j) {
+        if (began[j] && *began[j] <= *began[i] && (!ended[j] || *ended[j] > *began[i])) ++at_once;
+      }
+      best = std::max(best, at_once);
+    }
+    m.began = std::move(began);
+    m.ended = std::move(ended);
+    m.best = best;
+    m.by_wire = true;
+  }
+
+  // When the segment told at moment `seq` was sent (microseconds, the capture's clock).
+  [[nodiscard]] std::int64_t sent_us_of(std::uint64_t seq) const {
+    const auto it = std::lower_bound(wire_log_.begin(), wire_log_.end(), seq,
+                                     [](const WireEntry& w, std::uint64_t s) { return w.seq < s; });
+    return it != wire_log_.end() && it->seq == seq ? it->sent_us : 0;
   }
 
   // c1 c2 c3, or c1 c2 c3 ... c50 for many
@@ -714,9 +759,11 @@ class Run {
           return m.best >= k || m.middle + m.waiting < k;
         },
         deadline_for(step));
+    middles_on_wire(step.actors, o.from, o.to, m);
     const std::string names = overlap_names(step.actors);
     if (m.best >= k) {
-      event("harness", "overlap: " + std::to_string(m.best) + " of " + names + " in the middle at once");
+      event("harness", "overlap: " + std::to_string(m.best) + " of " + names + " in the middle at once" +
+                           (m.by_wire ? " (on the wire: the segments that brought them their lines)" : ""));
       co_return;
     }
     const std::string what = say(k == n ? "runner.overlap-all" : "runner.overlap-some", {{"k", std::to_string(k)},
@@ -726,7 +773,7 @@ class Run {
                                                                                          {"to", visible(o.to)}});
     if (!decided)
       fail(step, Verdict::timeout, say("runner.overlap-undecided", {{"what", what}, {"guard", guard_text(step)}}));
-    if (m.middle + m.waiting + m.lost >= k) {  // a conversation broke off: what it printed is the better story
+    if (m.lost > 0 && m.middle + m.waiting + m.lost >= k) {  // one broke off: what it printed is the better story
       std::string ended_early;
       for (std::size_t i = 0; i < n; ++i) {
         if (m.broken[i]) ended_early += " " + step.actors[i];
@@ -752,7 +799,9 @@ class Run {
       }
     }
     if (first_end < n && o.middle_s > 0) {  // too short a middle: nothing to see (the pause's own scenario)
-      const double lasted = seq_times_[m.ended[first_end]->first - 1] - seq_times_[m.began[first_end]->first - 1];
+      const auto b0 = m.began[first_end]->first, e0 = m.ended[first_end]->first;
+      const double lasted = m.by_wire ? static_cast<double>(sent_us_of(e0) - sent_us_of(b0)) / 1e6
+                                      : seq_times_[e0 - 1] - seq_times_[b0 - 1];
       if (lasted < o.middle_s) {
         char b[64];
         std::snprintf(b, sizeof b, " lasted %.3f s, under %.3f s", lasted, o.middle_s);
@@ -841,7 +890,7 @@ class Run {
     e.actor = actor;
     e.from = std::move(from);
     e.to = std::move(to);
-    wire_log_.emplace_back(e, next_seq());
+    wire_log_.push_back(WireEntry{e, next_seq(), seg.at_us});
     event(std::move(e));
   }
 
@@ -1446,7 +1495,7 @@ class Run {
   [[nodiscard]] bool went_on_talking(const std::string& who) const {
     if (wires_.empty()) return true;
     bool reached = false;
-    for (const auto& [seg, at] : wire_log_) {
+    for (const auto& [seg, at, sent_us] : wire_log_) {
       if (seg.size == 0 && seg.tcp) continue;
       if (seg.to == who) reached = true;
       if (seg.from == who && reached) return true;
@@ -1957,9 +2006,14 @@ class Run {
   static constexpr const char* kSocklab = "socklab";           // the writer of socklab's own wrapper record
   std::map<std::string, std::unique_ptr<WireCapture>> wires_;  // "wire", "wire.<link>": what each loopback carried
   std::map<std::string, std::string> owners_;                  // "tcp:9999" -> the actor holding that port
-  std::vector<std::pair<Event, std::uint64_t>> wire_log_;      // each segment, and its moment
-  Story story_{sc_.limits.output_cap};                         // every event of the run, typed
-  std::set<Fact> noted_;                                       // what the step's failure shows so far
+  struct WireEntry {
+    Event segment;
+    std::uint64_t seq;     // its moment in the run's order
+    std::int64_t sent_us;  // when it was sent, by the capture's clock (the kernel's, or socket_wrapper's)
+  };
+  std::vector<WireEntry> wire_log_;     // each segment
+  Story story_{sc_.limits.output_cap};  // every event of the run, typed
+  std::set<Fact> noted_;                // what the step's failure shows so far
   std::uint64_t seed_ = 1;
   std::map<std::string, std::unique_ptr<NetNamespace>> far_;  // each link's far side
   std::map<std::string, std::unique_ptr<Link>> links_;
