@@ -295,28 +295,36 @@ int wrapper_rows(char** argv, const std::string& server, const Scenario& minimal
     return 0;
   }
   choose_isolation("wrapper", argv);  // re-executes this program with socket_wrapper preloaded
-  std::vector<double> bare, harness;
+  std::vector<double> bare, harness, harness_unwired;
   std::string verdict;
   for (int i = 0; i < rounds; ++i) {
     std::string seconds;
     timed_worker([&](const WorkerContext&) { return bare_wrapped_run(server, *libs); }, &seconds);
     bare.push_back(std::atof(seconds.c_str()));
-    harness.push_back(timed_worker(
-        [&](const WorkerContext& context) {
-          RunOptions o = options;
-          o.isolation = context.isolation;
-          const Result r = run_scenario(minimal, o);
-          return std::string(to_string(r.verdict)) + (r.verdict == Verdict::pass ? "" : " " + r.message);
-        },
-        &verdict));
-    if (verdict != "pass") {
-      std::printf("bench: the minimal scenario did not pass under the wrapper: %s\n", verdict.c_str());
-      return 1;
+    for (const bool wire : {true, false}) {
+      (wire ? harness : harness_unwired)
+          .push_back(timed_worker(
+              [&](const WorkerContext& context) {
+                RunOptions o = options;
+                o.isolation = context.isolation;
+                o.wire = wire;
+                const Result r = run_scenario(minimal, o);
+                return std::string(to_string(r.verdict)) + (r.verdict == Verdict::pass ? "" : " " + r.message);
+              },
+              &verdict));
+      if (verdict != "pass") {
+        std::printf("bench: the minimal scenario did not pass under the wrapper: %s\n", verdict.c_str());
+        return 1;
+      }
     }
   }
-  const double b = median(bare), h = median(harness);
+  const double b = median(bare), h = median(harness), hu = median(harness_unwired);
   std::printf("| wrapper (no namespaces) + start ex5 server + wait bound + stop | %.1f ms | %.1f ms | %.2f |\n",
               b * 1000, h * 1000, h / b);
+  std::printf("| the same without the wrapper's record of the wire | %.1f ms | %.1f ms | %.2f |\n", b * 1000, hu * 1000,
+              hu / b);
+  std::printf("| what the record adds to socklab's own cost (socklab - bare) | | %.1f ms | %.2f |\n", (h - hu) * 1000,
+              (h - b) / (hu - b));
   return 0;
 }
 

@@ -250,10 +250,14 @@ class Run {
       r.message = *why;
       return r;
     }
+    // Never the machine's loopback (none); under the wrapper, what its programs' sockets record.
+    if (opt_.wire && in_wrapper_network()) {
+      capture_wrapper();
+    } else if (opt_.wire && opt_.isolation.rfind("none", 0) != 0) {
+      capture("wire", nullptr);
+    }
     seed_ = opt_.seed ? *opt_.seed : sc_.seed ? *sc_.seed : 1;
     r.seed = seed_;
-    // Never the machine's loopback (none), nor under the wrapper, whose bytes go over UNIX sockets.
-    if (opt_.wire && opt_.isolation.rfind("none", 0) != 0 && !in_wrapper_network()) capture("wire", nullptr);
     try {
       open_links();
     } catch (const std::exception& e) {
@@ -279,9 +283,9 @@ class Run {
   // Why the scenario cannot be judged here, before anything starts (a skip), or nullopt.
   [[nodiscard]] std::optional<std::string> reason_to_skip() const {
     if (sc_.needs_namespaces && opt_.isolation.rfind("none", 0) == 0) return say("runner.needs-namespaces");
-    if (in_wrapper_network() && judges_wire()) {
-      return "this scenario judges the wire, which --isolation wrapper does not capture (its bytes go over "
-             "UNIX sockets)";
+    if (in_wrapper_network() && judges_wire() && !sc_.links.empty()) {
+      return "this scenario judges the wire, which --isolation wrapper does not capture beside a link (socklab "
+             "relays both of its sides and writes one record of the two)";
     }
     for (const auto& program : sc_.needs_installed) {
       if (const auto why = in_wrapper_network() ? beyond_wrapper(program) : std::nullopt) return why;
@@ -535,7 +539,7 @@ class Run {
   // When the event happened, or nullopt while it has not.
   [[nodiscard]] std::optional<Moment> moment(const EventSpec& e) const {
     if (e.what == "wire") {
-      for (const auto& [seg, at] : wire_log_) {
+      for (const auto& [seg, at, sent_us] : wire_log_) {
         if (wire_matches(seg, e.text)) return Moment{at, 0};
       }
       return std::nullopt;
@@ -659,6 +663,7 @@ class Run {
     std::vector<bool> broken;  // ended before its A: it can no longer be in the middle
     std::size_t best = 0, middle = 0, waiting = 0, lost = 0;
     bool one_at_a_time = false;  // a conversation reached its B while no other had begun, others waiting
+    bool by_wire = false;        // began, ended and best are the wire's (middles_on_wire)
   };
 
   void look_at_middles(const std::vector<EventSpec>& from, const std::vector<EventSpec>& to, Middles& m) const {
@@ -690,6 +695,50 @@ class Run {
       for (std::size_t j = 0; j < n; ++j) alone = alone && (j == i || !m.began[j] || *m.began[j] > *m.ended[i]);
       m.one_at_a_time = m.one_at_a_time || alone;
     }
+  }
+
+  // Where the wire was captured, its clock decides: a program's stdout may come late (a loaded machine, a
+  // buffer), the segments that brought each actor its A and its B do not. Their moments (the order they
+  // were sent in) replace stdout's, and how many were in the middle at once is counted again; nothing
+  // changes where the wire does not tell every actor's A and B that stdout told (no capture, a link that
+  // slices the lines).
+  void middles_on_wire(const std::vector<std::string>& actors, const std::string& a, const std::string& b, Middles& m) {
+    if (wires_.empty()) return;
+    for (auto& [actor, c] : wires_) c->drain();
+    auto brought = [&](const std::string& who, const std::string& text, std::uint64_t after) -> std::optional<Moment> {
+      for (const auto& w : wire_log_) {
+        if (w.seq > after && w.segment.to == who && w.segment.bytes.find(text) != std::string::npos)
+          return Moment{w.seq, 0};
+      }
+      return std::nullopt;
+    };
+    const std::size_t n = actors.size();
+    std::vector<std::optional<Moment>> began(n), ended(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      began[i] = brought(actors[i], a, 0);
+      if (m.began[i] && !began[i]) return;
+      if (began[i]) ended[i] = brought(actors[i], b, began[i]->first);
+      if (m.ended[i] && !ended[i]) return;  // its end is not on the wire
+    }
+    std::size_t best = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::size_t at_once = 0;
+      for (std::size_t j = 0; j < n && began[i]; ++j) {
+        if (began[j] && *began[j] <= *began[i] && (!ended[j] || *ended[j] > *began[i])) ++at_once;
+      }
+      best = std::max(best, at_once);
+    }
+    m.began = std::move(began);
+    m.ended = std::move(ended);
+    m.best = best;
+    m.by_wire = true;
+  }
+
+  // When the segment told at moment `seq` was sent (microseconds, the capture's clock).
+  [[nodiscard]] std::int64_t sent_us_of(std::uint64_t seq) const {
+    const auto it = std::lower_bound(wire_log_.begin(), wire_log_.end(), seq,
+                                     [](const WireEntry& w, std::uint64_t s) { return w.seq < s; });
+    return it != wire_log_.end() && it->seq == seq ? it->sent_us : 0;
   }
 
   // c1 c2 c3, or c1 c2 c3 ... c50 for many
@@ -727,9 +776,11 @@ class Run {
           return m.best >= k || m.middle + m.waiting < k || m.one_at_a_time;
         },
         deadline_for(step));
+    middles_on_wire(step.actors, o.from, o.to, m);
     const std::string names = overlap_names(step.actors);
     if (m.best >= k) {
-      event(said_note("harness", "note.overlap", {{"best", std::to_string(m.best)}, {"names", names}}));
+      event(said_note("harness", m.by_wire ? "note.overlap-on-wire" : "note.overlap",
+                      {{"best", std::to_string(m.best)}, {"names", names}}));
       co_return;
     }
     const std::string what = say(k == n ? "runner.overlap-all" : "runner.overlap-some", {{"k", std::to_string(k)},
@@ -739,7 +790,7 @@ class Run {
                                                                                          {"to", visible(o.to)}});
     if (!decided)
       fail(step, Verdict::timeout, say("runner.overlap-undecided", {{"what", what}, {"guard", guard_text(step)}}));
-    if (m.middle + m.waiting + m.lost >= k && !m.one_at_a_time) {  // a conversation broke off: its output tells more
+    if (m.lost > 0 && m.middle + m.waiting + m.lost >= k && !m.one_at_a_time) {  // one broke off: its output tells more
       std::string ended_early;
       for (std::size_t i = 0; i < n; ++i) {
         if (m.broken[i]) ended_early += " " + step.actors[i];
@@ -765,7 +816,9 @@ class Run {
       }
     }
     if (first_end < n && o.middle_s > 0) {  // too short a middle: nothing to see (the pause's own scenario)
-      const double lasted = seq_times_[m.ended[first_end]->first - 1] - seq_times_[m.began[first_end]->first - 1];
+      const auto b0 = m.began[first_end]->first, e0 = m.ended[first_end]->first;
+      const double lasted = m.by_wire ? static_cast<double>(sent_us_of(e0) - sent_us_of(b0)) / 1e6
+                                      : seq_times_[e0 - 1] - seq_times_[b0 - 1];
       if (lasted < o.middle_s) {
         event(said_note("harness", "note.overlap-not-judged",
                         {{"who", step.actors[first_end]},
@@ -840,13 +893,7 @@ class Run {
       wires_[actor] = std::make_unique<Capture>(
           io_, ns,
           [this, actor, ns](const Segment& seg) {
-            Event e = segment_event(seg);
-            if (describe_segment(e).empty()) return;  // a pure ACK: in the pcap, folded here
-            e.actor = actor;
-            e.from = owner_of(seg.tcp, seg.from_port, ns);
-            e.to = owner_of(seg.tcp, seg.to_port, ns);
-            wire_log_.emplace_back(e, next_seq());
-            event(std::move(e));
+            told(actor, seg, owner_of(seg.tcp, seg.from_port, ns), owner_of(seg.tcp, seg.to_port, ns));
           },
           kCaptureCap);
     } catch (const std::system_error& e) {
@@ -854,8 +901,71 @@ class Run {
     }
   }
 
+  // A segment as an event of `actor` between the actors `from` and `to`.
+  void told(const std::string& actor, const Segment& seg, std::string from, std::string to) {
+    Event e = segment_event(seg);
+    if (describe_segment(e).empty()) return;  // a pure ACK: in the pcap, folded here
+    e.actor = actor;
+    e.from = std::move(from);
+    e.to = std::move(to);
+    wire_log_.push_back(WireEntry{e, next_seq(), seg.at_us});
+    event(std::move(e));
+  }
+
+  // The wrapper's record of the wire, where it is kept.
+  [[nodiscard]] WrapperCapture* wrapper_wire() const {
+    const auto it = wires_.find("wire");
+    return it == wires_.end() ? nullptr : dynamic_cast<WrapperCapture*>(it->second.get());
+  }
+
+  // Under the wrapper: socklab (its peers) and each program write their own record of their sockets
+  // (WrapperCapture); a link's two sides would share socklab's one record, so a scenario with a link has
+  // no wire here.
+  void capture_wrapper() {
+    if (!sc_.links.empty()) {
+      event("harness", "no capture of the wire here: --isolation wrapper records no wire beside a link");
+      return;
+    }
+    try {
+      const char* dir = std::getenv("SOCKET_WRAPPER_DIR");
+      auto c = std::make_unique<WrapperCapture>(
+          io_, dir != nullptr ? dir : "",
+          [this](const std::string& writer, const Segment& seg, bool sure) { return own_act(writer, seg, sure); },
+          kCaptureCap);
+      // socket_wrapper reads the variable at this process's first packet, which is still to come.
+      ::setenv("SOCKET_WRAPPER_PCAP_FILE", c->file_for(kSocklab).c_str(), 1);
+      wires_["wire"] = std::move(c);
+    } catch (const std::system_error& e) {
+      event("harness", std::string("no capture of the wire here: ") + e.what());
+    }
+  }
+
+  // Whether a record that `writer` made is its own act (tells it, and keeps it for the pcap) rather than
+  // its note of what another did: what it received, the peer's end of a connection it closed. One end of
+  // each record is the writer's; the other's owner is looked up, and an end whose owner is gone is the
+  // writer's when the other end is not. The handshake is one exception: the connecting side records all
+  // three segments when connect returns, which is when TCP sends them; the accepting side's record comes
+  // whenever it accepts, and is not kept. A TCP stream's new bytes and its end are the other (`sure`):
+  // told from whichever record holds them first.
+  bool own_act(const std::string& writer, const Segment& seg, bool sure) {
+    auto mine = [&](const std::string& who) {
+      if (writer != kSocklab) return who == writer;
+      return who == kSocklab || peers_.count(who) > 0;
+    };
+    std::string from = owner_of(seg.tcp, seg.from_port, nullptr), to = owner_of(seg.tcp, seg.to_port, nullptr);
+    const bool known_from = from[0] != ':', known_to = to[0] != ':';
+    if (!known_from && known_to && !mine(to) && writer != kSocklab)
+      from = owners_[owner_key(seg.tcp, seg.from_port)] = writer;
+    if (!known_to && known_from && !mine(from) && writer != kSocklab)
+      to = owners_[owner_key(seg.tcp, seg.to_port)] = writer;
+    const bool sent = sure || (seg.tcp && seg.syn && seg.ack ? mine(to) : mine(from) || (!known_from && !mine(to)));
+    if (sent) told("wire", seg, from, to);
+    return sent;
+  }
+
   void write_captures(const std::string& base) {
     for (const auto& [actor, c] : wires_) {
+      c->drain();  // what the end of the run sent: the peers' closes
       MessageFields fields = {{"packets", std::to_string(c->packets())}};
       auto part = [&](const char* name, const char* id, const MessageFields& f) {
         const auto both = said_field(name, id, f);
@@ -889,8 +999,12 @@ class Run {
 
   // Which actor holds the local `port` (in `ns`, or here): socklab's own peers, else the process whose
   // descriptor is that socket (found through /proc: the scenario's PID namespace holds only its own).
+  static std::string owner_key(bool tcp, std::uint16_t port, const NetNamespace* ns = nullptr) {
+    return std::string(tcp ? "tcp" : "udp") + ":" + std::to_string(port) + (ns ? "far" : "");
+  }
+
   std::string owner_of(bool tcp, std::uint16_t port, const NetNamespace* ns) {
-    const std::string key = std::string(tcp ? "tcp" : "udp") + ":" + std::to_string(port) + (ns ? "far" : "");
+    const std::string key = owner_key(tcp, port, ns);
     if (const auto it = owners_.find(key); it != owners_.end()) return it->second;
     std::string owner;
     for (const auto& [name, p] : peers_) {
@@ -908,7 +1022,13 @@ class Run {
 
   std::string process_holding(bool tcp, std::uint16_t port, const NetNamespace* ns) {
     std::set<std::string> inodes;
+    if (in_wrapper_network()) {  // the wrapper's UNIX socket files: one per port
+      const char* dir = std::getenv("SOCKET_WRAPPER_DIR");
+      const std::string folder = ns != nullptr ? ns->wrapper()->dir() : dir != nullptr ? dir : "";
+      for (auto& i : wrapper_socket_inodes(read_file("/proc/net/unix"), folder, tcp, port)) inodes.insert(i);
+    }
     for (const char* table : {tcp ? "tcp" : "udp", tcp ? "tcp6" : "udp6"}) {
+      if (in_wrapper_network()) break;
       std::istringstream in(ns != nullptr ? ns->read_proc_net(table) : read_file(std::string("/proc/net/") + table));
       std::string line;
       std::getline(in, line);
@@ -1429,7 +1549,7 @@ class Run {
   [[nodiscard]] bool went_on_talking(const std::string& who) const {
     if (wires_.empty()) return true;
     bool reached = false;
-    for (const auto& [seg, at] : wire_log_) {
+    for (const auto& [seg, at, sent_us] : wire_log_) {
       if (seg.size == 0 && seg.tcp) continue;
       if (seg.to == who) reached = true;
       if (seg.from == who && reached) return true;
@@ -1595,7 +1715,9 @@ class Run {
             },
             side != nullptr ? side->fd() : -1, sandbox);
       };
+      if (auto* w = wrapper_wire()) set_wrapper_capture_file(w->file_for(who));
       children_[who] = side != nullptr ? side->addressed(make) : make();
+      set_wrapper_capture_file("");
       children_[who]->on_change([this, who] {
         const Child& c = *children_.at(who);
         if (c.out_ended() && !ended_at_.count(who + ".stdout")) ended_at_[who + ".stdout"] = next_seq();
@@ -1965,12 +2087,18 @@ class Run {
   std::map<std::string, std::string> received_;  // what each peer's last recv until took
   std::set<std::string> under_test_;             // actors running an --impl command
   Captures captures_;
-  static constexpr std::size_t kCaptureCap = 16u << 20;    // bytes of packets kept per capture
-  std::map<std::string, std::unique_ptr<Capture>> wires_;  // "wire", "wire.<link>": what each loopback carried
-  std::map<std::string, std::string> owners_;              // "tcp:9999" -> the actor holding that port
-  std::vector<std::pair<Event, std::uint64_t>> wire_log_;  // each segment, and its moment
-  Story story_{sc_.limits.output_cap};                     // every event of the run, typed
-  std::set<Fact> noted_;                                   // what the step's failure shows so far
+  static constexpr std::size_t kCaptureCap = 16u << 20;        // bytes of packets kept per capture
+  static constexpr const char* kSocklab = "socklab";           // the writer of socklab's own wrapper record
+  std::map<std::string, std::unique_ptr<WireCapture>> wires_;  // "wire", "wire.<link>": what each loopback carried
+  std::map<std::string, std::string> owners_;                  // "tcp:9999" -> the actor holding that port
+  struct WireEntry {
+    Event segment;
+    std::uint64_t seq;     // its moment in the run's order
+    std::int64_t sent_us;  // when it was sent, by the capture's clock (the kernel's, or socket_wrapper's)
+  };
+  std::vector<WireEntry> wire_log_;     // each segment
+  Story story_{sc_.limits.output_cap};  // every event of the run, typed
+  std::set<Fact> noted_;                // what the step's failure shows so far
   std::uint64_t seed_ = 1;
   std::map<std::string, std::unique_ptr<NetNamespace>> far_;  // each link's far side
   std::map<std::string, std::unique_ptr<Link>> links_;

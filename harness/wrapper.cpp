@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <link.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,6 +26,7 @@ namespace fs = std::filesystem;
 bool g_in_network = false;        // this process is a worker in a wrapper network
 std::string g_hosts;              // its hosts file
 std::optional<unsigned> g_owner;  // the run's own user, who owns its networks' folders
+std::string g_capture_file;       // the pcap file of the programs started next
 
 #if defined(__x86_64__)
 constexpr const char* kMultiarch = "x86_64-linux-gnu";
@@ -146,8 +148,9 @@ void reexec_with_socket_wrapper(char** argv, const WrapperLibraries& libs) {
 std::string wrapper_description() {
   return "wrapper: socket_wrapper and nss_wrapper (LD_PRELOAD), each scenario a loopback and hosts file of its "
          "own; it does not promise what namespaces do: no PID namespace (process groups and the stop ladder "
-         "only), no root file system or /tmp of its own, no capture of the wire; a statically linked "
-         "program and a real browser are skipped";
+         "only), no root file system or /tmp of its own; the wire is what socket_wrapper records of each "
+         "program's calls (no resets, no wire beside a link); a statically linked program and a real browser "
+         "are skipped";
 }
 
 WrapperNetwork::WrapperNetwork(std::optional<std::vector<std::string>> hosts) {
@@ -218,7 +221,30 @@ std::vector<std::string> wrapper_environment() {
                                   "NSS_WRAPPER_HOSTS=" + g_hosts,
                                   std::string("SOCKET_WRAPPER_MAX_SOCKETS=") + kMaxSockets};
   if (std::getenv("SOCKET_WRAPPER_DISABLE_DEEPBIND") != nullptr) env.push_back("SOCKET_WRAPPER_DISABLE_DEEPBIND=1");
+  if (!g_capture_file.empty()) env.push_back("SOCKET_WRAPPER_PCAP_FILE=" + g_capture_file);
   return env;
+}
+
+void set_wrapper_capture_file(std::string path) { g_capture_file = std::move(path); }
+
+std::vector<std::string> wrapper_socket_inodes(std::string_view proc_net_unix, std::string_view dir, bool tcp,
+                                               std::uint16_t port) {
+  char tail[8];
+  std::snprintf(tail, sizeof tail, "%04X", port);
+  std::vector<std::string> out;
+  std::istringstream in{std::string(proc_net_unix)};
+  std::string line;
+  std::getline(in, line);  // the header
+  while (std::getline(in, line)) {
+    std::istringstream f(line);
+    std::string num, refs, protocol, flags, type, state, inode, path;
+    if (!(f >> num >> refs >> protocol >> flags >> type >> state >> inode >> path)) continue;
+    if (path.size() != dir.size() + 8 || path.compare(0, dir.size(), dir) != 0 || path[dir.size()] != '/') continue;
+    const char kind = path[dir.size() + 1];
+    const bool kind_fits = tcp ? (kind == 'T' || kind == 'X') : (kind == 'U' || kind == 'Y');
+    if (kind_fits && strcasecmp(path.c_str() + dir.size() + 4, tail) == 0) out.push_back("socket:[" + inode + "]");
+  }
+  return out;
 }
 
 std::vector<BoundSocket> parse_wrapper_sockets(std::string_view proc_net_unix, std::string_view dir) {

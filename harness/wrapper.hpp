@@ -75,6 +75,10 @@ bool in_wrapper_network();
 /// The sockets of the wrapper network this process is in now (empty when it is in none).
 std::vector<BoundSocket> wrapper_bound_sockets();
 
+/// The pcap file socket_wrapper is to write in the programs started from now on ("" none): each writes
+/// its own account of its sockets, which the runner reads as the wire (WrapperCapture).
+void set_wrapper_capture_file(std::string path);
+
 /// The environment a child needs to run in this process's current wrapper network: LD_PRELOAD of both
 /// libraries, SOCKET_WRAPPER_DIR, NSS_WRAPPER_HOSTS ... (empty when not in one).
 std::vector<std::string> wrapper_environment();
@@ -82,6 +86,11 @@ std::vector<std::string> wrapper_environment();
 /// The sockets that /proc/net/unix's text shows in the wrapper folder `dir`: socket_wrapper names each
 /// file <T|U|X|Y><interface, 2 hex digits><port, 4 hex digits>; a TCP one counts once it listens.
 std::vector<BoundSocket> parse_wrapper_sockets(std::string_view proc_net_unix, std::string_view dir);
+
+/// The inodes ("socket:[N]", as /proc/PID/fd shows them) of the sockets /proc/net/unix's text shows on
+/// `port` in the wrapper folder `dir` (a listening socket and those it accepted share its file).
+std::vector<std::string> wrapper_socket_inodes(std::string_view proc_net_unix, std::string_view dir, bool tcp,
+                                               std::uint16_t port);
 
 /// Whether, under the wrapper, an IPv6 socket holds `port` where an IPv4 address is awaited: a program
 /// on `::` takes IPv4 too in a namespace (dual stack), but socket_wrapper keeps IPv6 sockets apart.

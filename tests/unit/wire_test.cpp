@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 using namespace socklab::harness;
 
@@ -72,4 +74,45 @@ TEST(wire, what_is_not_tcp_or_udp_over_ip_is_no_segment) {
   std::string truncated = tcp_frame(1, 2, 0x02, "abc");
   truncated.resize(30);
   EXPECT_FALSE(parse_frame(truncated, s)) << "cut short";
+}
+
+namespace {
+// One record of socket_wrapper's pcap: its header in this machine's byte order, then the raw IP packet.
+std::string wrapper_record(std::uint32_t sec, std::uint32_t usec, const std::string& ip) {
+  std::string r;
+  for (const std::uint32_t v :
+       {sec, usec, static_cast<std::uint32_t>(ip.size()), static_cast<std::uint32_t>(ip.size())})
+    r.append(reinterpret_cast<const char*>(&v), 4);
+  return r + ip;
+}
+}  // namespace
+
+TEST(wire, the_wrappers_records_become_frames_and_a_cut_one_waits_for_its_end) {
+  const std::string syn = tcp_frame(43556, 9999, 0x02, "").substr(14),
+                    data = tcp_frame(9999, 43556, 0x18, "Welcome!").substr(14);
+  std::string bytes = wrapper_record(7, 250, syn) + wrapper_record(8, 5, data);
+  const std::string whole = bytes;
+  bytes.resize(bytes.size() - 3);  // the second record not yet whole
+  std::vector<std::pair<std::int64_t, Segment>> got;
+  auto take = [&](std::int64_t at, std::string_view frame) {
+    Segment s;
+    ASSERT_TRUE(parse_frame(frame, s)) << "an Ethernet frame, as loopback's";
+    got.emplace_back(at, s);
+  };
+  ASSERT_TRUE(split_wrapper_records(bytes, take));
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].first, 7000250);
+  EXPECT_EQ(describe(got[0].second), "SYN");
+  EXPECT_EQ(bytes.size(), 16 + data.size() - 3) << "the cut record is kept for the next read";
+  bytes += whole.substr(whole.size() - 3);
+  ASSERT_TRUE(split_wrapper_records(bytes, take));
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[1].first, 8000005);
+  EXPECT_EQ(got[1].second.payload, "Welcome!");
+  EXPECT_TRUE(bytes.empty());
+}
+
+TEST(wire, a_record_that_cannot_be_one_stops_the_reading) {
+  std::string bytes(16, '\xff');  // a length of 4 GiB
+  EXPECT_FALSE(split_wrapper_records(bytes, [](std::int64_t, std::string_view) { FAIL() << "no frame"; }));
 }

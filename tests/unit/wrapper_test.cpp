@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace socklab::harness {
 namespace {
@@ -31,6 +32,18 @@ TEST(wrapper, reads_the_listeners_and_bound_datagram_sockets_of_its_own_folder) 
   EXPECT_TRUE(got[2].ipv6);
   EXPECT_EQ(got[2].port, 8888);
   EXPECT_EQ(got[2].address, "fd00::5357:5f01");
+}
+
+TEST(wrapper, the_sockets_of_a_port_are_found_by_their_file_in_its_own_folder) {
+  EXPECT_EQ(wrapper_socket_inodes(kUnix, "/tmp/socklab-net-a", true, 9999), std::vector<std::string>{"socket:[101]"});
+  EXPECT_EQ(wrapper_socket_inodes(kUnix, "/tmp/socklab-net-a", true, 0x96F7), std::vector<std::string>{"socket:[102]"})
+      << "a client's socket, listening or not";
+  EXPECT_EQ(wrapper_socket_inodes(kUnix, "/tmp/socklab-net-a", false, 9998), std::vector<std::string>{"socket:[103]"});
+  EXPECT_EQ(wrapper_socket_inodes(kUnix, "/tmp/socklab-net-a", true, 8888), std::vector<std::string>{"socket:[104]"})
+      << "IPv6";
+  EXPECT_TRUE(wrapper_socket_inodes(kUnix, "/tmp/socklab-net-a", false, 9999).empty()) << "TCP is not UDP";
+  EXPECT_EQ(wrapper_socket_inodes(kUnix, "/tmp/socklab-net-b", true, 9999), std::vector<std::string>{"socket:[105]"})
+      << "another scenario's folder";
 }
 
 TEST(wrapper, a_tcp_socket_that_does_not_listen_is_not_ready) {
