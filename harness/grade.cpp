@@ -1,6 +1,7 @@
 #include "grade.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -148,28 +149,13 @@ bool run_build(const std::vector<std::string>& argv, const fs::path& cwd, int se
           if (context.own_mounts && confinement.defences.fs && ::mkdtemp(mount_point.data()) != nullptr) {
             box = std::make_unique<BoxRoot>(mount_point, cwd.string(), std::vector<std::string>{});
           }
-          boost::asio::io_context io;
           Limits limits;
           limits.cpu_s = seconds;
-          Child child(
-              io, argv, cwd.string(), limits,
-              [&](const std::string&, std::string_view bytes) {
-                combined.append(bytes);
-                if (combined.size() > 8000) combined.erase(0, combined.size() - 4000);
-              },
-              -1, Child::Sandbox{&confinement, box.get()});
-          child.close_stdin();
-          const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-          while (!(child.status() && child.out_ended() && child.err_ended()) &&
-                 std::chrono::steady_clock::now() < deadline) {
-            io.run_one_for(std::chrono::milliseconds(50));
-          }
-          const bool timed_out = !child.status();
-          if (timed_out) {
-            child.kill_group();
-            combined += "\n(stopped after " + std::to_string(seconds) + " s)";
-          }
-          result["ok"] = !timed_out && child.status()->code == 0;
+          Ran ran = run_to_end(argv, cwd.string(), limits, std::chrono::seconds(seconds), 2000,
+                               Child::Sandbox{&confinement, box.get()});
+          combined = std::move(ran.output);
+          if (!ran.status) combined += fmt::format("\n(stopped after {} s)", seconds);
+          result["ok"] = ran.status && ran.status->code == 0;
         } catch (const std::exception& e) {
           combined += std::string("cannot run ") + argv.at(0) + ": " + e.what();
         }
@@ -353,13 +339,12 @@ namespace {
 
 // "Python 3.11.2" for python3: what `program` (the file that `name` was found as) says it is.
 std::string interpreter_version(const std::string& name, const std::string& program) {
-  const std::string cmd = program + " --version 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return "";
-  char buf[512] = {};
   std::string out;
-  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
-  ::pclose(p);
+  try {
+    out = run_to_end({program, "--version"}, "/", Limits{}, std::chrono::seconds(10), 4096).output;
+  } catch (const std::exception&) {
+    return "";
+  }
   if (name == "perl") {  // "This is perl 5, version 36, subversion 0 (v5.36.0) ..."
     const auto v = out.find("(v");
     return v == std::string::npos ? "perl" : "perl " + out.substr(v + 2, out.find(')', v) - v - 2);
