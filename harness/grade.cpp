@@ -28,6 +28,7 @@
 #include "matcher.hpp"
 #include "pool.hpp"
 #include "result_file.hpp"
+#include "text.hpp"
 
 extern char** environ;
 
@@ -650,15 +651,6 @@ std::string grade_table(const std::vector<SubmissionScore>& scores, Lang lang) {
     rows.push_back(row);
   }
   std::vector<std::size_t> width(head.size(), 0);
-  auto display_width = [](const std::string& t) {
-    std::size_t w = 0;
-    for (std::size_t i = 0; i < t.size(); ++i) {
-      const auto c = static_cast<unsigned char>(t[i]);
-      if ((c & 0xC0) == 0x80) continue;
-      w += c >= 0xE0 ? 2 : 1;  // CJK takes two columns
-    }
-    return w;
-  };
   for (const auto& row : rows) {
     for (std::size_t k = 0; k < row.size(); ++k) width[k] = std::max(width[k], display_width(row[k]));
   }
