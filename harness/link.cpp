@@ -1,5 +1,6 @@
 #include "link.hpp"
 
+#include <fmt/format.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -79,7 +80,7 @@ void reset_connection(tcp::socket& s) {
 
 std::string preview(std::string_view bytes) {
   if (bytes.size() <= 60) return visible(bytes);
-  return visible(bytes.substr(0, 60)) + "... (" + std::to_string(bytes.size()) + " bytes)";
+  return fmt::format("{}... ({} bytes)", visible(bytes.substr(0, 60)), bytes.size());
 }
 
 // One client seen on the near side, and the socket that speaks for it on the far side: the server
@@ -156,8 +157,8 @@ void Link::start() {
   std::string faults;
   for (const auto& f : describe_faults(spec_)) faults += (faults.empty() ? "" : "; ") + f;
   tell(LinkAct::note, Direction::request, 1,
-       "relays " + spec_.proto + " " + spec_.host + ":" + std::to_string(spec_.port) + " to the server's side" +
-           (faults.empty() ? std::string(" (no faults)") : ": " + faults));
+       fmt::format("relays {} {}:{} to the server's side{}", spec_.proto, spec_.host, spec_.port,
+                   faults.empty() ? std::string(" (no faults)") : ": " + faults));
 }
 
 void Link::tell(LinkAct act, Direction d, int client, std::string what) {
@@ -177,7 +178,7 @@ void Link::fire(Fired f, LinkAct act, int client, std::string what) {
 }
 
 std::string Link::way(Direction d, const UdpClient* c) const {
-  const std::string client = c == nullptr || c->number <= 1 ? "client" : "client " + std::to_string(c->number);
+  const std::string client = c == nullptr || c->number <= 1 ? "client" : fmt::format("client {}", c->number);
   return d == Direction::request ? client + "→server" : "server→" + client;
 }
 
@@ -242,8 +243,7 @@ void Link::udp_send(Direction d, UdpClient& c, const std::string& payload) {
 void Link::udp_deliver(Direction d, const std::shared_ptr<UdpClient>& c, std::string payload) {
   const auto decision = schedule_.next(d);
   const int number = c->number <= 1 ? 1 : c->number;
-  const std::string what = std::string(to_string(d)) + " #" + std::to_string(decision.index) + " " + preview(payload) +
-                           " " + way(d, c.get());
+  const std::string what = fmt::format("{} #{} {} {}", to_string(d), decision.index, preview(payload), way(d, c.get()));
   using Action = FaultSchedule::Decision::Action;
   Fired f{"", d, decision.index, payload, decision.seeded};
   switch (decision.action) {
@@ -269,7 +269,7 @@ void Link::udp_deliver(Direction d, const std::shared_ptr<UdpClient>& c, std::st
     case Action::delay: {
       f.what = "delayed";
       fire(f, LinkAct::alarm, number,
-           "delayed " + what + " by " + std::to_string(static_cast<long>(decision.delay_s * 1000)) + " ms");
+           fmt::format("delayed {} by {} ms", what, static_cast<long>(decision.delay_s * 1000)));
       auto timer = std::make_shared<asio::steady_timer>(io_, micros(decision.delay_s));
       timer->async_wait([this, timer, d, c, payload, alive = alive_](boost::system::error_code ec) {
         if (ec || !*alive) return;
@@ -284,8 +284,8 @@ void Link::udp_deliver(Direction d, const std::shared_ptr<UdpClient>& c, std::st
     const auto [client, bytes] = it->second;
     held_.erase(it);
     fire(Fired{"released", d, index, bytes, false}, LinkAct::released, client->number <= 1 ? 1 : client->number,
-         "released " + std::string(to_string(d)) + " #" + std::to_string(index) + " " + preview(bytes) + " " +
-             way(d, client.get()) + ", after #" + std::to_string(decision.index));
+         fmt::format("released {} #{} {} {}, after #{}", to_string(d), index, preview(bytes), way(d, client.get()),
+                     decision.index));
     udp_send(d, *client, bytes);
   }
 }
@@ -308,7 +308,7 @@ awaitable<void> Link::tcp_accept_loop() {
 
 awaitable<void> Link::tcp_connection(std::shared_ptr<TcpPair> pair) {
   auto alive = alive_;
-  const std::string name = "connection " + std::to_string(pair->number);
+  const std::string name = fmt::format("connection {}", pair->number);
   const auto address = loopback_of(spec_.host);
   const int fd = far_ != nullptr ? far_->socket(address.is_v6() ? AF_INET6 : AF_INET, SOCK_STREAM)
                                  : ::socket(address.is_v6() ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -320,7 +320,7 @@ awaitable<void> Link::tcp_connection(std::shared_ptr<TcpPair> pair) {
   if (!*alive) co_return;
   if (ec) {
     tell(LinkAct::relayed, Direction::request, pair->number,
-         name + ": the server's side refused (" + ec.message() + "): the client's connection is reset");
+         fmt::format("{}: the server's side refused ({}): the client's connection is reset", name, ec.message()));
     reset_connection(pair->near);
     co_return;
   }
@@ -332,110 +332,139 @@ awaitable<void> Link::tcp_connection(std::shared_ptr<TcpPair> pair) {
   asio::co_spawn(io_, tcp_pump(pair, Direction::reply), asio::detached);
 }
 
-awaitable<void> Link::tcp_pump(std::shared_ptr<TcpPair> pair, Direction d) {
-  auto alive = alive_;
-  tcp::socket& src = d == Direction::request ? pair->near : pair->far;
-  tcp::socket& dst = d == Direction::request ? pair->far : pair->near;
-  const std::string way_text = d == Direction::request ? "client→server" : "server→client";
-  const std::string name = "connection " + std::to_string(pair->number) + " " + way_text;
-  auto find = [&](TcpFault::Kind k) -> const TcpFault* {
-    const auto it = std::find_if(spec_.tcp.begin(), spec_.tcp.end(), [&](const TcpFault& f) {
-      return f.kind == k && f.dir == d && (f.connection == 0 || f.connection == pair->number);
+// One direction of a relayed connection: its two sockets, the faults that apply to it, and how far it is.
+struct Link::TcpWay {
+  TcpWay(Link& link, TcpPair& pair, Direction dir)
+      : d(dir),
+        src(dir == Direction::request ? pair.near : pair.far),
+        dst(dir == Direction::request ? pair.far : pair.near),
+        way_text(dir == Direction::request ? "client→server" : "server→client"),
+        name(fmt::format("connection {} {}", pair.number, way_text)),
+        slice(find(link, pair, TcpFault::Kind::slice)),
+        delay(find(link, pair, TcpFault::Kind::delay)),
+        reset(find(link, pair, TcpFault::Kind::reset)),
+        half(find(link, pair, TcpFault::Kind::half_close)),
+        timer(link.io_),
+        alive(link.alive_) {}
+
+  const TcpFault* find(const Link& link, const TcpPair& pair, TcpFault::Kind k) const {
+    const auto it = std::find_if(link.spec_.tcp.begin(), link.spec_.tcp.end(), [&](const TcpFault& f) {
+      return f.kind == k && f.dir == d && (f.connection == 0 || f.connection == pair.number);
     });
-    return it == spec_.tcp.end() ? nullptr : &*it;
-  };
-  const TcpFault* slice = find(TcpFault::Kind::slice);
-  const TcpFault* delay = find(TcpFault::Kind::delay);
-  const TcpFault* reset = find(TcpFault::Kind::reset);
-  const TcpFault* half = find(TcpFault::Kind::half_close);
-  std::size_t total = 0;
+    return it == link.spec_.tcp.end() ? nullptr : &*it;
+  }
+
+  Direction d;
+  tcp::socket& src;
+  tcp::socket& dst;
+  std::string way_text, name;
+  const TcpFault *slice, *delay, *reset, *half;
+  asio::steady_timer timer;
+  std::shared_ptr<bool> alive;  // false once the link is gone: then nothing of it may be touched
+  std::size_t total = 0;        // bytes passed on
   bool first = true;
   bool writing = true;  // false once half-closed
-  asio::steady_timer timer(io_);
+};
+
+awaitable<void> Link::tcp_pump(std::shared_ptr<TcpPair> pair, Direction d) {
+  TcpWay w(*this, *pair, d);
   std::string buf(65536, '\0');
   for (;;) {
-    auto [ec, n] = co_await src.async_read_some(asio::buffer(buf), asio::as_tuple(use_awaitable));
-    if (!*alive || pair->reset) co_return;
+    auto [ec, n] = co_await w.src.async_read_some(asio::buffer(buf), asio::as_tuple(use_awaitable));
+    if (!*w.alive || pair->reset) co_return;
     if (ec) {
-      boost::system::error_code ignored;
-      if (ec == asio::error::eof) {
-        tell(LinkAct::relayed, d, pair->number, name + ": closed (FIN passed on)");
-        if (writing) dst.shutdown(tcp::socket::shutdown_send, ignored);
-      } else if (ec != asio::error::operation_aborted && ec != asio::error::bad_descriptor) {
-        tell(LinkAct::relayed, d, pair->number, name + ": " + ec.message() + " (reset passed on)");
-        pair->reset = true;
-        reset_connection(dst);
-        reset_connection(src);
-      }
+      tcp_ended(*pair, w, ec);
       co_return;
     }
+    if (w.first && w.delay != nullptr && !co_await tcp_delay(*pair, w)) co_return;
+    w.first = false;
     std::string_view data(buf.data(), n);
-    if (first && delay != nullptr) {
-      fire(Fired{"delayed", d, 0, {}, false}, LinkAct::alarm, pair->number,
-           "delayed " + name + " by " + std::to_string(static_cast<long>(delay->delay_s * 1000)) + " ms");
-      timer.expires_after(micros(delay->delay_s));
-      co_await timer.async_wait(asio::as_tuple(use_awaitable));
-      if (!*alive || pair->reset) co_return;
-    }
-    first = false;
-    bool reset_now = false, half_now = false;
-    if (reset != nullptr && total + data.size() >= reset->after_bytes) {
-      data = data.substr(0, reset->after_bytes - total);
-      reset_now = true;
-    }
-    if (writing && half != nullptr && total + data.size() >= half->after_bytes) {
-      data = data.substr(0, half->after_bytes - total);
-      half_now = true;
-    }
-    if (!writing) {
-      tell(LinkAct::relayed, d, pair->number,
-           name + ": " + std::to_string(data.size()) + " bytes not passed on (that side is closed)");
-      data = {};
-    }
-    if (!data.empty()) {
-      const std::size_t piece = slice != nullptr ? std::max<std::size_t>(slice->size, 1) : data.size();
-      tell(LinkAct::relayed, d, pair->number,
-           name + " " + preview(data) +
-               (slice != nullptr && data.size() > piece ? " in " + std::to_string((data.size() + piece - 1) / piece) +
-                                                              " writes of " + std::to_string(piece) + " bytes"
-                                                        : std::string()));
-      for (std::size_t off = 0; off < data.size(); off += piece) {
-        if (off > 0 && slice != nullptr && slice->pause_s > 0) {
-          timer.expires_after(micros(slice->pause_s));
-          co_await timer.async_wait(asio::as_tuple(use_awaitable));
-          if (!*alive || pair->reset) co_return;
-        }
-        auto [wec, written] =
-            co_await asio::async_write(dst, asio::buffer(data.substr(off, piece)), asio::as_tuple(use_awaitable));
-        if (wec) {
-          if (!*alive || pair->reset) co_return;
-          tell(LinkAct::relayed, d, pair->number, name + ": writing failed (" + wec.message() + "): both sides reset");
-          pair->reset = true;
-          reset_connection(dst);
-          reset_connection(src);
-          co_return;
-        }
-        relayed_ += written;
-      }
-    }
-    total += data.size();
+    const auto [reset_now, half_now] = tcp_cut(*pair, w, data);
+    if (!data.empty() && !co_await tcp_write(*pair, w, data)) co_return;
+    w.total += data.size();
     if (reset_now) {
       fire(Fired{"reset", d, 0, {}, false}, LinkAct::alarm, pair->number,
-           "reset both sides of connection " + std::to_string(pair->number) + " after " + std::to_string(total) +
-               " bytes " + way_text);
-      pair->reset = true;
-      reset_connection(dst);
-      reset_connection(src);
+           fmt::format("reset both sides of connection {} after {} bytes {}", pair->number, w.total, w.way_text));
+      reset_both(*pair, w);
       co_return;
     }
     if (half_now) {
       fire(Fired{"half-closed", d, 0, {}, false}, LinkAct::note, pair->number,
-           "closed " + name + " after " + std::to_string(total) + " bytes (the other way stays open)");
+           fmt::format("closed {} after {} bytes (the other way stays open)", w.name, w.total));
       boost::system::error_code ignored;
-      dst.shutdown(tcp::socket::shutdown_send, ignored);
-      writing = false;
+      w.dst.shutdown(tcp::socket::shutdown_send, ignored);
+      w.writing = false;
     }
   }
+}
+
+void Link::tcp_ended(TcpPair& pair, TcpWay& w, boost::system::error_code ec) {
+  if (ec == asio::error::eof) {
+    tell(LinkAct::relayed, w.d, pair.number, w.name + ": closed (FIN passed on)");
+    boost::system::error_code ignored;
+    if (w.writing) w.dst.shutdown(tcp::socket::shutdown_send, ignored);
+  } else if (ec != asio::error::operation_aborted && ec != asio::error::bad_descriptor) {
+    tell(LinkAct::relayed, w.d, pair.number, fmt::format("{}: {} (reset passed on)", w.name, ec.message()));
+    reset_both(pair, w);
+  }
+}
+
+void Link::reset_both(TcpPair& pair, TcpWay& w) {
+  pair.reset = true;
+  reset_connection(w.dst);
+  reset_connection(w.src);
+}
+
+awaitable<bool> Link::tcp_delay(TcpPair& pair, TcpWay& w) {
+  fire(Fired{"delayed", w.d, 0, {}, false}, LinkAct::alarm, pair.number,
+       fmt::format("delayed {} by {} ms", w.name, static_cast<long>(w.delay->delay_s * 1000)));
+  w.timer.expires_after(micros(w.delay->delay_s));
+  co_await w.timer.async_wait(asio::as_tuple(use_awaitable));
+  co_return *w.alive && !pair.reset;
+}
+
+std::pair<bool, bool> Link::tcp_cut(const TcpPair& pair, TcpWay& w, std::string_view& data) {
+  bool reset_now = false, half_now = false;
+  if (w.reset != nullptr && w.total + data.size() >= w.reset->after_bytes) {
+    data = data.substr(0, w.reset->after_bytes - w.total);
+    reset_now = true;
+  }
+  if (w.writing && w.half != nullptr && w.total + data.size() >= w.half->after_bytes) {
+    data = data.substr(0, w.half->after_bytes - w.total);
+    half_now = true;
+  }
+  if (!w.writing) {
+    tell(LinkAct::relayed, w.d, pair.number,
+         fmt::format("{}: {} bytes not passed on (that side is closed)", w.name, data.size()));
+    data = {};
+  }
+  return {reset_now, half_now};
+}
+
+awaitable<bool> Link::tcp_write(TcpPair& pair, TcpWay& w, std::string_view data) {
+  const std::size_t piece = w.slice != nullptr ? std::max<std::size_t>(w.slice->size, 1) : data.size();
+  const std::string pieces = w.slice != nullptr && data.size() > piece
+                                 ? fmt::format(" in {} writes of {} bytes", (data.size() + piece - 1) / piece, piece)
+                                 : std::string();
+  tell(LinkAct::relayed, w.d, pair.number, fmt::format("{} {}{}", w.name, preview(data), pieces));
+  for (std::size_t off = 0; off < data.size(); off += piece) {
+    if (off > 0 && w.slice != nullptr && w.slice->pause_s > 0) {
+      w.timer.expires_after(micros(w.slice->pause_s));
+      co_await w.timer.async_wait(asio::as_tuple(use_awaitable));
+      if (!*w.alive || pair.reset) co_return false;
+    }
+    auto [wec, written] =
+        co_await asio::async_write(w.dst, asio::buffer(data.substr(off, piece)), asio::as_tuple(use_awaitable));
+    if (wec) {
+      if (!*w.alive || pair.reset) co_return false;
+      tell(LinkAct::relayed, w.d, pair.number,
+           fmt::format("{}: writing failed ({}): both sides reset", w.name, wec.message()));
+      reset_both(pair, w);
+      co_return false;
+    }
+    relayed_ += written;
+  }
+  co_return true;
 }
 
 }  // namespace socklab::harness

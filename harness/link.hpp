@@ -9,6 +9,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "faults.hpp"
@@ -59,7 +61,15 @@ class Link {
   void udp_send(Direction d, UdpClient& c, const std::string& payload);
   boost::asio::awaitable<void> tcp_accept_loop();
   boost::asio::awaitable<void> tcp_connection(std::shared_ptr<TcpPair> pair);
+  struct TcpWay;
   boost::asio::awaitable<void> tcp_pump(std::shared_ptr<TcpPair> pair, Direction d);
+  void tcp_ended(TcpPair& pair, TcpWay& w, boost::system::error_code ec);
+  void reset_both(TcpPair& pair, TcpWay& w);
+  boost::asio::awaitable<bool> tcp_delay(TcpPair& pair, TcpWay& w);
+  /// Cuts `data` where a reset or a half-close is due (which it says), or to nothing once half-closed.
+  std::pair<bool, bool> tcp_cut(const TcpPair& pair, TcpWay& w, std::string_view& data);
+  /// Passes `data` on, in slices when the link slices it; false when the connection is gone or reset.
+  boost::asio::awaitable<bool> tcp_write(TcpPair& pair, TcpWay& w, std::string_view data);
   [[nodiscard]] std::string way(Direction d, const UdpClient* c) const;
   void tell(LinkAct act, Direction d, int client, std::string what);
   void fire(Fired f, LinkAct act, int client, std::string what);
