@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "console.hpp"
 #include "durations.hpp"
 #include "files.hpp"
 #include "grade.hpp"
@@ -84,8 +85,9 @@ std::string shown_transcript(const std::string& transcript, Lang lang) {
 }
 
 // One scenario's lines on the console: its verdict, and for a failure (or -v) the message, advice, transcript.
-void print_result(const Result& r, Lang lang, bool verbose) {
-  fmt::print("{}  {}  ({:.2f} s)\n", tr(to_string(r.verdict), lang), r.scenario, r.duration_s);
+void print_result(const Result& r, Lang lang, bool verbose, bool colour) {
+  fmt::print("{}  {}  ({:.2f} s)\n", paint(r.verdict, tr(to_string(r.verdict), lang), colour), r.scenario,
+             r.duration_s);
   if (r.verdict != Verdict::pass) fmt::print("{}\n", r.message);
   for (const auto& advice : advice_for(r, lang)) fmt::print("{}: {}\n", tr("advice", lang), advice.text);
   if (r.verdict != Verdict::pass || verbose) {
@@ -181,13 +183,14 @@ int check_main(const CheckArgs& a, const Suite& suite, bool isolated) {
     jobs = 1;
   }
   Summary summary = {{"pass", 0}, {"fail", 0}, {"timeout", 0}, {"crash", 0}, {"error", 0}, {"skip", 0}};
+  const bool colour = colour_for(STDOUT_FILENO);
   std::vector<Task> tasks;
   Durations durations((fs::absolute(a.session.out_dir) / ".durations.json").string());
   for (const auto& sc : selected) tasks.push_back({&sc, options, durations.expected(sc)});
   const auto results = run_tasks(tasks, jobs, isolated, [&](std::size_t, const Result& r) {
     durations.record(r.scenario, r.duration_s);
     ++summary[to_string(r.verdict)];
-    print_result(r, options.lang, a.verbose);
+    print_result(r, options.lang, a.verbose, colour);
   });
   durations.save();
   if (!a.json_path.empty()) {

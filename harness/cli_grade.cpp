@@ -5,6 +5,7 @@
 #include <map>
 
 #include "cli.hpp"
+#include "console.hpp"
 
 extern char** environ;
 
@@ -65,6 +66,7 @@ int grade_main(const GradeArgs& a, const Suite& suite, bool isolated) {
   g.isolated = isolated;
   g.out_dir = a.session.out_dir;
   g.live_progress = ::isatty(STDOUT_FILENO) != 0;
+  g.colour = colour_for(STDOUT_FILENO);
   g.keep_transcripts = !a.reports.html.empty();
   c.reports = a.reports;
   c.socklab_version = SOCKLAB_VERSION;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "cli.hpp"
+#include "console.hpp"
 #include "pool.hpp"
 
 namespace socklab::harness {
@@ -46,7 +47,7 @@ int run_main(const RunArgs& a, const Suite& suite, bool isolated) {
   const auto results = run_tasks({{&*it, options}}, 1, isolated, [](std::size_t, const Result&) {});
   const auto& r = results.front();
   const std::string seed = it->links.empty() ? std::string() : fmt::format(", seed {}", r.seed);
-  fmt::print("{} ({}{})\n", to_string(r.verdict), r.isolation, seed);
+  fmt::print("{} ({}{})\n", paint(r.verdict, to_string(r.verdict), colour_for(STDOUT_FILENO)), r.isolation, seed);
   if (!r.message.empty()) fmt::print("{}\n", r.message);
   if (!r.transcript_path.empty()) fmt::print("transcript: {}\n", r.transcript_path);
   for (const auto& k : r.kept_paths) fmt::print("kept: {}\n", k);

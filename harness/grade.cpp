@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "child.hpp"
+#include "console.hpp"
 #include "durations.hpp"
 #include "isolation.hpp"
 #include "junit.hpp"
@@ -586,7 +587,7 @@ std::vector<SubmissionScore> grade(const GradeOptions& options, std::ostream& co
       char head[64];
       std::snprintf(head, sizeof head, "[%zu/%zu %.0f s] ", done_count, tasks.size(), t);
       progress_shown = head + s.submission.name + " " + r.role + " " + result.scenario + ": " +
-                       tr(to_string(result.verdict), options.lang);
+                       paint(result.verdict, tr(to_string(result.verdict), options.lang), options.colour);
       console << progress_shown << std::flush;
     }
   });
