@@ -159,7 +159,7 @@ bool run_build(const std::vector<std::string>& argv, const fs::path& cwd, int se
           if (!ran.status) combined += fmt::format("\n(stopped after {} s)", seconds);
           result["ok"] = ran.status && ran.status->code == 0;
         } catch (const std::exception& e) {
-          combined += std::string("cannot run ") + argv.at(0) + ": " + e.what();
+          combined += fmt::format("cannot run {}: {}", argv.at(0), e.what());
         }
         if (confinement.uid) own_tree(cwd, ::getuid());
         result["output"] = combined.size() > 2000 ? combined.substr(combined.size() - 2000) : combined;
@@ -584,10 +584,9 @@ std::vector<SubmissionScore> grade(const GradeOptions& options, std::ostream& co
     if (--left[w.sub] == 0) finished(s);
     if (options.live_progress) {
       const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      char head[64];
-      std::snprintf(head, sizeof head, "[%zu/%zu %.0f s] ", done_count, tasks.size(), t);
-      progress_shown = head + s.submission.name + " " + r.role + " " + result.scenario + ": " +
-                       paint(result.verdict, tr(to_string(result.verdict), options.lang), options.colour);
+      progress_shown = fmt::format("[{}/{} {:.0f} s] {} {} {}: {}", done_count, tasks.size(), t, s.submission.name,
+                                   r.role, result.scenario,
+                                   paint(result.verdict, tr(to_string(result.verdict), options.lang), options.colour));
       console << progress_shown << std::flush;
     }
   });
