@@ -29,8 +29,10 @@
 #include <thread>
 #include <vector>
 
+#include "files.hpp"
 #include "isolation.hpp"
 #include "link.hpp"
+#include "proc_net.hpp"
 #include "runner.hpp"
 #include "scenario.hpp"
 
@@ -47,17 +49,8 @@ double median(std::vector<double> v) {
 }
 
 bool udp_bound(int port) {
-  std::ifstream in("/proc/net/udp");
-  std::string line;
-  std::getline(in, line);  // the header
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string slot, local;
-    fields >> slot >> local;
-    const auto colon = local.find(':');
-    if (colon != std::string::npos && std::stoi(local.substr(colon + 1), nullptr, 16) == port) return true;
-  }
-  return false;
+  const auto bound = parse_proc_net(read_text("/proc/net/udp"), "udp");
+  return std::any_of(bound.begin(), bound.end(), [&](const BoundSocket& s) { return s.port == port; });
 }
 
 // The floor: what any harness must do for this scenario, written as plainly as possible.

@@ -1,6 +1,7 @@
 #include "child.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <grp.h>
 #include <sched.h>
 #include <signal.h>
@@ -130,10 +131,11 @@ std::string Child::find_program(const std::string& name, bool sandboxed) {
 
 std::string ExitStatus::to_string() const {
   if (signal != 0) {
-    std::string name = ::sigabbrev_np(signal) ? std::string("SIG") + ::sigabbrev_np(signal) : std::to_string(signal);
-    return "killed by " + name + (sent_by_harness ? " (sent by socklab)" : "");
+    const std::string name =
+        ::sigabbrev_np(signal) ? fmt::format("SIG{}", ::sigabbrev_np(signal)) : std::to_string(signal);
+    return fmt::format("killed by {}{}", name, sent_by_harness ? " (sent by socklab)" : "");
   }
-  return "exit " + std::to_string(code);
+  return fmt::format("exit {}", code);
 }
 
 Child::Child(asio::io_context& io, const std::vector<std::string>& argv, const std::string& dir, const Limits& limits,
@@ -193,7 +195,7 @@ asio::awaitable<void> Child::read_loop(std::shared_ptr<State> st, bool is_out) {
     dropped += got.size() - keep;
   }
   if (dropped > 0) {
-    const std::string marker = "\n[truncated " + std::to_string(dropped) + " bytes]\n";
+    const std::string marker = fmt::format("\n[truncated {} bytes]\n", dropped);
     buf += marker;
     if (st->hook) st->hook(name, marker);
   }
@@ -290,6 +292,31 @@ asio::awaitable<void> Child::stop(std::chrono::milliseconds grace) {
     timer.expires_after(std::chrono::seconds(1));
     co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
   }
+}
+
+Ran run_to_end(const std::vector<std::string>& argv, const std::string& dir, const Limits& limits,
+               std::chrono::milliseconds deadline, std::size_t keep, std::optional<Child::Sandbox> sandbox) {
+  asio::io_context io;
+  Ran ran;
+  Child child(
+      io, argv, dir, limits,
+      [&](const std::string&, std::string_view bytes) {
+        ran.output.append(bytes);
+        if (ran.output.size() > 4 * keep) ran.output.erase(0, ran.output.size() - 2 * keep);
+      },
+      -1, sandbox);
+  child.close_stdin();
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (!(child.status() && child.out_ended() && child.err_ended()) && std::chrono::steady_clock::now() < until) {
+    io.run_one_for(std::chrono::milliseconds(50));
+  }
+  if (child.status()) {
+    ran.status = child.status();
+  } else {
+    child.kill_group();
+  }
+  if (ran.output.size() > keep) ran.output.erase(0, ran.output.size() - keep);
+  return ran;
 }
 
 }  // namespace socklab::harness

@@ -97,4 +97,17 @@ class Child {
   std::shared_ptr<State> st_;
 };
 
+/// What a program run to its end said (stdout and stderr together, as they came: the last `keep` bytes)
+/// and how it ended (nullopt: it was still running at the deadline, and was killed).
+struct Ran {
+  std::string output;
+  std::optional<ExitStatus> status;
+};
+
+/// Runs `argv` in `dir` with stdin closed until it ends or `deadline` passes, on an event loop of its own:
+/// a build, a version probe. Throws as Child's constructor does when the program cannot start.
+Ran run_to_end(const std::vector<std::string>& argv, const std::string& dir, const Limits& limits,
+               std::chrono::milliseconds deadline, std::size_t keep,
+               std::optional<Child::Sandbox> sandbox = std::nullopt);
+
 }  // namespace socklab::harness

@@ -8,21 +8,33 @@
 
 #include <cerrno>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <system_error>
 
+#include "socket.hpp"
+
 namespace socklab::harness {
-namespace {
 
-[[noreturn]] void fail(const std::string& what) { throw std::system_error(errno, std::generic_category(), what); }
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
-}  // namespace
+bool write_existing(const std::string& path, std::string_view text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ::close(fd);
+  return ok;
+}
 
 void write_file_atomically(const std::string& path, std::string_view text) {
   const std::filesystem::path target = std::filesystem::absolute(path);
   const std::string folder = target.parent_path().string();
   const int dir = ::open(folder.c_str(), O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-  if (dir < 0) fail("open the folder " + folder);
+  check_syscall("open the folder " + folder, dir);
   std::random_device random;
   std::string temp;
   int fd = -1;
@@ -31,8 +43,9 @@ void write_file_atomically(const std::string& path, std::string_view text) {
     fd = ::openat(dir, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   }
   if (fd < 0) {
+    const int e = errno;
     ::close(dir);
-    fail("create a file in " + folder);
+    throw_system_error("create a file in " + folder, e);
   }
   bool ok = true;
   for (std::size_t off = 0; ok && off < text.size();) {
@@ -47,8 +60,7 @@ void write_file_atomically(const std::string& path, std::string_view text) {
     const int e = ok ? errno : saved;
     ::unlinkat(dir, temp.c_str(), 0);
     ::close(dir);
-    errno = e;
-    fail("write " + target.string());
+    throw_system_error("write " + target.string(), e);
   }
   ::close(dir);
 }

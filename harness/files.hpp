@@ -14,6 +14,13 @@ namespace socklab::harness {
 /// std::system_error naming the path.
 void write_file_atomically(const std::string& path, std::string_view text);
 
+/// The whole of a small text file (/proc, /sys, a cgroup's), "" when it cannot be read.
+std::string read_text(const std::string& path);
+
+/// Writes `text` to the file `path`, which exists (a /proc or cgroup control file), in one write: false
+/// when it cannot be opened or takes less.
+bool write_existing(const std::string& path, std::string_view text);
+
 /// The first `max` bytes of `relative` below the folder `dir`, opened without following any link and
 /// without leaving `dir`; nullopt when there is no such regular file.
 std::optional<std::string> read_beneath(const std::string& dir, const std::string& relative, std::size_t max);

@@ -1,6 +1,7 @@
 #include "grade.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -21,12 +22,14 @@
 #include <thread>
 
 #include "child.hpp"
+#include "console.hpp"
 #include "durations.hpp"
 #include "isolation.hpp"
 #include "junit.hpp"
 #include "matcher.hpp"
 #include "pool.hpp"
 #include "result_file.hpp"
+#include "text.hpp"
 
 extern char** environ;
 
@@ -148,30 +151,15 @@ bool run_build(const std::vector<std::string>& argv, const fs::path& cwd, int se
           if (context.own_mounts && confinement.defences.fs && ::mkdtemp(mount_point.data()) != nullptr) {
             box = std::make_unique<BoxRoot>(mount_point, cwd.string(), std::vector<std::string>{});
           }
-          boost::asio::io_context io;
           Limits limits;
           limits.cpu_s = seconds;
-          Child child(
-              io, argv, cwd.string(), limits,
-              [&](const std::string&, std::string_view bytes) {
-                combined.append(bytes);
-                if (combined.size() > 8000) combined.erase(0, combined.size() - 4000);
-              },
-              -1, Child::Sandbox{&confinement, box.get()});
-          child.close_stdin();
-          const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-          while (!(child.status() && child.out_ended() && child.err_ended()) &&
-                 std::chrono::steady_clock::now() < deadline) {
-            io.run_one_for(std::chrono::milliseconds(50));
-          }
-          const bool timed_out = !child.status();
-          if (timed_out) {
-            child.kill_group();
-            combined += "\n(stopped after " + std::to_string(seconds) + " s)";
-          }
-          result["ok"] = !timed_out && child.status()->code == 0;
+          Ran ran = run_to_end(argv, cwd.string(), limits, std::chrono::seconds(seconds), 2000,
+                               Child::Sandbox{&confinement, box.get()});
+          combined = std::move(ran.output);
+          if (!ran.status) combined += fmt::format("\n(stopped after {} s)", seconds);
+          result["ok"] = ran.status && ran.status->code == 0;
         } catch (const std::exception& e) {
-          combined += std::string("cannot run ") + argv.at(0) + ": " + e.what();
+          combined += fmt::format("cannot run {}: {}", argv.at(0), e.what());
         }
         if (confinement.uid) own_tree(cwd, ::getuid());
         result["output"] = combined.size() > 2000 ? combined.substr(combined.size() - 2000) : combined;
@@ -353,13 +341,12 @@ namespace {
 
 // "Python 3.11.2" for python3: what `program` (the file that `name` was found as) says it is.
 std::string interpreter_version(const std::string& name, const std::string& program) {
-  const std::string cmd = program + " --version 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return "";
-  char buf[512] = {};
   std::string out;
-  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
-  ::pclose(p);
+  try {
+    out = run_to_end({program, "--version"}, "/", Limits{}, std::chrono::seconds(10), 4096).output;
+  } catch (const std::exception&) {
+    return "";
+  }
   if (name == "perl") {  // "This is perl 5, version 36, subversion 0 (v5.36.0) ..."
     const auto v = out.find("(v");
     return v == std::string::npos ? "perl" : "perl " + out.substr(v + 2, out.find(')', v) - v - 2);
@@ -597,10 +584,9 @@ std::vector<SubmissionScore> grade(const GradeOptions& options, std::ostream& co
     if (--left[w.sub] == 0) finished(s);
     if (options.live_progress) {
       const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      char head[64];
-      std::snprintf(head, sizeof head, "[%zu/%zu %.0f s] ", done_count, tasks.size(), t);
-      progress_shown = head + s.submission.name + " " + r.role + " " + result.scenario + ": " +
-                       tr(to_string(result.verdict), options.lang);
+      progress_shown = fmt::format("[{}/{} {:.0f} s] {} {} {}: {}", done_count, tasks.size(), t, s.submission.name,
+                                   r.role, result.scenario,
+                                   paint(result.verdict, tr(to_string(result.verdict), options.lang), options.colour));
       console << progress_shown << std::flush;
     }
   });
@@ -665,15 +651,6 @@ std::string grade_table(const std::vector<SubmissionScore>& scores, Lang lang) {
     rows.push_back(row);
   }
   std::vector<std::size_t> width(head.size(), 0);
-  auto display_width = [](const std::string& t) {
-    std::size_t w = 0;
-    for (std::size_t i = 0; i < t.size(); ++i) {
-      const auto c = static_cast<unsigned char>(t[i]);
-      if ((c & 0xC0) == 0x80) continue;
-      w += c >= 0xE0 ? 2 : 1;  // CJK takes two columns
-    }
-    return w;
-  };
   for (const auto& row : rows) {
     for (std::size_t k = 0; k < row.size(); ++k) width[k] = std::max(width[k], display_width(row[k]));
   }

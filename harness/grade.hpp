@@ -186,6 +186,7 @@ struct GradeOptions {
   std::string out_dir;  // <out>/<submission>/<role>/<example>/<name>.log; the builds in <out>/.staged
   Lang lang = Lang::en;
   bool live_progress = false;      // rewrite one progress line (a terminal)
+  bool colour = false;             // its verdict in colour (console.hpp)
   bool keep_transcripts = false;   // the HTML pages draw them; otherwise only the files keep them
   std::vector<std::string> names;  // the reports' name of each folder (submission_names); empty: computed
   /// A grade made before that is still current (grade --results without --force): not made again.

@@ -1,5 +1,7 @@
 #include "grade_command.hpp"
 
+#include <fmt/ostream.h>
+
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -42,9 +44,9 @@ void print_summary(const std::vector<SubmissionScore>& scores, const ReportConte
   for (const auto& s : scores) out << failures_text(s, ctx.lang);
   out << "\n" << grade_table(scores, ctx.lang);
   out << frequent_failures_text(summarize_class(scores), ctx.lang);
-  out << "socklab " << ctx.socklab_version << ", suite " << ctx.suite_version << ", isolation: " << ctx.isolation;
-  for (const auto& [name, v] : ctx.interpreters) out << ", " << v;
-  if (ctx.seed) out << ", seed " << *ctx.seed;
+  fmt::print(out, "socklab {}, suite {}, isolation: {}", ctx.socklab_version, ctx.suite_version, ctx.isolation);
+  for (const auto& [name, v] : ctx.interpreters) fmt::print(out, ", {}", v);
+  if (ctx.seed) fmt::print(out, ", seed {}", *ctx.seed);
   out << "\n";
 }
 

@@ -22,19 +22,14 @@
 #include <string>
 #include <system_error>
 
+#include "files.hpp"
+#include "socket.hpp"
+
 namespace socklab::harness {
 namespace {
 
 std::string g_hosts_file;  // the temporary file bound over /etc/hosts, when one was needed
 bool g_wrapper = false;    // this process chose the wrapper
-
-bool write_file(const char* path, const std::string& text) {
-  const int fd = ::open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ::close(fd);
-  return ok;
-}
 
 bool loopback_up() {
   const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -97,11 +92,11 @@ bool enter_namespaces(const std::vector<std::string>& hosts, bool& pid) {
     if (::unshare(user | CLONE_NEWNET | CLONE_NEWNS) != 0) return false;
   }
   if (user != 0) {
-    write_file("/proc/self/setgroups", "deny");
+    write_existing("/proc/self/setgroups", "deny");
     // The user keeps its own ids inside: the worker holds the namespace's capabilities without being
     // uid 0 there, and a program it starts has neither (it is not root, even in the namespace).
-    if (!write_file("/proc/self/uid_map", std::to_string(uid) + " " + std::to_string(uid) + " 1") ||
-        !write_file("/proc/self/gid_map", std::to_string(gid) + " " + std::to_string(gid) + " 1")) {
+    if (!write_existing("/proc/self/uid_map", std::to_string(uid) + " " + std::to_string(uid) + " 1") ||
+        !write_existing("/proc/self/gid_map", std::to_string(gid) + " " + std::to_string(gid) + " 1")) {
       return false;
     }
   }
@@ -196,7 +191,7 @@ IsolationMode choose_isolation(const std::string& asked, char** argv) {
     std::fflush(stdout);
     std::fflush(stderr);
     reexec_with_socket_wrapper(argv, *libs);
-    throw std::system_error(errno, std::generic_category(), "exec socklab with socket_wrapper preloaded");
+    throw_system_error("exec socklab with socket_wrapper preloaded");
   }
   g_wrapper = true;
   return IsolationMode::wrapper;
@@ -208,11 +203,11 @@ Worker spawn_worker(bool isolate, const std::vector<std::string>& hosts,
                     const std::function<std::string(const WorkerContext&)>& body,
                     std::optional<SandboxLimits> sandbox) {
   int p[2];
-  if (::pipe2(p, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
+  check_syscall("pipe", ::pipe2(p, O_CLOEXEC));
   std::fflush(stdout);
   std::fflush(stderr);
   const pid_t pid = ::fork();
-  if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
+  check_syscall("fork", pid);
   if (pid > 0) {
     ::close(p[1]);
     return {pid, p[0]};
@@ -280,12 +275,12 @@ Worker spawn_worker(bool isolate, const std::vector<std::string>& hosts,
 // Runs f with this thread in the namespace `fd`, then back in the one it was in.
 template <class F>
 auto NetNamespace::inside(F f) const {
-  const int home = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-  if (home < 0) throw std::system_error(errno, std::generic_category(), "open /proc/thread-self/ns/net");
+  const int home = static_cast<int>(
+      check_syscall("open /proc/thread-self/ns/net", ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)));
   if (::setns(fd_, CLONE_NEWNET) != 0) {
     const int e = errno;
     ::close(home);
-    throw std::system_error(e, std::generic_category(), "setns (the link's far side)");
+    throw_system_error("setns (the link's far side)", e);
   }
   struct Back {
     int home;
@@ -302,22 +297,22 @@ NetNamespace::NetNamespace() {
     wrapper_ = std::make_unique<WrapperNetwork>();
     return;
   }
-  const int home = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-  if (home < 0) throw std::system_error(errno, std::generic_category(), "open /proc/thread-self/ns/net");
+  const int home = static_cast<int>(
+      check_syscall("open /proc/thread-self/ns/net", ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)));
   if (::unshare(CLONE_NEWNET) != 0) {
     const int e = errno;
     ::close(home);
-    throw std::system_error(e, std::generic_category(), "unshare(CLONE_NEWNET) for a link's far side");
+    throw_system_error("unshare(CLONE_NEWNET) for a link's far side", e);
   }
   const bool up = loopback_up();
   fd_ = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
   const int e = errno;
   ::setns(home, CLONE_NEWNET);
   ::close(home);
-  if (fd_ < 0) throw std::system_error(e, std::generic_category(), "open the new network namespace");
+  if (fd_ < 0) throw_system_error("open the new network namespace", e);
   if (!up) {
     ::close(fd_);
-    throw std::system_error(EPERM, std::generic_category(), "loopback of a link's far side");
+    throw_system_error("loopback of a link's far side", EPERM);
   }
 }
 
@@ -328,8 +323,7 @@ NetNamespace::~NetNamespace() {
 int NetNamespace::socket(int domain, int type) const {
   const int s = wrapper_ ? ::socket(domain, type | SOCK_CLOEXEC, 0)
                          : inside([&] { return ::socket(domain, type | SOCK_CLOEXEC, 0); });
-  if (s < 0) throw std::system_error(errno, std::generic_category(), "socket (the link's far side)");
-  return s;
+  return static_cast<int>(check_syscall("socket (the link's far side)", s));
 }
 
 std::string NetNamespace::read_proc_net(const std::string& name) const {

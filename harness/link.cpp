@@ -14,6 +14,7 @@
 
 #include "isolation.hpp"
 #include "matcher.hpp"
+#include "socket.hpp"
 
 namespace asio = boost::asio;
 using asio::awaitable;
@@ -232,7 +233,7 @@ awaitable<void> Link::udp_near_loop() {
       const int family = from.address().is_v6() ? AF_INET6 : AF_INET;
       const int fd =
           far_ != nullptr ? far_->socket(family, SOCK_DGRAM) : ::socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-      if (fd < 0) throw std::system_error(errno, std::generic_category(), "socket");
+      check_syscall("socket", fd);
       c->far.assign(from.address().is_v6() ? udp::v6() : udp::v4(), fd);
       on_side(far_, [&] {
         c->far.bind(udp::endpoint(from.address().is_v6() ? asio::ip::address(asio::ip::address_v6::loopback())

@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "python.hpp"
+#include "text.hpp"
 
 namespace socklab::harness {
 namespace {
@@ -210,16 +211,6 @@ MatchResult match_groups(const std::vector<PatternGroup>& groups, const std::vec
 
 namespace {
 
-char32_t code_point(std::string_view seq) {
-  const auto b = [&](std::size_t k) { return static_cast<char32_t>(static_cast<unsigned char>(seq[k])); };
-  switch (seq.size()) {
-    case 2: return ((b(0) & 0x1f) << 6) | (b(1) & 0x3f);
-    case 3: return ((b(0) & 0x0f) << 12) | ((b(1) & 0x3f) << 6) | (b(2) & 0x3f);
-    case 4: return ((b(0) & 0x07) << 18) | ((b(1) & 0x3f) << 12) | ((b(2) & 0x3f) << 6) | (b(3) & 0x3f);
-    default: return b(0);
-  }
-}
-
 // Characters that make a terminal do something, or make text read otherwise than it is: C1 controls
 // (U+009B is CSI), the bidirectional controls, and the line and paragraph separators.
 bool steers_terminal(char32_t cp) {
@@ -295,10 +286,8 @@ std::string describe_mismatch(const PatternLine& pattern, const std::optional<st
   const std::size_t from = first_diff > 60 ? first_diff - 40 : 0;
   auto window = [&](const std::string& text) {
     if (from == 0 && text.size() <= 160) return visible(text);
-    std::size_t start = std::min(from, text.size());
-    while (start > 0 && start < text.size() && (static_cast<unsigned char>(text[start]) & 0xc0) == 0x80) --start;
-    std::size_t end = std::min(text.size(), start + 100);
-    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80) ++end;
+    const std::size_t start = previous_boundary(text, from);
+    const std::size_t end = next_boundary(text, start + 100);
     std::string v = visible(text.substr(start, end - start));
     if (start > 0) v = "..." + v;
     if (end < text.size()) v += say(lang, "match.bytes-in-all", {{"bytes", std::to_string(text.size())}});
@@ -313,23 +302,7 @@ std::string describe_mismatch(const PatternLine& pattern, const std::optional<st
     std::size_t i = 0;
     while (i < want.size() && i < shown.size() && want[i] == shown[i]) ++i;
     // Columns count characters, two for the wide ones (Chinese), so that the caret sits under the difference.
-    std::size_t col = 0;
-    for (std::size_t k = 0; k < i;) {
-      const int len = std::max(1, py::utf8_sequence_length(shown, k));
-      char32_t cp = static_cast<unsigned char>(shown[k]);
-      if (len > 1) {
-        cp &= 0x7fu >> len;
-        for (int b = 1; b < len && k + static_cast<std::size_t>(b) < shown.size(); ++b) {
-          cp = (cp << 6) | (static_cast<unsigned char>(shown[k + static_cast<std::size_t>(b)]) & 0x3fu);
-        }
-      }
-      const bool wide = (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
-                        (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-                        (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-                        (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd);
-      col += wide ? 2 : 1;
-      k += static_cast<std::size_t>(len);
-    }
+    const std::size_t col = display_width(std::string_view(shown).substr(0, next_boundary(shown, i)));
     out += std::string(10 + col, ' ') + say(lang, "match.first-difference") + "\n";
   }
   return out;

@@ -11,6 +11,7 @@
 
 #include "isolation.hpp"
 #include "result_file.hpp"
+#include "socket.hpp"
 
 using json = nlohmann::json;
 
@@ -69,8 +70,7 @@ std::vector<Result> run_tasks(const std::vector<Task>& tasks, int jobs, bool iso
     }
     std::vector<pollfd> fds;
     for (const auto& j : running) fds.push_back({j.fd, POLLIN, 0});
-    if (::poll(fds.data(), fds.size(), 1000) < 0 && errno != EINTR)
-      throw std::system_error(errno, std::generic_category(), "poll");
+    if (::poll(fds.data(), fds.size(), 1000) < 0 && errno != EINTR) throw_system_error("poll");
     for (std::size_t k = 0; k < running.size();) {
       Job& j = running[k];
       char buf[65536];

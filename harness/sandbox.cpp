@@ -21,6 +21,9 @@
 #include <system_error>
 #include <thread>
 
+#include "files.hpp"
+#include "socket.hpp"
+
 // What Debian 12's kernel headers predate.
 #ifndef LANDLOCK_ACCESS_FS_TRUNCATE
 #define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
@@ -66,26 +69,11 @@ int landlock_abi() {
   return v < 0 ? 0 : static_cast<int>(v);
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-bool write_text(const std::string& path, const std::string& text) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ::close(fd);
-  return ok;
-}
-
 // The cgroup folder this process is in for `controller` ("" for the unified hierarchy), or "" when the
 // machine does not mount it.
 std::string own_cgroup(const std::string& controller) {
   std::string relative;
-  std::istringstream lines(slurp("/proc/self/cgroup"));
+  std::istringstream lines(read_text("/proc/self/cgroup"));
   for (std::string line; std::getline(lines, line);) {
     const auto a = line.find(':');
     const auto b = line.find(':', a + 1);
@@ -100,7 +88,7 @@ std::string own_cgroup(const std::string& controller) {
     if (match) relative = line.substr(b + 1);
   }
   if (relative.empty()) return "";
-  std::istringstream mounts(slurp("/proc/self/mountinfo"));
+  std::istringstream mounts(read_text("/proc/self/mountinfo"));
   for (std::string line; std::getline(mounts, line);) {
     // id parent major:minor root mount-point options [optional...] - type source super-options
     std::istringstream f(line);
@@ -124,7 +112,7 @@ std::string own_cgroup(const std::string& controller) {
 void remove_cgroup(const std::string& dir) {
   for (int round = 0; round < 100; ++round) {
     if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return;
-    std::istringstream procs(slurp(dir + "/cgroup.procs"));
+    std::istringstream procs(read_text(dir + "/cgroup.procs"));
     for (pid_t p = 0; procs >> p;) ::kill(p, SIGKILL);
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -153,14 +141,13 @@ void mkdirs(const std::string& path, mode_t mode) {
   }
 }
 
-void must(bool ok, const std::string& what) {
-  if (!ok) throw std::system_error(errno, std::generic_category(), "sandbox: " + what);
-}
+// A system call that sets up the sandbox: its failure says so.
+void must(std::string_view what, long result) { check_syscall("sandbox: " + std::string(what), result); }
 
 // Binds `from` at `to` (made here: a folder, or an empty file for a file), read-only unless `writable`.
 void bind(const std::string& from, const std::string& to, bool writable) {
   struct stat st {};
-  must(::stat(from.c_str(), &st) == 0, "stat " + from);
+  must("stat " + from, ::stat(from.c_str(), &st));
   if (S_ISDIR(st.st_mode)) {
     mkdirs(to, 0755);
   } else {
@@ -168,21 +155,20 @@ void bind(const std::string& from, const std::string& to, bool writable) {
     const int fd = ::open(to.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
     if (fd >= 0) ::close(fd);
   }
-  must(::mount(from.c_str(), to.c_str(), nullptr, MS_BIND | MS_REC, nullptr) == 0, "bind " + from);
+  must("bind " + from, ::mount(from.c_str(), to.c_str(), nullptr, MS_BIND | MS_REC, nullptr));
   const std::uint64_t set = MOUNT_ATTR_NOSUID | (writable ? 0u : MOUNT_ATTR_RDONLY) |
                             (S_ISDIR(st.st_mode) ? MOUNT_ATTR_NODEV : 0u);  // devices are bound one by one
   MountAttr attr{set, 0, 0, 0};
   if (::syscall(SYS_mount_setattr, AT_FDCWD, to.c_str(), AT_RECURSIVE, &attr, sizeof attr) == 0) return;
   // A kernel before 5.12: the top mount alone, keeping the flags a user namespace may not clear.
   const unsigned long flags = MS_REMOUNT | MS_BIND | MS_NOSUID | (writable ? 0 : MS_RDONLY);
-  must(::mount(nullptr, to.c_str(), nullptr, flags, nullptr) == 0 ||
-           ::mount(nullptr, to.c_str(), nullptr, flags | MS_NODEV | MS_NOEXEC, nullptr) == 0,
-       "make " + to + " read-only");
+  if (::mount(nullptr, to.c_str(), nullptr, flags, nullptr) == 0) return;
+  must("make " + to + " read-only", ::mount(nullptr, to.c_str(), nullptr, flags | MS_NODEV | MS_NOEXEC, nullptr));
 }
 
 void tmpfs(const std::string& at, const char* options) {
   mkdirs(at, 0755);
-  must(::mount("tmpfs", at.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options) == 0, "tmpfs on " + at);
+  must("tmpfs on " + at, ::mount("tmpfs", at.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options));
 }
 
 void add_rule(int ruleset, const char* path, std::uint64_t access) {
@@ -289,7 +275,7 @@ RunIdentity::RunIdentity(long memory_bytes, long processes) {
       if (parent.empty()) return false;
       const std::string dir = parent + "/" + name;
       if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return false;
-      if (!write_text(dir + "/" + file, value)) {
+      if (!write_existing(dir + "/" + file, value)) {
         ::rmdir(dir.c_str());
         return false;
       }
@@ -345,15 +331,15 @@ bool in_system_folders(const std::string& path) {
 BoxRoot::BoxRoot(fs::path mount_point, const std::string& work, const std::vector<std::string>& read_only)
     : root_(mount_point.string()), work_(work) {
   mkdirs(root_, 0700);
-  must(::mount("tmpfs", root_.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=0755") == 0, "tmpfs root");
+  must("tmpfs root", ::mount("tmpfs", root_.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=0755"));
   try {
     for (const char* s : kSystemFolders) {
       struct stat st {};
       if (::lstat(s, &st) != 0) continue;
       if (S_ISLNK(st.st_mode)) {  // merged /usr: /bin -> usr/bin
         char target[4096] = {};
-        const ssize_t n = ::readlink(s, target, sizeof target - 1);
-        must(n > 0 && ::symlink(target, (root_ + s).c_str()) == 0, std::string("link ") + s);
+        must(std::string("link ") + s, ::readlink(s, target, sizeof target - 1));
+        must(std::string("link ") + s, ::symlink(target, (root_ + s).c_str()));
       } else {
         bind(s, root_ + s, false);
       }
@@ -382,15 +368,15 @@ BoxRoot::BoxRoot(fs::path mount_point, const std::string& work, const std::vecto
     const std::string proc = root_ + "/proc";
     if (::mount("proc", proc.c_str(), "proc", proc_flags, "hidepid=invisible") != 0 &&
         ::mount("proc", proc.c_str(), "proc", proc_flags, "hidepid=2") != 0) {
-      must(::mount("/proc", proc.c_str(), nullptr, MS_BIND | MS_REC, nullptr) == 0, "proc");
+      must("proc", ::mount("/proc", proc.c_str(), nullptr, MS_BIND | MS_REC, nullptr));
     }
     for (const auto& p : read_only) {
       if (!in_system_folders(p)) bind(p, root_ + p, false);
     }
     bind(work_, root_ + work_, true);
     // Nothing more may be made in the root itself.
-    must(::mount(nullptr, root_.c_str(), nullptr, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) == 0,
-         "root read-only");
+    must("root read-only",
+         ::mount(nullptr, root_.c_str(), nullptr, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr));
   } catch (...) {
     ::umount2(root_.c_str(), MNT_DETACH);
     throw;

@@ -16,6 +16,7 @@
 
 #include "isolation.hpp"
 #include "matcher.hpp"
+#include "socket.hpp"
 
 namespace socklab::harness {
 namespace {
@@ -124,7 +125,7 @@ Capture::Capture(boost::asio::io_context& io, const NetNamespace* ns, std::funct
   const int type = SOCK_RAW | SOCK_NONBLOCK;
   // The protocol is set by bind: a packet socket made in the link's far side takes it there too.
   const int s = ns != nullptr ? ns->socket(AF_PACKET, type) : ::socket(AF_PACKET, type | SOCK_CLOEXEC, 0);
-  if (s < 0) throw std::system_error(errno, std::generic_category(), "packet socket");
+  check_syscall("packet socket", s);
   sockaddr_ll where{};
   where.sll_family = AF_PACKET;
   where.sll_protocol = htons(ETH_P_ALL);
@@ -132,7 +133,7 @@ Capture::Capture(boost::asio::io_context& io, const NetNamespace* ns, std::funct
   if (::bind(s, reinterpret_cast<sockaddr*>(&where), sizeof where) != 0) {
     const int e = errno;
     ::close(s);
-    throw std::system_error(e, std::generic_category(), "bind the packet socket to lo");
+    throw_system_error("bind the packet socket to lo", e);
   }
   const int on = 1;  // the kernel's time of each packet, not the time the loop read it
   ::setsockopt(s, SOL_SOCKET, SO_TIMESTAMP, &on, sizeof on);

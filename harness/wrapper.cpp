@@ -18,6 +18,9 @@
 #include <sstream>
 #include <system_error>
 
+#include "files.hpp"
+#include "socket.hpp"
+
 namespace socklab::harness {
 namespace {
 
@@ -50,15 +53,6 @@ std::string find_library(const std::string& name) {
     if (::access(path.c_str(), R_OK) == 0) return path;
   }
   return "";
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void check(bool ok, const char* what) {
-  if (!ok) throw std::system_error(errno, std::generic_category(), what);
 }
 
 // The interpreter a "#!" line names, found on PATH when it is /usr/bin/env's argument ("" when none).
@@ -156,14 +150,13 @@ std::string wrapper_description() {
 WrapperNetwork::WrapperNetwork(std::optional<std::vector<std::string>> hosts) {
   // Under /tmp, not TMPDIR: a socket's path must fit in 108 bytes.
   char templ[] = "/tmp/socklab-net-XXXXXX";
-  check(::mkdtemp(templ) != nullptr, "mkdtemp (a wrapper network's folder)");
+  if (::mkdtemp(templ) == nullptr) throw_system_error("mkdtemp (a wrapper network's folder)");
   std::error_code ec;
   dir_ = fs::canonical(templ, ec).string();  // socket_wrapper names its sockets from the real path
   if (ec) dir_ = templ;
   // Only this run reaches it: socklab, and the run's own user when its programs run as one.
-  if (g_owner && ::chown(dir_.c_str(), *g_owner, static_cast<gid_t>(-1)) != 0) {
-    check(false, "chown (a wrapper network's folder)");
-  }
+  if (g_owner)
+    check_syscall("chown (a wrapper network's folder)", ::chown(dir_.c_str(), *g_owner, static_cast<gid_t>(-1)));
   if (!hosts) return;
   char name[HOST_NAME_MAX + 1] = {};
   ::gethostname(name, sizeof name - 1);

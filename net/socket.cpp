@@ -32,7 +32,7 @@ std::string call_name(std::string_view call, const Address* addr) {
 }
 
 [[noreturn]] void throw_errno(std::string_view call, const Address* addr = nullptr) {
-  throw std::system_error(errno, std::generic_category(), call_name(call, addr));
+  throw_system_error(call_name(call, addr));
 }
 
 // Runs a system call until it returns something other than EINTR, or a stop was requested.
@@ -47,6 +47,10 @@ long retrying(std::string_view call, const Address* addr, F f) {
 }
 
 }  // namespace
+
+void throw_system_error(std::string_view call, int error) {
+  throw std::system_error(error, std::generic_category(), std::string(call));
+}
 
 long check_syscall(std::string_view call, long result) {
   if (result == -1) throw_errno(call);

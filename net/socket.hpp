@@ -5,6 +5,7 @@
 
 #include <sys/socket.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -102,6 +103,8 @@ std::string gethostname();
 
 /// Throws std::system_error(errno, "<call>") when result is -1; returns result otherwise.
 long check_syscall(std::string_view call, long result);
+/// Throws std::system_error(error, "<call>"): for a call whose failure is not -1, or whose errno was saved.
+[[noreturn]] void throw_system_error(std::string_view call, int error = errno);
 
 /// SIGINT and SIGTERM then interrupt blocking calls, which throw StopRequested; SIGPIPE is ignored.
 void install_stop_handler();

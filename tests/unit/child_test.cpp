@@ -153,6 +153,25 @@ TEST_F(Fixture, a_missing_program_is_a_clear_error) {
   EXPECT_THROW(Child(io, {"no-such-program-socklab"}, dir, limits, nullptr), std::exception);
 }
 
+TEST_F(Fixture, run_to_end_gives_both_streams_and_the_exit) {
+  const Ran ran = run_to_end({SOCKLAB_FIXTURE_CHILD, "no-such-mode"}, dir, limits, 10s, 4096);
+  ASSERT_TRUE(ran.status);
+  EXPECT_EQ(ran.status->code, 2);
+  EXPECT_EQ(ran.output, "fixture_child: unknown mode no-such-mode\n");  // stderr
+}
+
+TEST_F(Fixture, run_to_end_closes_stdin) {
+  const Ran ran = run_to_end({SOCKLAB_FIXTURE_CHILD, "echo"}, dir, limits, 10s, 4096);
+  ASSERT_TRUE(ran.status);  // echo ends at the end of its input
+  EXPECT_EQ(ran.status->code, 0);
+}
+
+TEST_F(Fixture, run_to_end_stops_at_the_deadline_keeping_the_last_bytes) {
+  const Ran ran = run_to_end({SOCKLAB_FIXTURE_CHILD, "flood"}, dir, limits, 300ms, 100);
+  EXPECT_FALSE(ran.status);
+  EXPECT_EQ(ran.output, std::string(100, 'x'));
+}
+
 TEST_F(Fixture, a_program_that_never_reads_stdin_cannot_block_the_loop) {
   auto c = start({"sleep", "30"});
   c->write_stdin(std::string(1 << 20, 'x'));  // far more than a pipe holds
