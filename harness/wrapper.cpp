@@ -220,11 +220,16 @@ std::vector<std::string> wrapper_environment() {
 
 void set_wrapper_capture_file(std::string path) { g_capture_file = std::move(path); }
 
-std::vector<std::string> wrapper_socket_inodes(std::string_view proc_net_unix, std::string_view dir, bool tcp,
-                                               std::uint16_t port) {
-  char tail[8];
-  std::snprintf(tail, sizeof tail, "%04X", port);
-  std::vector<std::string> out;
+namespace {
+
+// One socket of the wrapper's folder as /proc/net/unix lists it: its file's name (kind, interface and
+// port: "T0F270F"), its flags and its inode.
+struct WrapperEntry {
+  std::string name, flags, inode;
+};
+
+std::vector<WrapperEntry> wrapper_entries(std::string_view proc_net_unix, std::string_view dir) {
+  std::vector<WrapperEntry> out;
   std::istringstream in{std::string(proc_net_unix)};
   std::string line;
   std::getline(in, line);  // the header
@@ -233,9 +238,22 @@ std::vector<std::string> wrapper_socket_inodes(std::string_view proc_net_unix, s
     std::string num, refs, protocol, flags, type, state, inode, path;
     if (!(f >> num >> refs >> protocol >> flags >> type >> state >> inode >> path)) continue;
     if (path.size() != dir.size() + 8 || path.compare(0, dir.size(), dir) != 0 || path[dir.size()] != '/') continue;
-    const char kind = path[dir.size() + 1];
+    out.push_back({path.substr(dir.size() + 1), flags, inode});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> wrapper_socket_inodes(std::string_view proc_net_unix, std::string_view dir, bool tcp,
+                                               std::uint16_t port) {
+  char tail[8];
+  std::snprintf(tail, sizeof tail, "%04X", port);
+  std::vector<std::string> out;
+  for (const auto& e : wrapper_entries(proc_net_unix, dir)) {
+    const char kind = e.name[0];
     const bool kind_fits = tcp ? (kind == 'T' || kind == 'X') : (kind == 'U' || kind == 'Y');
-    if (kind_fits && strcasecmp(path.c_str() + dir.size() + 4, tail) == 0) out.push_back("socket:[" + inode + "]");
+    if (kind_fits && strcasecmp(e.name.c_str() + 3, tail) == 0) out.push_back("socket:[" + e.inode + "]");
   }
   return out;
 }
@@ -243,15 +261,8 @@ std::vector<std::string> wrapper_socket_inodes(std::string_view proc_net_unix, s
 std::vector<BoundSocket> parse_wrapper_sockets(std::string_view proc_net_unix, std::string_view dir) {
   constexpr unsigned long kAcceptCon = 0x10000;  // __SO_ACCEPTCON: the socket listens
   std::vector<BoundSocket> out;
-  std::istringstream in{std::string(proc_net_unix)};
-  std::string line;
-  std::getline(in, line);  // the header
-  while (std::getline(in, line)) {
-    std::istringstream f(line);
-    std::string num, refs, protocol, flags, type, state, inode, path;
-    if (!(f >> num >> refs >> protocol >> flags >> type >> state >> inode >> path)) continue;
-    if (path.size() != dir.size() + 8 || path.compare(0, dir.size(), dir) != 0 || path[dir.size()] != '/') continue;
-    const std::string name = path.substr(dir.size() + 1);
+  for (const auto& e : wrapper_entries(proc_net_unix, dir)) {
+    const std::string& name = e.name;
     const char kind = name[0];
     if (std::string_view("TUXY").find(kind) == std::string_view::npos) continue;
     char* end = nullptr;
@@ -260,7 +271,7 @@ std::vector<BoundSocket> parse_wrapper_sockets(std::string_view proc_net_unix, s
     const unsigned long port = std::strtoul(name.substr(3, 4).c_str(), &end, 16);
     if (*end != '\0' || port == 0) continue;
     const bool tcp = kind == 'T' || kind == 'X';
-    if (tcp && (std::strtoul(flags.c_str(), nullptr, 16) & kAcceptCon) == 0) continue;  // a client's, or not yet
+    if (tcp && (std::strtoul(e.flags.c_str(), nullptr, 16) & kAcceptCon) == 0) continue;  // a client's, or not yet
     BoundSocket s;
     s.proto = tcp ? "tcp" : "udp";
     s.ipv6 = kind == 'X' || kind == 'Y';
