@@ -62,11 +62,6 @@ Endpoint tutorial_address(const std::string& role) {
   return {*r->host != '\0' ? std::string(r->host) : socklab::gethostname(), r->port};
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 // Sockets bound (UDP) or listening (TCP) in this network namespace (or `ns`, a link's far side), from
 // /proc/net; `only` limits the reading to "tcp" or "udp".
 // Under the wrapper, the sockets of its folder (this scenario's, or the far side's).
@@ -81,7 +76,7 @@ std::vector<BoundSocket> bound_sockets(std::string_view only = {}, const NetName
   for (const char* table : {"tcp", "udp", "tcp6", "udp6"}) {
     if (!only.empty() && std::string_view(table).substr(0, 3) != only) continue;
     const auto found =
-        parse_proc_net(ns != nullptr ? ns->read_proc_net(table) : read_file(std::string("/proc/net/") + table), table);
+        parse_proc_net(ns != nullptr ? ns->read_proc_net(table) : read_text(std::string("/proc/net/") + table), table);
     out.insert(out.end(), found.begin(), found.end());
   }
   return out;
@@ -92,7 +87,7 @@ std::vector<BoundSocket> bound_sockets(std::string_view only = {}, const NetName
 // sets the option, so a `::` socket of a program that turned dual-stack off counts as ready too early.
 bool v6_wildcard_takes_v4(const NetNamespace* ns) {
   const std::string v =
-      ns != nullptr ? ns->read_sysctl("net/ipv6/bindv6only") : read_file("/proc/sys/net/ipv6/bindv6only");
+      ns != nullptr ? ns->read_sysctl("net/ipv6/bindv6only") : read_text("/proc/sys/net/ipv6/bindv6only");
   return v.empty() || v[0] == '0';
 }
 
@@ -120,7 +115,7 @@ bool is_bound(const std::string& proto, const Endpoint& e, const NetNamespace* n
   std::optional<bool> dual_stack;
   for (const std::string& table : {proto, proto + "6"}) {
     for (const auto& s :
-         parse_proc_net(ns != nullptr ? ns->read_proc_net(table) : read_file("/proc/net/" + table), table)) {
+         parse_proc_net(ns != nullptr ? ns->read_proc_net(table) : read_text("/proc/net/" + table), table)) {
       if (s.ipv6 && s.address == "::" && !dual_stack) dual_stack = v6_wildcard_takes_v4(ns);
       if (takes(s, proto, e.host, e.port, dual_stack.value_or(false))) return true;
     }
@@ -1025,11 +1020,11 @@ class Run {
     if (in_wrapper_network()) {  // the wrapper's UNIX socket files: one per port
       const char* dir = std::getenv("SOCKET_WRAPPER_DIR");
       const std::string folder = ns != nullptr ? ns->wrapper()->dir() : dir != nullptr ? dir : "";
-      for (auto& i : wrapper_socket_inodes(read_file("/proc/net/unix"), folder, tcp, port)) inodes.insert(i);
+      for (auto& i : wrapper_socket_inodes(read_text("/proc/net/unix"), folder, tcp, port)) inodes.insert(i);
     }
     for (const char* table : {tcp ? "tcp" : "udp", tcp ? "tcp6" : "udp6"}) {
       if (in_wrapper_network()) break;
-      std::istringstream in(ns != nullptr ? ns->read_proc_net(table) : read_file(std::string("/proc/net/") + table));
+      std::istringstream in(ns != nullptr ? ns->read_proc_net(table) : read_text(std::string("/proc/net/") + table));
       std::string line;
       std::getline(in, line);
       while (std::getline(in, line)) {
@@ -1051,7 +1046,7 @@ class Run {
       for (const auto& fd : std::filesystem::directory_iterator(proc.path() / "fd", fd_ec)) {
         if (!inodes.count(std::filesystem::read_symlink(fd.path(), fd_ec).string())) continue;
         if (std::stoi(pid) == ::getpid()) return links_.size() == 1 ? links_.begin()->first : "socklab";  // a relay
-        return group_owner(read_file((proc.path() / "stat").string()));
+        return group_owner(read_text((proc.path() / "stat").string()));
       }
     }
     return "";
