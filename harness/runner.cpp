@@ -1191,9 +1191,11 @@ class Run {
     if (row && row->serves_forever && under_test_.count(name) && c.status() && !c.status()->sent_by_harness &&
         c.status()->signal == 0 && std::find(facts.begin(), facts.end(), Fact::crashed) == facts.end())
       noted(Fact::server_ended);
-    if (!c.err().empty())
+    if (!c.err().empty()) {
+      const std::string_view err = before_the_stop(c.err());
       s += say("runner.stderr-tail",
-               {{"who", name}, {"text", visible(c.err().substr(c.err().size() > 600 ? c.err().size() - 600 : 0))}});
+               {{"who", name}, {"text", visible(err.substr(err.size() > 600 ? err.size() - 600 : 0))}});
+    }
     if (c.err().find("Connection refused") != std::string::npos ||
         c.err().find("ConnectionRefused") != std::string::npos) {
       const std::string listening = bound_summary();
@@ -1219,11 +1221,24 @@ class Run {
       if (c->status()) final_status_[name] = *c->status();
     }
     for (auto& [name, link] : links_) link->close();
-    // A program under test that ended by itself, reaped only after the failing step: say so too.
+    // A pipe's last bytes may come after its program's exit: what it died of is in them.
+    co_await until(
+        [&] {
+          return std::all_of(children_.begin(), children_.end(),
+                             [](const auto& c) { return c.second->out_ended() && c.second->err_ended(); });
+        },
+        clock_type::now() + std::chrono::milliseconds(static_cast<long>(200 * opt_.time_scale)));
+    // A program under test that ended by itself, or died of an error while the failing step went on,
+    // seen only after that step: say so too. Whether socklab saw its exit before stopping it depends on
+    // timing; a traceback in its stderr does not.
     if (failure_) {
       for (const auto& name : under_test_) {
         const auto it = final_status_.find(name);
-        if (it != final_status_.end() && !it->second.sent_by_harness &&
+        const bool by_itself = it != final_status_.end() && !it->second.sent_by_harness;
+        const auto child = children_.find(name);
+        if (child == children_.end()) continue;
+        const auto died = facts_in_stderr(child->second->err());
+        if ((by_itself || std::find(died.begin(), died.end(), Fact::crashed) != died.end()) &&
             failure_->message.find(ended_mark(name)) == std::string::npos) {
           noted_.clear();
           failure_->message += program_tail(name);
