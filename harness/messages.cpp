@@ -84,6 +84,13 @@ const std::vector<Message>& message_table() {
       {"runner.needs-program", "this scenario needs {program}, which is not installed here (scripts/install-deps.sh installs it)",
        "此场景需要 {program}，本机没有安装（scripts/install-deps.sh 会安装它）"},
       {"runner.no-link", "socklab could not set up the scenario's link: {why}", "socklab 无法建立场景的网络链路：{why}"},
+      {"runner.wire-skip", "this scenario judges the wire, which is not captured here: {why}",
+       "此场景要检查线路上的数据，而这里无法捕获：{why}"},
+      {"runner.wire-none", "--isolation none runs on the machine's own loopback, which socklab does not watch",
+       "--isolation none 在本机自己的回环接口上运行，socklab 不监视它"},
+      {"runner.wire-wrapper-link",
+       "--isolation wrapper records no wire beside a link (socklab relays both of its sides and writes one record of the two)",
+       "--isolation wrapper 在有网络链路时不记录线路（socklab 转发链路的两侧，只写一份记录）"},
       {"runner.could-not-run", "socklab could not run the scenario: {why}", "socklab 无法运行此场景：{why}"},
       {"runner.hard-limit", "the scenario did not finish within its hard limit", "场景没有在它的硬性时限内结束"},
       {"runner.unexpected-signal", "{who} was {status}, which socklab did not send", "{who} {status}，这个信号不是 socklab 发送的"},
@@ -309,8 +316,6 @@ const std::vector<Message>& message_table() {
 
       // socklab's notes in the transcript (runner.cpp).
       {"note.seed", "seed {seed} (--seed {seed} replays this run's losses)", "随机种子 {seed}（用 --seed {seed} 可以重现这次运行的丢包）"},
-      {"note.order-no-wire", "not judged: {a} before {b} (the wire is not captured without namespaces)",
-       "未判定：{a} 在 {b} 之前（没有网络命名空间时不捕获线路上的数据）"},
       {"note.in-order", "in order: {a} came before {b}", "顺序正确：{a} 在 {b} 之前出现"},
       {"note.overlap", "overlap: {best} of {names} in the middle at once", "重叠：{names} 中有 {best} 个同时处于对话中途"},
       {"note.overlap-on-wire",

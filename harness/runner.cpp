@@ -250,6 +250,14 @@ class Run {
       capture_wrapper();
     } else if (opt_.wire && opt_.isolation.rfind("none", 0) != 0) {
       capture("wire", nullptr);
+    } else if (opt_.wire) {
+      no_wire_why_ = say("runner.wire-none");
+    }
+    // What the wire decides cannot be decided without it: a skip that says why, never a pass.
+    if (judges_wire() && wires_.empty()) {
+      r.verdict = Verdict::skip;
+      r.message = say("runner.wire-skip", {{"why", no_wire_why_}});
+      return r;
     }
     seed_ = opt_.seed ? *opt_.seed : sc_.seed ? *sc_.seed : 1;
     r.seed = seed_;
@@ -278,10 +286,6 @@ class Run {
   // Why the scenario cannot be judged here, before anything starts (a skip), or nullopt.
   [[nodiscard]] std::optional<std::string> reason_to_skip() const {
     if (sc_.needs_namespaces && opt_.isolation.rfind("none", 0) == 0) return say("runner.needs-namespaces");
-    if (in_wrapper_network() && judges_wire() && !sc_.links.empty()) {
-      return "this scenario judges the wire, which --isolation wrapper does not capture beside a link (socklab "
-             "relays both of its sides and writes one record of the two)";
-    }
     for (const auto& program : sc_.needs_installed) {
       if (const auto why = in_wrapper_network() ? beyond_wrapper(program) : std::nullopt) return why;
       if (Child::find_program(program, false).empty()) return say("runner.needs-program", {{"program", program}});
@@ -610,11 +614,7 @@ class Run {
     const EventSpec& a = o.first;
     const EventSpec& b = o.second;
     for (const auto* e : {&a, &b}) {
-      if (e->what == "wire" && wires_.empty()) {  // no namespace of its own: the machine's loopback is not watched
-        event(said_note("harness", "note.order-no-wire", {{"a", a.to_string()}, {"b", b.to_string()}}));
-        co_return;
-      }
-      if (e->what == "wire") continue;
+      if (e->what == "wire") continue;  // a scenario that judges the wire runs only where it is captured
       if (e->what == "stdout" || e->what == "stderr")
         child(step, e->actor);
       else
@@ -892,7 +892,8 @@ class Run {
           },
           kCaptureCap);
     } catch (const std::system_error& e) {
-      event(said_note("harness", "note.no-capture", {{"why", e.what()}}));
+      no_wire_why_ = e.what();
+      event(said_note("harness", "note.no-capture", {{"why", no_wire_why_}}));
     }
   }
 
@@ -918,7 +919,8 @@ class Run {
   // no wire here.
   void capture_wrapper() {
     if (!sc_.links.empty()) {
-      event("harness", "no capture of the wire here: --isolation wrapper records no wire beside a link");
+      no_wire_why_ = say("runner.wire-wrapper-link");
+      event(said_note("harness", "note.no-capture", {{"why", no_wire_why_}}));
       return;
     }
     try {
@@ -931,7 +933,8 @@ class Run {
       ::setenv("SOCKET_WRAPPER_PCAP_FILE", c->file_for(kSocklab).c_str(), 1);
       wires_["wire"] = std::move(c);
     } catch (const std::system_error& e) {
-      event("harness", std::string("no capture of the wire here: ") + e.what());
+      no_wire_why_ = e.what();
+      event(said_note("harness", "note.no-capture", {{"why", no_wire_why_}}));
     }
   }
 
@@ -2111,6 +2114,7 @@ class Run {
   std::vector<WireEntry> wire_log_;     // each segment
   Story story_{sc_.limits.output_cap};  // every event of the run, typed
   std::set<Fact> noted_;                // what the step's failure shows so far
+  std::string no_wire_why_;             // why the wire is not captured, where it is not
   std::uint64_t seed_ = 1;
   std::map<std::string, std::unique_ptr<NetNamespace>> far_;  // each link's far side
   std::map<std::string, std::unique_ptr<Link>> links_;
