@@ -323,6 +323,8 @@ const std::vector<Message>& message_table() {
        "重叠：{names} 中有 {best} 个同时处于对话中途（依据线路：把这些行送到它们那里的报文段）"},
       {"note.overlap-not-judged", "overlap not judged: {who}'s middle lasted {lasted} s, under {least} s",
        "未判定重叠：{who} 的对话中途只持续了 {lasted} 秒，短于 {least} 秒"},
+      {"note.guard-lengthened", "the guard waits {ms} ms longer: the programs waited that long for a CPU (a loaded machine)",
+       "等待上限延长 {ms} 毫秒：程序等待 CPU 的时间就有这么久（机器负载高）"},
       {"note.no-capture", "no capture of the wire here: {why}", "这里无法捕获线路上的数据：{why}"},
       {"note.not-decided", "not decided by order: {message}", "未按顺序判定：{message}"},
       {"note.waiting-bound", "waiting until {proto} {at} is bound", "等待 {proto} {at} 被绑定"},

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -1079,12 +1080,30 @@ class Run {
   // sends no event (/proc/net), every 0.5 ms at first (a program binds a few ms after its start: each
   // poll too few is a delay), growing by a quarter to 50 ms, so that a long wait costs little.
   template <class Pred>
+  // A guard of more than a second counts only the time the programs could run: when it passes, it is
+  // lengthened by as long as the most starved running program waited for a CPU meanwhile (a loaded
+  // machine, -j 16), up to twice itself, so that load alone makes no timeout.
   awaitable<bool> until(Pred ready, clock_type::time_point deadline) {
     asio::steady_timer timer(io_);
     std::chrono::microseconds interval(500);
+    const auto guard = deadline - clock_type::now();
+    const bool lengthens = guard > std::chrono::seconds(1);
+    const auto waits_before = lengthens ? cpu_waits() : std::map<int, std::uint64_t>{};
+    clock_type::duration granted{};
     for (;;) {
       if (ready()) co_return true;
       const auto now = clock_type::now();
+      if (now >= deadline && lengthens) {
+        const auto owed = std::min(cpu_wait_since(waits_before), 2 * guard) - granted;
+        if (owed > std::chrono::milliseconds(1)) {
+          deadline += owed;
+          granted += owed;
+          event(
+              said_note("harness", "note.guard-lengthened",
+                        {{"ms", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(owed).count())}}));
+          continue;
+        }
+      }
       if (now >= deadline) co_return false;
       timer.expires_at(std::min(deadline, now + interval));
       sleepers_.insert(&timer);
@@ -1092,6 +1111,26 @@ class Run {
       sleepers_.erase(&timer);
       interval = std::min<std::chrono::microseconds>(interval * 5 / 4, std::chrono::milliseconds(50));
     }
+  }
+
+  // Each running program's wait for a CPU so far, by pid.
+  [[nodiscard]] std::map<int, std::uint64_t> cpu_waits() const {
+    std::map<int, std::uint64_t> waits;
+    for (const auto& [name, c] : children_) {
+      if (!c->status()) waits[c->pid()] = runqueue_wait_ns(c->pid());
+    }
+    return waits;
+  }
+  // How much longer the most starved running program has waited for a CPU than it had at `before` (from
+  // its start, for one started since).
+  [[nodiscard]] clock_type::duration cpu_wait_since(const std::map<int, std::uint64_t>& before) const {
+    std::uint64_t most = 0;
+    for (const auto& [pid, ns] : cpu_waits()) {
+      const auto it = before.find(pid);
+      const std::uint64_t base = it == before.end() ? 0 : it->second;
+      most = std::max(most, ns > base ? ns - base : 0);
+    }
+    return std::chrono::duration_cast<clock_type::duration>(std::chrono::nanoseconds(most));
   }
 
   // Something happened: every wait looks again.
