@@ -5,6 +5,7 @@
 #include <grp.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -255,11 +256,24 @@ void Child::close_stdin() {
   st_->in.close(ec);
 }
 
+void Child::mark_stop(State& st) {
+  if (st.err_before_stop) return;
+  int unread = 0;  // what the pipe holds was written before this moment
+  if (st.err_pipe.is_open()) ::ioctl(st.err_pipe.native_handle(), FIONREAD, &unread);
+  st.err_before_stop = st.err.size() + static_cast<std::size_t>(std::max(unread, 0));
+}
+
 void Child::kill_group() {
   if (st_->pid <= 0) return;
+  mark_stop(*st_);
   if (!st_->status && st_->last_signal_sent == 0) st_->last_signal_sent = SIGKILL;
   st_->signals_sent |= std::uint64_t{1} << SIGKILL;
   ::kill(-st_->pid, SIGKILL);
+}
+
+std::string_view Child::err_before_stop() const {
+  const std::string_view err = st_->err;
+  return st_->err_before_stop ? err.substr(0, std::min(err.size(), *st_->err_before_stop)) : err;
 }
 
 asio::awaitable<void> Child::stop(std::chrono::milliseconds grace) {
@@ -271,6 +285,10 @@ asio::awaitable<void> Child::stop(std::chrono::milliseconds grace) {
     State& st;
     ~Forget() { st.stopping = nullptr; }
   } forget{*st};
+  // Output that the loop has read but not yet handed over is handed over first: then what the pipe
+  // still holds is all that was written before this moment and is not yet in err.
+  co_await asio::post(io_, asio::use_awaitable);
+  mark_stop(*st);
   const bool stdin_was_open = st->in.is_open();
   close_stdin();
   for (int sig : {0, SIGINT, SIGTERM, SIGKILL}) {

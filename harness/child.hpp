@@ -61,6 +61,9 @@ class Child {
 
   [[nodiscard]] const std::string& out() const { return st_->out; }
   [[nodiscard]] const std::string& err() const { return st_->err; }
+  /// What the program wrote on stderr before socklab began to stop it (all of it when it never did): what
+  /// it says after, an EOFError at its closed stdin or a KeyboardInterrupt, is the stop's story.
+  [[nodiscard]] std::string_view err_before_stop() const;
   [[nodiscard]] bool out_ended() const { return st_->out_ended; }
   [[nodiscard]] bool err_ended() const { return st_->err_ended; }
   [[nodiscard]] const std::optional<ExitStatus>& status() const { return st_->status; }
@@ -82,6 +85,7 @@ class Child {
     std::optional<ExitStatus> status;
     int last_signal_sent = 0;
     std::uint64_t signals_sent = 0;  // bit N: socklab sent signal N (a program may die of an earlier rung's)
+    std::optional<std::size_t> err_before_stop;  // err's length then, with what its pipe still held
     int pid = -1;
     OutputHook hook;
     std::function<void()> changed;
@@ -89,6 +93,7 @@ class Child {
     bool close_when_written = false;                // close stdin once pending_input is written
     boost::asio::steady_timer* stopping = nullptr;  // the stop ladder's wait: the exit ends it at once
   };
+  static void mark_stop(State& st);  // the moment socklab begins to stop the program
   static boost::asio::awaitable<void> read_loop(std::shared_ptr<State> st, bool is_out);
   static boost::asio::awaitable<void> wait_loop(std::shared_ptr<State> st);
   static boost::asio::awaitable<void> write_loop(std::shared_ptr<State> st);

@@ -88,12 +88,6 @@ bool crash_traceback(std::string_view err) {
 }
 }  // namespace
 
-std::string_view before_the_stop(std::string_view err) {
-  const auto last = err.rfind(kTracebackHead);
-  if (last == 0 || last == std::string_view::npos || !has(err.substr(last), "KeyboardInterrupt")) return err;
-  return err.substr(0, last);
-}
-
 std::vector<Fact> facts_in_stderr(std::string_view err) {
   std::vector<Fact> out;
   if (has(err, "Missing parentheses in call to 'print'") || has(err, "raw_input") ||

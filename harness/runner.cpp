@@ -1226,15 +1226,14 @@ class Run {
     std::string s;
     if (c.status()) s += ended_mark(name) + status_text(*c.status()) + "\n";
     if (c.status() && c.status()->signal != 0) noted(Fact::crashed);
-    const auto facts = facts_in_stderr(c.err());
+    const auto facts = facts_in_stderr(c.err_before_stop());
     for (const Fact f : facts) noted(f);
     const auto role = roles_.find(name);  // a server that loops for ever, ended by itself without dying
     const Role* row = role == roles_.end() ? nullptr : find_role(role->second);
     if (row && row->serves_forever && under_test_.count(name) && c.status() && !c.status()->sent_by_harness &&
         c.status()->signal == 0 && std::find(facts.begin(), facts.end(), Fact::crashed) == facts.end())
       noted(Fact::server_ended);
-    if (!c.err().empty()) {
-      const std::string_view err = before_the_stop(c.err());
+    if (const std::string_view err = c.err_before_stop(); !err.empty()) {
       s += say("runner.stderr-tail",
                {{"who", name}, {"text", visible(err.substr(err.size() > 600 ? err.size() - 600 : 0))}});
     }
@@ -1279,7 +1278,7 @@ class Run {
         const bool by_itself = it != final_status_.end() && !it->second.sent_by_harness;
         const auto child = children_.find(name);
         if (child == children_.end()) continue;
-        const auto died = facts_in_stderr(child->second->err());
+        const auto died = facts_in_stderr(child->second->err_before_stop());
         if ((by_itself || std::find(died.begin(), died.end(), Fact::crashed) != died.end()) &&
             failure_->message.find(ended_mark(name)) == std::string::npos) {
           noted_.clear();
