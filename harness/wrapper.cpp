@@ -135,6 +135,7 @@ void reexec_with_socket_wrapper(char** argv, const WrapperLibraries& libs) {
   const std::string options = (asan != nullptr ? std::string(asan) + ":" : "") + "verify_asan_link_order=0";
   ::setenv("ASAN_OPTIONS", options.c_str(), 1);
   ::setenv("SOCKET_WRAPPER_DISABLE_DEEPBIND", "1", 1);
+  ::setenv("NSS_WRAPPER_DISABLE_DEEPBIND", "1", 1);
 #endif
   ::execv("/proc/self/exe", argv);
 }
@@ -213,7 +214,9 @@ std::vector<std::string> wrapper_environment() {
                                   std::string("SOCKET_WRAPPER_DIR=") + dir, "SOCKET_WRAPPER_DEFAULT_IFACE=1",
                                   "NSS_WRAPPER_HOSTS=" + g_hosts,
                                   std::string("SOCKET_WRAPPER_MAX_SOCKETS=") + kMaxSockets};
-  if (std::getenv("SOCKET_WRAPPER_DISABLE_DEEPBIND") != nullptr) env.push_back("SOCKET_WRAPPER_DISABLE_DEEPBIND=1");
+  for (const char* deepbind : {"SOCKET_WRAPPER_DISABLE_DEEPBIND", "NSS_WRAPPER_DISABLE_DEEPBIND"}) {
+    if (std::getenv(deepbind) != nullptr) env.push_back(std::string(deepbind) + "=1");
+  }
   if (!g_capture_file.empty()) env.push_back("SOCKET_WRAPPER_PCAP_FILE=" + g_capture_file);
   return env;
 }
