@@ -42,8 +42,7 @@ std::vector<BoundSocket> bound_sockets(std::string_view only = {}, const NetName
   }
   for (const char* table : {"tcp", "udp", "tcp6", "udp6"}) {
     if (!only.empty() && std::string_view(table).substr(0, 3) != only) continue;
-    const auto found =
-        parse_proc_net(ns != nullptr ? ns->read_proc_net(table) : read_text(std::string("/proc/net/") + table), table);
+    const auto found = parse_proc_net(proc_net_table(table, ns), table);
     out.insert(out.end(), found.begin(), found.end());
   }
   return out;
@@ -57,6 +56,7 @@ bool v6_wildcard_takes_v4(const NetNamespace* ns) {
       ns != nullptr ? ns->read_sysctl("net/ipv6/bindv6only") : read_text("/proc/sys/net/ipv6/bindv6only");
   return v.empty() || v[0] == '0';
 }
+
 // The IPv4 table first, the IPv6 one only when the address is not found there, the sysctl only for a `::`
 // socket: each read of a /proc/net table walks the kernel's whole hash table of its protocol.
 bool is_bound(const std::string& proto, const Endpoint& e, const NetNamespace* ns = nullptr) {
@@ -70,8 +70,7 @@ bool is_bound(const std::string& proto, const Endpoint& e, const NetNamespace* n
   // The IPv4 table first: a server found there needs no look at the IPv6 one.
   std::optional<bool> dual_stack;
   for (const std::string& table : {proto, proto + "6"}) {
-    for (const auto& s :
-         parse_proc_net(ns != nullptr ? ns->read_proc_net(table) : read_text("/proc/net/" + table), table)) {
+    for (const auto& s : parse_proc_net(proc_net_table(table, ns), table)) {
       if (s.ipv6 && s.address == "::" && !dual_stack) dual_stack = v6_wildcard_takes_v4(ns);
       if (takes(s, proto, e.host, e.port, dual_stack.value_or(false))) return true;
     }
@@ -89,6 +88,10 @@ std::string substitute(std::string arg, const std::map<std::string, std::string>
 }
 
 }  // namespace
+
+std::string proc_net_table(const std::string& table, const NetNamespace* ns) {
+  return ns != nullptr ? ns->read_proc_net(table) : read_text("/proc/net/" + table);
+}
 
 // "127.0.0.1:9998, 0.0.0.0:8080": what is bound, for messages about a wrong address ("" when nothing).
 // With no `proto`, each entry names its protocol.

@@ -37,6 +37,9 @@ using asio::awaitable;
 using asio::use_awaitable;
 using clock_type = std::chrono::steady_clock;
 
+// The text of /proc/net/`table` ("tcp", "udp6", ...) in this network namespace, or in `ns` (a link's far side).
+std::string proc_net_table(const std::string& table, const NetNamespace* ns);
+
 // "127.0.0.1:9998, 0.0.0.0:8080": what is bound, for messages about a wrong address ("" when nothing).
 // With no `proto`, each entry names its protocol.
 std::string bound_summary(std::string_view proto = {}, const NetNamespace* ns = nullptr);

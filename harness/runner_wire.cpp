@@ -11,6 +11,7 @@
 
 #include "files.hpp"
 #include "isolation.hpp"
+#include "proc_net.hpp"
 #include "runner_run.hpp"
 #include "wire.hpp"
 #include "wrapper.hpp"
@@ -163,17 +164,8 @@ std::string Run::process_holding(bool tcp, std::uint16_t port, const NetNamespac
   }
   for (const char* table : {tcp ? "tcp" : "udp", tcp ? "tcp6" : "udp6"}) {
     if (in_wrapper_network()) break;
-    std::istringstream in(ns != nullptr ? ns->read_proc_net(table) : read_text(std::string("/proc/net/") + table));
-    std::string line;
-    std::getline(in, line);
-    while (std::getline(in, line)) {
-      std::istringstream f(line);
-      std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
-      f >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >> timeout >> inode;
-      const auto colon = local.rfind(':');
-      if (colon != std::string::npos && std::stoul(local.substr(colon + 1), nullptr, 16) == port) {
-        inodes.insert("socket:[" + inode + "]");
-      }
+    for (const auto& s : parse_proc_net(proc_net_table(table, ns), table, ProcNetSockets::every)) {
+      if (s.port == port) inodes.insert("socket:[" + s.inode + "]");
     }
   }
   if (inodes.empty()) return "";
