@@ -361,113 +361,150 @@ awaitable<void> Link::tcp_connection(std::shared_ptr<TcpPair> pair) {
   asio::co_spawn(io_, tcp_pump(pair, Direction::reply), asio::detached);
 }
 
-awaitable<void> Link::tcp_pump(std::shared_ptr<TcpPair> pair, Direction d) {
-  auto alive = alive_;
-  tcp::socket& src = d == Direction::request ? pair->near : pair->far;
-  tcp::socket& dst = d == Direction::request ? pair->far : pair->near;
-  const MessageFields way_text = way(d, nullptr);
-  const MessageFields name =
-      said_field("conn", "link.connection-way", with({{"n", std::to_string(pair->number)}}, way_text));
-  auto find = [&](TcpFault::Kind k) -> const TcpFault* {
-    const auto it = std::find_if(spec_.tcp.begin(), spec_.tcp.end(), [&](const TcpFault& f) {
-      return f.kind == k && f.dir == d && (f.connection == 0 || f.connection == pair->number);
+// One direction of a relayed connection: its two sockets, the faults that apply to it, and how far it is.
+struct Link::TcpWay {
+  TcpWay(Link& link, TcpPair& p, Direction dir)
+      : pair(p),
+        d(dir),
+        src(dir == Direction::request ? p.near : p.far),
+        dst(dir == Direction::request ? p.far : p.near),
+        way_text(way(dir, nullptr)),
+        name(connection("conn")),
+        slice(find(link, TcpFault::Kind::slice)),
+        delay(find(link, TcpFault::Kind::delay)),
+        reset(find(link, TcpFault::Kind::reset)),
+        half(find(link, TcpFault::Kind::half_close)),
+        timer(link.io_),
+        alive(link.alive_) {}
+
+  [[nodiscard]] const TcpFault* find(const Link& link, TcpFault::Kind k) const {
+    const auto it = std::find_if(link.spec_.tcp.begin(), link.spec_.tcp.end(), [&](const TcpFault& f) {
+      return f.kind == k && f.dir == d && (f.connection == 0 || f.connection == pair.number);
     });
-    return it == spec_.tcp.end() ? nullptr : &*it;
-  };
-  const TcpFault* slice = find(TcpFault::Kind::slice);
-  const TcpFault* delay = find(TcpFault::Kind::delay);
-  const TcpFault* reset = find(TcpFault::Kind::reset);
-  const TcpFault* half = find(TcpFault::Kind::half_close);
-  std::size_t total = 0;
+    return it == link.spec_.tcp.end() ? nullptr : &*it;
+  }
+  /// "connection 1 client→server" in both languages, as the field `field`.
+  [[nodiscard]] MessageFields connection(const std::string& field) const {
+    return said_field(field, "link.connection-way", with({{"n", std::to_string(pair.number)}}, way_text));
+  }
+  /// False once the link is gone or the connection reset: then nothing of it may be touched.
+  [[nodiscard]] bool open() const { return *alive && !pair.reset; }
+
+  TcpPair& pair;
+  Direction d;
+  tcp::socket& src;
+  tcp::socket& dst;
+  MessageFields way_text, name;
+  const TcpFault *slice, *delay, *reset, *half;
+  asio::steady_timer timer;
+  std::shared_ptr<bool> alive;
+  std::size_t total = 0;  // bytes passed on
   bool first = true;
   bool writing = true;  // false once half-closed
-  asio::steady_timer timer(io_);
+};
+
+awaitable<void> Link::tcp_pump(std::shared_ptr<TcpPair> pair, Direction d) {
+  TcpWay w(*this, *pair, d);
   std::string buf(65536, '\0');
   for (;;) {
-    auto [ec, n] = co_await src.async_read_some(asio::buffer(buf), asio::as_tuple(use_awaitable));
-    if (!*alive || pair->reset) co_return;
+    auto [ec, n] = co_await w.src.async_read_some(asio::buffer(buf), asio::as_tuple(use_awaitable));
+    if (!w.open()) co_return;
     if (ec) {
-      boost::system::error_code ignored;
-      if (ec == asio::error::eof) {
-        tell(LinkAct::relayed, d, pair->number, "link.tcp-closed", name);
-        if (writing) dst.shutdown(tcp::socket::shutdown_send, ignored);
-      } else if (ec != asio::error::operation_aborted && ec != asio::error::bad_descriptor) {
-        tell(LinkAct::relayed, d, pair->number, "link.tcp-reset-passed", with(name, {{"why", ec.message()}}));
-        pair->reset = true;
-        reset_connection(dst);
-        reset_connection(src);
-      }
+      tcp_ended(w, ec);
       co_return;
     }
+    if (w.first && w.delay != nullptr && !co_await tcp_delay(w)) co_return;
+    w.first = false;
     std::string_view data(buf.data(), n);
-    if (first && delay != nullptr) {
-      fire(Fired{"delayed", d, 0, {}, false}, LinkAct::alarm, pair->number, "link.delayed",
-           with(said_field("what", "link.connection-way", with({{"n", std::to_string(pair->number)}}, way_text)),
-                {{"ms", std::to_string(static_cast<long>(delay->delay_s * 1000))}}));
-      timer.expires_after(micros(delay->delay_s));
-      co_await timer.async_wait(asio::as_tuple(use_awaitable));
-      if (!*alive || pair->reset) co_return;
-    }
-    first = false;
-    bool reset_now = false, half_now = false;
-    if (reset != nullptr && total + data.size() >= reset->after_bytes) {
-      data = data.substr(0, reset->after_bytes - total);
-      reset_now = true;
-    }
-    if (writing && half != nullptr && total + data.size() >= half->after_bytes) {
-      data = data.substr(0, half->after_bytes - total);
-      half_now = true;
-    }
-    if (!writing) {
-      tell(LinkAct::relayed, d, pair->number, "link.tcp-not-passed", with(name, {{"n", std::to_string(data.size())}}));
-      data = {};
-    }
-    if (!data.empty()) {
-      const std::size_t piece = slice != nullptr ? std::max<std::size_t>(slice->size, 1) : data.size();
-      MessageFields relayed = with(name, payload_fields(data));
-      if (slice != nullptr && data.size() > piece) {
-        relayed.insert(relayed.end(), {{"writes", std::to_string((data.size() + piece - 1) / piece)},
-                                       {"piece", std::to_string(piece)}});
-        tell(LinkAct::relayed, d, pair->number, "link.tcp-relayed-sliced", std::move(relayed));
-      } else {
-        tell(LinkAct::relayed, d, pair->number, "link.tcp-relayed", std::move(relayed));
-      }
-      for (std::size_t off = 0; off < data.size(); off += piece) {
-        if (off > 0 && slice != nullptr && slice->pause_s > 0) {
-          timer.expires_after(micros(slice->pause_s));
-          co_await timer.async_wait(asio::as_tuple(use_awaitable));
-          if (!*alive || pair->reset) co_return;
-        }
-        auto [wec, written] =
-            co_await asio::async_write(dst, asio::buffer(data.substr(off, piece)), asio::as_tuple(use_awaitable));
-        if (wec) {
-          if (!*alive || pair->reset) co_return;
-          tell(LinkAct::relayed, d, pair->number, "link.tcp-write-failed", with(name, {{"why", wec.message()}}));
-          pair->reset = true;
-          reset_connection(dst);
-          reset_connection(src);
-          co_return;
-        }
-        relayed_ += written;
-      }
-    }
-    total += data.size();
-    if (reset_now) {
+    const Cut cut = tcp_cut(w, data);
+    if (!data.empty() && !co_await tcp_write(w, data)) co_return;
+    w.total += data.size();
+    if (cut.reset) {
       fire(Fired{"reset", d, 0, {}, false}, LinkAct::alarm, pair->number, "link.tcp-reset",
-           with({{"n", std::to_string(pair->number)}, {"bytes", std::to_string(total)}}, way_text));
-      pair->reset = true;
-      reset_connection(dst);
-      reset_connection(src);
+           with({{"n", std::to_string(pair->number)}, {"bytes", std::to_string(w.total)}}, w.way_text));
+      reset_both(w);
       co_return;
     }
-    if (half_now) {
+    if (cut.half) {
       fire(Fired{"half-closed", d, 0, {}, false}, LinkAct::note, pair->number, "link.tcp-half-closed",
-           with(name, {{"bytes", std::to_string(total)}}));
+           with(w.name, {{"bytes", std::to_string(w.total)}}));
       boost::system::error_code ignored;
-      dst.shutdown(tcp::socket::shutdown_send, ignored);
-      writing = false;
+      w.dst.shutdown(tcp::socket::shutdown_send, ignored);
+      w.writing = false;
     }
   }
+}
+
+void Link::tcp_ended(TcpWay& w, boost::system::error_code ec) {
+  if (ec == asio::error::eof) {
+    tell(LinkAct::relayed, w.d, w.pair.number, "link.tcp-closed", w.name);
+    boost::system::error_code ignored;
+    if (w.writing) w.dst.shutdown(tcp::socket::shutdown_send, ignored);
+  } else if (ec != asio::error::operation_aborted && ec != asio::error::bad_descriptor) {
+    tell(LinkAct::relayed, w.d, w.pair.number, "link.tcp-reset-passed", with(w.name, {{"why", ec.message()}}));
+    reset_both(w);
+  }
+}
+
+void Link::reset_both(TcpWay& w) {
+  w.pair.reset = true;
+  reset_connection(w.dst);
+  reset_connection(w.src);
+}
+
+awaitable<bool> Link::tcp_delay(TcpWay& w) {
+  fire(Fired{"delayed", w.d, 0, {}, false}, LinkAct::alarm, w.pair.number, "link.delayed",
+       with(w.connection("what"), {{"ms", std::to_string(static_cast<long>(w.delay->delay_s * 1000))}}));
+  w.timer.expires_after(micros(w.delay->delay_s));
+  co_await w.timer.async_wait(asio::as_tuple(use_awaitable));
+  co_return w.open();
+}
+
+Link::Cut Link::tcp_cut(TcpWay& w, std::string_view& data) {
+  Cut cut;
+  if (w.reset != nullptr && w.total + data.size() >= w.reset->after_bytes) {
+    data = data.substr(0, w.reset->after_bytes - w.total);
+    cut.reset = true;
+  }
+  if (w.writing && w.half != nullptr && w.total + data.size() >= w.half->after_bytes) {
+    data = data.substr(0, w.half->after_bytes - w.total);
+    cut.half = true;
+  }
+  if (!w.writing) {
+    tell(LinkAct::relayed, w.d, w.pair.number, "link.tcp-not-passed",
+         with(w.name, {{"n", std::to_string(data.size())}}));
+    data = {};
+  }
+  return cut;
+}
+
+awaitable<bool> Link::tcp_write(TcpWay& w, std::string_view data) {
+  const std::size_t piece = w.slice != nullptr ? std::max<std::size_t>(w.slice->size, 1) : data.size();
+  MessageFields relayed = with(w.name, payload_fields(data));
+  if (w.slice != nullptr && data.size() > piece) {
+    relayed.insert(relayed.end(),
+                   {{"writes", std::to_string((data.size() + piece - 1) / piece)}, {"piece", std::to_string(piece)}});
+    tell(LinkAct::relayed, w.d, w.pair.number, "link.tcp-relayed-sliced", std::move(relayed));
+  } else {
+    tell(LinkAct::relayed, w.d, w.pair.number, "link.tcp-relayed", std::move(relayed));
+  }
+  for (std::size_t off = 0; off < data.size(); off += piece) {
+    if (off > 0 && w.slice != nullptr && w.slice->pause_s > 0) {
+      w.timer.expires_after(micros(w.slice->pause_s));
+      co_await w.timer.async_wait(asio::as_tuple(use_awaitable));
+      if (!w.open()) co_return false;
+    }
+    auto [wec, written] =
+        co_await asio::async_write(w.dst, asio::buffer(data.substr(off, piece)), asio::as_tuple(use_awaitable));
+    if (wec) {
+      if (!w.open()) co_return false;
+      tell(LinkAct::relayed, w.d, w.pair.number, "link.tcp-write-failed", with(w.name, {{"why", wec.message()}}));
+      reset_both(w);
+      co_return false;
+    }
+    relayed_ += written;
+  }
+  co_return true;
 }
 
 }  // namespace socklab::harness

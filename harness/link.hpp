@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "faults.hpp"
@@ -59,7 +60,22 @@ class Link {
   void udp_send(Direction d, UdpClient& c, const std::string& payload);
   boost::asio::awaitable<void> tcp_accept_loop();
   boost::asio::awaitable<void> tcp_connection(std::shared_ptr<TcpPair> pair);
+  struct TcpWay;
+  /// Where a chunk was cut: a reset or a half-close is due after it.
+  struct Cut {
+    bool reset = false, half = false;
+  };
+  /// Relays one direction of a connection until it ends, with the faults that apply to it.
   boost::asio::awaitable<void> tcp_pump(std::shared_ptr<TcpPair> pair, Direction d);
+  /// The read end of a direction: a FIN passed on, or a reset passed on to both sides.
+  void tcp_ended(TcpWay& w, boost::system::error_code ec);
+  void reset_both(TcpWay& w);
+  /// Holds the first byte back; false when the connection is gone or reset meanwhile.
+  boost::asio::awaitable<bool> tcp_delay(TcpWay& w);
+  /// Cuts `data` where a reset or a half-close is due (which it says), or to nothing once half-closed.
+  Cut tcp_cut(TcpWay& w, std::string_view& data);
+  /// Passes `data` on, in slices when the link slices it; false when the connection is gone or reset.
+  boost::asio::awaitable<bool> tcp_write(TcpWay& w, std::string_view data);
   /// Which way a datagram goes, in both languages: the fields `way` and `way.zh`.
   [[nodiscard]] static MessageFields way(Direction d, const UdpClient* c);
   /// A datagram as the link's events name it, in both languages: `what` and `what.zh`.

@@ -54,7 +54,7 @@ std::string proc_net_address(std::string_view hex) {
   return text;
 }
 
-std::vector<BoundSocket> parse_proc_net(std::string_view text, std::string_view table) {
+std::vector<BoundSocket> parse_proc_net(std::string_view text, std::string_view table, ProcNetSockets which) {
   std::vector<BoundSocket> out;
   const bool tcp = table.substr(0, 3) == "tcp";
   std::istringstream in{std::string(text)};
@@ -62,9 +62,9 @@ std::vector<BoundSocket> parse_proc_net(std::string_view text, std::string_view 
   std::getline(in, line);  // the column names
   while (std::getline(in, line)) {
     std::istringstream fields(line);
-    std::string slot, local, remote, state;
-    fields >> slot >> local >> remote >> state;
-    if (tcp && state != "0A") continue;  // LISTEN
+    std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
+    fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >> timeout >> inode;
+    if (tcp && state != "0A" && which == ProcNetSockets::bound) continue;  // LISTEN
     const auto colon = local.find(':');
     if (colon == std::string::npos) continue;
     unsigned port = 0;
@@ -77,6 +77,7 @@ std::vector<BoundSocket> parse_proc_net(std::string_view text, std::string_view 
     if (s.address.empty()) continue;
     s.port = static_cast<std::uint16_t>(port);
     s.ipv6 = table.size() > 3 && table[3] == '6';
+    s.inode = inode;
     out.push_back(std::move(s));
   }
   return out;

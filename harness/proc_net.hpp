@@ -14,6 +14,7 @@ struct BoundSocket {
   std::string address;  // as written: "127.0.0.1", "0.0.0.0", "::", "::1", "::ffff:127.0.0.1"
   std::uint16_t port = 0;
   bool ipv6 = false;  // from tcp6/udp6: an AF_INET6 socket
+  std::string inode;  // "12345": the socket's inode, as a process's descriptor names it (socket:[12345])
   /// "127.0.0.1:9999", "[::ffff:127.0.0.1]:9999".
   [[nodiscard]] std::string to_string() const;
 };
@@ -22,9 +23,13 @@ struct BoundSocket {
 /// word in the machine's byte order as the kernel prints it. "" when it is neither.
 std::string proc_net_address(std::string_view hex);
 
-/// The listening (TCP, state 0A) or bound (UDP) sockets of one table's text; `table` is "tcp", "udp",
-/// "tcp6" or "udp6".
-std::vector<BoundSocket> parse_proc_net(std::string_view text, std::string_view table);
+/// Which sockets of a table parse_proc_net gives: the listening (TCP, state 0A) or bound (UDP) ones, or
+/// every one, a connection's too (which process holds a port).
+enum class ProcNetSockets { bound, every };
+
+/// The sockets of one table's text; `table` is "tcp", "udp", "tcp6" or "udp6".
+std::vector<BoundSocket> parse_proc_net(std::string_view text, std::string_view table,
+                                        ProcNetSockets which = ProcNetSockets::bound);
 
 /// Whether `s` takes what is sent to host:port. An IPv4-mapped address counts as its IPv4 form,
 /// 0.0.0.0 as every IPv4 address, `::` as ::1 and, when `v6_wildcard_takes_v4` (the socket is

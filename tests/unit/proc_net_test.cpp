@@ -16,7 +16,7 @@ std::string tcp6_table(const std::string& local, const std::string& state = "0A"
 }
 
 BoundSocket bound(std::string proto, std::string address, bool ipv6) {
-  return BoundSocket{std::move(proto), std::move(address), 9999, ipv6};
+  return BoundSocket{std::move(proto), std::move(address), 9999, ipv6, ""};
 }
 
 }  // namespace
@@ -55,6 +55,16 @@ TEST(proc_net, tcp_counts_only_listening_sockets_udp_every_bound_one) {
   ASSERT_EQ(v4.size(), 1u);
   EXPECT_EQ(v4[0].to_string(), "127.0.0.1:9999");
   EXPECT_FALSE(v4[0].ipv6);
+}
+
+TEST(proc_net, every_socket_of_a_table_comes_with_its_inode) {
+  const std::string connected = tcp6_table("00000000000000000000000001000000:B5A2", "01");
+  EXPECT_TRUE(parse_proc_net(connected, "tcp6").empty());
+  const auto every = parse_proc_net(connected, "tcp6", ProcNetSockets::every);
+  ASSERT_EQ(every.size(), 1u);
+  EXPECT_EQ(every[0].port, 46498);
+  EXPECT_EQ(every[0].inode, "12345");
+  EXPECT_EQ(parse_proc_net(tcp6_table("00000000000000000000000001000000:270F"), "tcp6").at(0).inode, "12345");
 }
 
 TEST(proc_net, a_mapped_address_takes_its_ipv4_form) {
