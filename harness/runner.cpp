@@ -279,11 +279,10 @@ class Run {
   [[nodiscard]] std::optional<std::string> reason_to_skip() const {
     if (sc_.needs_namespaces && opt_.isolation.rfind("none", 0) == 0) return say("runner.needs-namespaces");
     if (in_wrapper_network() && judges_wire() && !sc_.links.empty()) {
-      return "this scenario judges the wire, which --isolation wrapper does not capture beside a link (socklab "
-             "relays both of its sides and writes one record of the two)";
+      return say("wrapper.judges-wire");
     }
     for (const auto& program : sc_.needs_installed) {
-      if (const auto why = in_wrapper_network() ? beyond_wrapper(program) : std::nullopt) return why;
+      if (const auto why = in_wrapper_network() ? beyond_wrapper(program, opt_.lang) : std::nullopt) return why;
       if (Child::find_program(program, false).empty()) return say("runner.needs-program", {{"program", program}});
     }
     return std::nullopt;
@@ -296,7 +295,7 @@ class Run {
       try {
         std::rethrow_exception(e);
       } catch (const ParseError& pe) {
-        failure_ = StepFailure{Verdict::error, pe.what()};
+        failure_ = StepFailure{Verdict::error, pe.told(opt_.lang)};
       } catch (const std::exception& ex) {
         failure_ = StepFailure{Verdict::error, say("runner.could-not-run", {{"why", ex.what()}})};
       }
@@ -918,7 +917,7 @@ class Run {
   // no wire here.
   void capture_wrapper() {
     if (!sc_.links.empty()) {
-      event("harness", "no capture of the wire here: --isolation wrapper records no wire beside a link");
+      event(said_note("harness", "note.no-capture", said_field("why", "wrapper.no-wire-beside-link")));
       return;
     }
     try {
@@ -931,7 +930,7 @@ class Run {
       ::setenv("SOCKET_WRAPPER_PCAP_FILE", c->file_for(kSocklab).c_str(), 1);
       wires_["wire"] = std::move(c);
     } catch (const std::system_error& e) {
-      event("harness", std::string("no capture of the wire here: ") + e.what());
+      event(said_note("harness", "note.no-capture", {{"why", e.what()}}));
     }
   }
 
@@ -1267,10 +1266,7 @@ class Run {
       co_return;
     }
     if (v6_only()) {
-      fail(step, Verdict::skip,
-           who + " listens on IPv6 (::) for " + l.endpoint.to_string() +
-               ": in a namespace that takes IPv4 too (dual stack), but --isolation wrapper keeps IPv6 "
-               "apart; namespaces can judge it");
+      fail(step, Verdict::skip, say("wrapper.ipv6-apart", {{"who", who}, {"at", l.endpoint.to_string()}}));
     }
     noted(Fact::nothing_listens);
     std::string msg = say("runner.nothing-listens", {{"proto", l.proto}, {"at", l.endpoint.to_string()}});
@@ -1645,7 +1641,7 @@ class Run {
       co_return;
     }
     if (const auto why = in_wrapper_network() && r.if_installed ? beyond_wrapper(r.argv.at(0)) : std::nullopt) {
-      event(said_note(who, "note.left-out", {{"why", *why}}));
+      event(said_note(who, "note.left-out", {{"why", *why}, {"why.zh", *beyond_wrapper(r.argv.at(0), Lang::zh)}}));
       absent_.insert(who);
       co_return;
     }
@@ -1691,7 +1687,8 @@ class Run {
     started.kind = EventKind::start;
     started.role = role;
     event(std::move(started));
-    if (const auto why = in_wrapper_network() ? beyond_wrapper(Child::find_program(argv.at(0), false)) : std::nullopt)
+    if (const auto why =
+            in_wrapper_network() ? beyond_wrapper(Child::find_program(argv.at(0), false), opt_.lang) : std::nullopt)
       throw StepFailure{Verdict::skip, *why};
     try {
       if (!behind.empty()) behind_[who] = behind;
