@@ -155,7 +155,7 @@ TEST(messages, every_phrase_the_scenario_parser_expects_is_in_the_catalogue) {
   text << in.rdbuf();
   const std::string s = text.str();
   const std::regex phrase(
-      R"re(\b(?:word|quoted|integer|data|datagram_index\(p,|file_path\(p,)\s*\(?"((?:[^"\\]|\\.)*)")re");
+      R"re(\b(?:(?:word|quoted|integer|data)\(|(?:datagram_index|file_path)\(p,\s*)"((?:[^"\\]|\\.)*)")re");
   std::size_t seen = 0;
   for (auto it = std::sregex_iterator(s.begin(), s.end(), phrase); it != std::sregex_iterator(); ++it) {
     std::string id = std::regex_replace((*it)[1].str(), std::regex(R"(\\")"), "\"");
