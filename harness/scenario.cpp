@@ -720,7 +720,7 @@ class ScenarioParser {
   // A file's path after `file`: relative, inside its folder.
   static std::string file_path(LineParser& p, const char* what, const char* inside) {
     std::string path = p.quoted(what);
-    if (path.empty() || path[0] == '/' || path.find("..") != std::string::npos) p.fail(inside, {{"path", path}});
+    if (path.empty() || path[0] == '/' || path.find("..") != std::string::npos) p.fail(inside);
     return path;
   }
 
