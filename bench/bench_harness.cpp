@@ -299,7 +299,7 @@ int wrapper_rows(char** argv, const std::string& server, const Scenario& minimal
           .push_back(timed_worker(
               [&](const WorkerContext& context) {
                 RunOptions o = options;
-                o.isolation = context.isolation;
+                o.isolation = context.isolation.describe();
                 o.wire = wire;
                 const Result r = run_scenario(minimal, o);
                 return std::string(to_string(r.verdict)) + (r.verdict == Verdict::pass ? "" : " " + r.message);
@@ -347,7 +347,7 @@ int main(int argc, char** argv) {
     harness_unwired.push_back(timed_worker(
         [&](const WorkerContext& context) {
           RunOptions o = options;
-          o.isolation = context.isolation;
+          o.isolation = context.isolation.describe();
           o.wire = false;
           return std::string(to_string(run_scenario(minimal, o).verdict));
         },
@@ -355,7 +355,7 @@ int main(int argc, char** argv) {
     harness_boxed.push_back(timed_worker(
         [&](const WorkerContext& context) {
           RunOptions o = under_test;
-          o.isolation = context.isolation;
+          o.isolation = context.isolation.describe();
           o.confinement = context.confinement;
           o.own_mounts = context.own_mounts;
           const Result r = run_scenario(minimal, o);
@@ -371,7 +371,7 @@ int main(int argc, char** argv) {
     harness.push_back(timed_worker(
         [&](const WorkerContext& context) {
           RunOptions o = options;
-          o.isolation = context.isolation;
+          o.isolation = context.isolation.describe();
           const Result r = run_scenario(minimal, o);
           return std::string(to_string(r.verdict)) + (r.verdict == Verdict::pass ? "" : " " + r.message) + '\x1f' +
                  r.transcript;
@@ -413,7 +413,7 @@ int main(int argc, char** argv) {
     const double t = timed_worker(
         [&](const WorkerContext& context) {
           RunOptions o = options;
-          o.isolation = context.isolation;
+          o.isolation = context.isolation.describe();
           const Result r = run_scenario(sc, o);
           rusage ru{};
           ::getrusage(RUSAGE_SELF, &ru);

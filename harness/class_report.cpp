@@ -1,5 +1,7 @@
 // The class at a glance: what a whole class's grades say together (which scenario most failed, which
 // mistake was behind it), for the console and for the index page beside the submissions' pages.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -307,15 +309,12 @@ document.querySelectorAll('table.sortable th').forEach((th, i) => th.addEventLis
 
 std::string facts(const ReportContext& ctx) {
   const Lang lang = ctx.lang;
-  char seconds[32];
-  std::snprintf(seconds, sizeof seconds, "%.0f s", ctx.seconds);
-  std::ostringstream o;
-  o << "<p class=\"facts\">socklab " << esc(ctx.socklab_version) << " · " << tr("suite", lang) << " "
-    << esc(ctx.suite_version) << " · " << tr("isolation", lang) << ": " << esc(ctx.isolation);
-  for (const auto& [name, version] : ctx.interpreters) o << " · " << esc(version);
-  if (ctx.seed) o << " · " << tr("seed", lang) << " " << *ctx.seed;
-  o << " · " << tr("date", lang) << " " << esc(ctx.date) << " · " << tr("duration", lang) << " " << seconds << "</p>\n";
-  return o.str();
+  std::string o = fmt::format("<p class=\"facts\">socklab {} · {} {} · {}: {}", esc(ctx.socklab_version),
+                              tr("suite", lang), esc(ctx.suite_version), tr("isolation", lang), esc(ctx.isolation));
+  for (const auto& [name, version] : ctx.interpreters) o += fmt::format(" · {}", esc(version));
+  if (ctx.seed) o += fmt::format(" · {} {}", tr("seed", lang), *ctx.seed);
+  return o + fmt::format(" · {} {} · {} {:.0f} s</p>\n", tr("date", lang), esc(ctx.date), tr("duration", lang),
+                         ctx.seconds);
 }
 
 }  // namespace

@@ -64,11 +64,15 @@ Suite load_suite(const fs::path& dir) {
     try {
       l.scenarios.push_back(load_scenario(f.string()));
     } catch (const ParseError& e) {
-      l.errors.push_back(e.what());
+      l.errors.push_back(e);
     }
   }
   l.version = fmt::format("{} scenarios, {:012x}", l.scenarios.size(), hash & 0xffffffffffffULL);
   return l;
+}
+
+Lang session_lang(const SessionOptions& s) {
+  return s.lang_name.empty() ? lang_from_environment() : s.lang_name == "zh" ? Lang::zh : Lang::en;
 }
 
 void add_lang_option(CLI::App& sub, SessionOptions& s) {
@@ -116,16 +120,15 @@ RunOptions session_run_options(const SessionOptions& s, bool transcripts) {
   if (transcripts) options.transcript_dir = fs::absolute(s.out_dir).string();
   options.time_scale = s.time_scale;
   options.seed = s.seed;
-  options.lang = s.lang_name.empty() ? lang_from_environment() : s.lang_name == "zh" ? Lang::zh : Lang::en;
+  options.lang = session_lang(s);
   return options;
 }
 
-std::string isolation_summary(bool isolated) {
+std::string isolation_summary(bool isolated, Lang lang) {
   const Limits defaults;
   const RunIdentity probe(defaults.memory_bytes, defaults.processes);
   const bool ns = isolated && !wrapper_isolation();
-  return fmt::format("{}; programs under test: {}", IsolationSupport{ns, ns, isolated && !ns}.describe(),
-                     probe.confinement().describe(ns));
+  return isolation_text(IsolationSupport{ns, ns, isolated && !ns}, &probe.confinement(), ns, lang);
 }
 
 bool selected_by(const Scenario& s, const std::string& glob, const std::vector<std::string>& tags) {

@@ -20,7 +20,7 @@ namespace socklab::harness {
 /// scenarios and a hash of the files).
 struct Suite {
   std::vector<Scenario> scenarios;
-  std::vector<std::string> errors;
+  std::vector<ParseError> errors;
   std::string version;
 };
 
@@ -38,6 +38,8 @@ struct SessionOptions {
   double time_scale = 1.0;  // check and grade
 };
 
+/// The language of a session's sentences: --lang, else the environment's (LANG).
+Lang session_lang(const SessionOptions& s);
 /// Adds --lang to `sub`.
 void add_lang_option(CLI::App& sub, SessionOptions& s);
 /// Adds --seed, --isolation and --out (`out_help` says what goes there) to `sub`.
@@ -51,7 +53,7 @@ double time_scale_from_environment();
 /// The options every scenario of a session runs with; `transcripts`: written below --out.
 RunOptions session_run_options(const SessionOptions& s, bool transcripts);
 /// How the scenarios are isolated and their programs under test confined, as every report says it.
-std::string isolation_summary(bool isolated);
+std::string isolation_summary(bool isolated, Lang lang);
 /// Whether `s`'s name matches `glob` and it has one of `tags` (any, when there is none).
 bool selected_by(const Scenario& s, const std::string& glob, const std::vector<std::string>& tags);
 

@@ -28,24 +28,24 @@ using Summary = std::map<std::string, int>;  // verdict -> how many
 
 // --impl ROLE=COMMAND, each into options.impls; false (after saying why) on the first that is wrong.
 bool take_impls(const std::vector<std::string>& specs, RunOptions& options) {
+  const Lang lang = options.lang;
   for (const auto& spec : specs) {
     const auto eq = spec.find('=');
     const std::string role = spec.substr(0, eq);
     const auto& roles = known_roles();
     if (eq == std::string::npos || std::find(roles.begin(), roles.end(), role) == roles.end()) {
-      fmt::print(stderr, "socklab: --impl takes ROLE=COMMAND with ROLE one of ex1.server … ex6.client, got '{}'\n",
-                 spec);
+      fmt::print(stderr, "socklab: {}\n", say(lang, "cli.impl-form", {{"spec", spec}}));
       return false;
     }
     std::vector<std::string> words;
     try {
       words = split_command(spec.substr(eq + 1));
-    } catch (const std::invalid_argument& e) {
-      fmt::print(stderr, "socklab: --impl {}: {}\n", role, e.what());
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "socklab: --impl {}: {}\n", role, told(e, lang));
       return false;
     }
     if (words.empty()) {
-      fmt::print(stderr, "socklab: --impl {}= has no command\n", role);
+      fmt::print(stderr, "socklab: {}\n", say(lang, "cli.impl-no-command", {{"role", role}}));
       return false;
     }
     for (auto& w : words) {  // files named relative to here are found from the scenario's folder too
@@ -172,14 +172,14 @@ int check_main(const CheckArgs& a, const Suite& suite, bool isolated) {
   if (!take_impls(a.impl_specs, options)) return 2;
   const std::vector<Scenario> selected = select(suite, a, options);
   if (selected.empty()) {
-    fmt::print(stderr, "socklab: no scenario selected (--scenario {}{}); a run that checks nothing is not a pass\n",
-               a.glob, a.tags.empty() ? "" : ", --tag");
+    fmt::print(stderr, "socklab: {}\n",
+               say(options.lang, "cli.none-selected", {{"glob", a.glob}, {"tag", a.tags.empty() ? "" : ", --tag"}}));
     return 2;
   }
   int jobs = a.jobs;
   if (!isolated && jobs > 1) {
     if (a.app->count("--jobs") > 0) {
-      fmt::print(stderr, "socklab: network namespaces are not available here: scenarios run one at a time\n");
+      fmt::print(stderr, "socklab: {}\n", say(options.lang, "cli.one-at-a-time"));
     }
     jobs = 1;
   }

@@ -56,7 +56,7 @@ int grade_main(const GradeArgs& a, const Suite& suite, bool isolated) {
     if (!a.course_path.empty()) g.course = load_course(a.course_path);
     if (!a.shard.empty()) c.shard = parse_shard(a.shard, environment());
   } catch (const std::exception& e) {
-    fmt::print(stderr, "socklab: {}\n", e.what());
+    fmt::print(stderr, "socklab: {}\n", told(e, g.lang));
     return exit_usage;
   }
   for (const auto& s : suite.scenarios) {
@@ -71,7 +71,7 @@ int grade_main(const GradeArgs& a, const Suite& suite, bool isolated) {
   c.reports = a.reports;
   c.socklab_version = SOCKLAB_VERSION;
   c.suite_version = suite.version;
-  c.isolation = isolation_summary(isolated);
+  c.isolation = isolation_summary(isolated, g.lang);
   c.isolation_required = (c.shard || !a.results_dir.empty()) && a.session.isolation_mode != "none";
   c.results_dir = a.results_dir;
   c.force = a.force;

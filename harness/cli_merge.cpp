@@ -1,5 +1,6 @@
 // socklab merge DIR...: the command line of a merge of result files (grade_command.cpp merges them).
 #include "cli.hpp"
+#include "hints.hpp"
 
 namespace socklab::harness {
 
@@ -11,6 +12,8 @@ void add_merge_command(CLI::App& app, MergeArgs& a) {
   add_report_options(merge, a.reports);
 }
 
-int merge_main(const MergeArgs& a) { return merge_command(a.dirs, a.reports, std::cout, std::cerr); }
+int merge_main(const MergeArgs& a) {
+  return merge_command(a.dirs, a.reports, std::cout, std::cerr, lang_from_environment());
+}
 
 }  // namespace socklab::harness

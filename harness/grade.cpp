@@ -71,7 +71,7 @@ std::vector<std::string> split_command(const std::string& s) {
       w += c;
     }
   }
-  if (quote != 0) throw std::invalid_argument("unclosed quote in '" + s + "'");
+  if (quote != 0) throw SaidError("grade.unclosed-quote", {{"command", s}});
   if (have || !w.empty()) words.push_back(w);
   return words;
 }
@@ -135,7 +135,7 @@ std::uintmax_t folder_size(const fs::path& dir) {
 // Runs a build command in the staged copy `cwd` as a scenario runs its programs under test: in a worker
 // of its own (namespaces when `isolated`), as the run's own user in its own root file system, with its
 // limits and a time limit. The output (the last 2000 bytes, stdout and stderr as they came) goes to `output`.
-bool run_build(const std::vector<std::string>& argv, const fs::path& cwd, int seconds, bool isolated,
+bool run_build(const std::vector<std::string>& argv, const fs::path& cwd, int seconds, bool isolated, Lang lang,
                std::string& output, bool& worker_died) {
   Worker w = spawn_worker(
       isolated, {},
@@ -156,10 +156,10 @@ bool run_build(const std::vector<std::string>& argv, const fs::path& cwd, int se
           Ran ran = run_to_end(argv, cwd.string(), limits, std::chrono::seconds(seconds), 2000,
                                Child::Sandbox{&confinement, box.get()});
           combined = std::move(ran.output);
-          if (!ran.status) combined += fmt::format("\n(stopped after {} s)", seconds);
+          if (!ran.status) combined += say(lang, "grade.build-stopped", {{"seconds", std::to_string(seconds)}});
           result["ok"] = ran.status && ran.status->code == 0;
         } catch (const std::exception& e) {
-          combined += fmt::format("cannot run {}: {}", argv.at(0), e.what());
+          combined += say(lang, "grade.build-cannot-run", {{"program", argv.at(0)}, {"why", e.what()}});
         }
         if (confinement.uid) own_tree(cwd, ::getuid());
         result["output"] = combined.size() > 2000 ? combined.substr(combined.size() - 2000) : combined;
@@ -171,7 +171,7 @@ bool run_build(const std::vector<std::string>& argv, const fs::path& cwd, int se
     output = result.at("output").get<std::string>();
     return result.at("ok").get<bool>();
   } catch (const std::exception&) {
-    output = "the build's worker died";
+    output = say(lang, "grade.build-worker-died");
     worker_died = true;
     return false;
   }
@@ -183,14 +183,13 @@ std::string joined(const std::vector<std::string>& words) {
   return out;
 }
 
-void read_manifest(Submission& s, const fs::path& staged, bool isolated) {
+void read_manifest(Submission& s, const fs::path& staged, Lang lang, bool isolated) {
   toml::table t;
   try {
     t = toml::parse_file((staged / "socklab.toml").string());
   } catch (const toml::parse_error& e) {
-    std::ostringstream msg;
-    msg << "socklab.toml: line " << e.source().begin.line << ": " << e.description();
-    s.error = msg.str();
+    s.error = say(lang, "grade.toml-error",
+                  {{"line", std::to_string(e.source().begin.line)}, {"why", std::string(e.description())}});
     return;
   }
   if (const auto build = t["build"].value<std::string>()) {
@@ -199,14 +198,14 @@ void read_manifest(Submission& s, const fs::path& staged, bool isolated) {
     try {
       words = split_command(*build);
     } catch (const std::exception& e) {
-      s.error = std::string("socklab.toml: build: ") + e.what();
+      s.error = say(lang, "grade.toml-build", {{"why", told(e, lang)}});
       return;
     }
-    if (!words.empty() && !run_build(words, staged, 120, isolated, out, s.infrastructure_failure)) {
-      s.error = tr("the build failed", Lang::en) + " (" + *build + "):\n" + out;
+    if (!words.empty() && !run_build(words, staged, 120, isolated, lang, out, s.infrastructure_failure)) {
+      s.error = say(lang, "grade.build-failed", {{"command", *build}, {"output", out}});
       return;
     }
-    s.notes.push_back("built with: " + *build);
+    s.notes.push_back(say(lang, "grade.built-with", {{"command", *build}}));
   }
   for (const auto& role : known_roles()) {
     const auto dot = role.find('.');
@@ -215,13 +214,13 @@ void read_manifest(Submission& s, const fs::path& staged, bool isolated) {
     if (!value) continue;
     try {
       auto argv = split_command(*value);
-      if (argv.empty()) throw std::invalid_argument("an empty command");
+      if (argv.empty()) throw SaidError("grade.empty-command");
       s.roles[role] = {argv, "socklab.toml"};
     } catch (const std::exception& e) {
-      s.notes.push_back("socklab.toml: " + role + ": " + e.what());
+      s.notes.push_back(say(lang, "grade.toml-role", {{"role", role}, {"why", told(e, lang)}}));
     }
   }
-  if (s.roles.empty()) s.notes.push_back("socklab.toml names no role ([roles] \"ex4.server\" = \"python3 srv.py\")");
+  if (s.roles.empty()) s.notes.push_back(say(lang, "grade.toml-no-role"));
 }
 
 void find_tutorial_files(Submission& s, const fs::path& staged, Lang lang, bool isolated) {
@@ -234,11 +233,11 @@ void find_tutorial_files(Submission& s, const fs::path& staged, Lang lang, bool 
     const std::string makefile = !find_file(staged, "Makefile").empty() ? "Makefile" : find_file(staged, "makefile");
     if (!makefile.empty()) {
       std::string out;
-      if (!run_build({"make", "-j2"}, staged, 180, isolated, out, s.infrastructure_failure)) {
-        s.error = tr("the build failed", lang) + " (make):\n" + out;
+      if (!run_build({"make", "-j2"}, staged, 180, isolated, lang, out, s.infrastructure_failure)) {
+        s.error = say(lang, "grade.build-failed", {{"command", "make"}, {"output", out}});
         return;
       }
-      s.notes.push_back("built with make");
+      s.notes.push_back(say(lang, "grade.built-with-make"));
     } else {
       for (const auto& role : known_roles()) {
         const std::string stem = tutorial_stem(role);
@@ -248,8 +247,8 @@ void find_tutorial_files(Submission& s, const fs::path& staged, Lang lang, bool 
           const bool c = std::string(ext) == ".c";
           std::string out;
           if (!run_build({c ? "cc" : "c++", c ? "-std=c11" : "-std=c++17", "-O2", "-pthread", src, "-o", stem}, staged,
-                         120, isolated, out, s.infrastructure_failure)) {
-            s.notes.push_back(src + ": " + tr("the build failed", lang) + ":\n" + out);
+                         120, isolated, lang, out, s.infrastructure_failure)) {
+            s.notes.push_back(say(lang, "grade.source-build-failed", {{"source", src}, {"output", out}}));
           }
         }
       }
@@ -293,7 +292,7 @@ Submission prepare_submission(const std::string& dir, const std::string& staging
   s.name = name.empty() ? submission_names({dir}).front() : name;
   std::error_code ec;
   if (!fs::is_directory(given, ec)) {
-    s.error = "no folder " + s.dir;
+    s.error = say(lang, "grade.no-folder", {{"dir", s.dir}});
     return s;
   }
   fs::path root = given;
@@ -304,11 +303,11 @@ Submission prepare_submission(const std::string& dir, const std::string& staging
     }
     if (inner.size() == 1 && holds_a_program(inner[0])) {
       root = inner[0];
-      s.notes.push_back("the programs are in " + root.filename().string() + "/");
+      s.notes.push_back(say(lang, "grade.programs-in", {{"folder", root.filename().string() + "/"}}));
     }
   }
   if (folder_size(root) > (64u << 20)) {
-    s.error = "the folder holds more than 64 MiB: hand in the programs only";
+    s.error = say(lang, "grade.too-big");
     return s;
   }
   const fs::path staged = fs::path(staging_root) / s.name;
@@ -316,12 +315,12 @@ Submission prepare_submission(const std::string& dir, const std::string& staging
   fs::create_directories(staged.parent_path(), ec);
   fs::copy(root, staged, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
   if (ec) {
-    s.error = "cannot copy " + root.string() + ": " + ec.message();
+    s.error = say(lang, "grade.cannot-copy", {{"path", root.string()}, {"why", ec.message()}});
     return s;
   }
   s.staged = staged.string();
   if (fs::exists(staged / "socklab.toml")) {
-    read_manifest(s, staged, isolated);
+    read_manifest(s, staged, lang, isolated);
   } else {
     find_tutorial_files(s, staged, lang, isolated);
   }
@@ -387,23 +386,22 @@ Course load_course(const std::string& path) {
   try {
     t = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
-    std::ostringstream msg;
-    msg << path << ":" << e.source().begin.line << ": " << e.description();
-    throw std::runtime_error(msg.str());
+    throw SaidError(
+        "grade.course-toml",
+        {{"path", path}, {"line", std::to_string(e.source().begin.line)}, {"why", std::string(e.description())}});
   }
   auto weight = [&](const char* key, double& into) {
     const auto node = t["weights"][key];
     if (!node) return;
     const auto v = node.value<double>();
-    if (!v || *v < 0) throw std::runtime_error(path + ": weights." + key + " must be a number >= 0");
+    if (!v || *v < 0) throw SaidError("grade.course-weight", {{"path", path}, {"key", key}});
     into = *v;
   };
   if (const auto* weights = t["weights"].as_table()) {
     for (const auto& [k, v] : *weights) {
       const auto& known = known_tags();
       if (std::find(known.begin(), known.end(), k.str()) == known.end())
-        throw std::runtime_error(path + ": weights." + std::string(k.str()) +
-                                 " is not a tag (core, robustness, transcript)");
+        throw SaidError("grade.course-not-a-tag", {{"path", path}, {"key", std::string(k.str())}});
     }
   }
   weight("core", c.core_weight);
@@ -412,8 +410,7 @@ Course load_course(const std::string& path) {
   if (const auto* points = t["points"].as_table()) {
     for (const auto& [k, v] : *points) {
       const auto p = v.value<double>();
-      if (!p || *p < 0)
-        throw std::runtime_error(path + ": points.\"" + std::string(k.str()) + "\" must be a number >= 0");
+      if (!p || *p < 0) throw SaidError("grade.course-points", {{"path", path}, {"key", std::string(k.str())}});
       c.points[std::string(k.str())] = *p;
     }
   }
@@ -480,7 +477,7 @@ void lay_out_roles(SubmissionScore& s, const GradeOptions& options,
     if (!s.submission.error.empty()) {
       r.reason = s.submission.error;
     } else if (!r.submitted) {
-      r.reason = tr("not submitted", options.lang) + " (" + tutorial_stem(role) + ".py)";
+      r.reason = say(options.lang, "grade.not-submitted", {{"file", tutorial_stem(role) + ".py"}});
     }
     for (const auto& sc : options.scenarios) {
       if (!sc.involves(role)) continue;
@@ -598,41 +595,41 @@ std::vector<SubmissionScore> grade(const GradeOptions& options, std::ostream& co
 // ------------------------------------------------------------------------------------------- reports
 
 std::string role_line(const SubmissionScore& s, const RoleScore& r, Lang lang) {
-  std::ostringstream o;
-  o << s.submission.name << "  " << r.role << "  " << format_points(r.points) << "/" << format_points(r.max);
-  if (!r.submitted) {
-    o << "  (" << r.reason.substr(0, r.reason.find('\n')) << ")";
-    return o.str();
-  }
+  const std::string head =
+      fmt::format("{}  {}  {}/{}", s.submission.name, r.role, format_points(r.points), format_points(r.max));
+  if (!r.submitted) return fmt::format("{}  ({})", head, r.reason.substr(0, r.reason.find('\n')));
   const int skipped = r.count(Verdict::skip);
   const int passed = r.count(Verdict::pass);
-  o << "  (" << passed << " " << tr("passed", lang) << ", " << static_cast<int>(r.scenarios.size()) - passed - skipped
-    << " " << tr("failed", lang);
-  if (skipped > 0) o << ", " << skipped << " " << tr("skipped", lang);
-  o << ")";
-  return o.str();
+  const std::string skips = skipped > 0 ? fmt::format(", {} {}", skipped, tr("skipped", lang)) : "";
+  return fmt::format("{}  ({} {}, {} {}{})", head, passed, tr("passed", lang),
+                     static_cast<int>(r.scenarios.size()) - passed - skipped, tr("failed", lang), skips);
 }
 
 std::string failures_text(const SubmissionScore& s, Lang lang) {
-  std::ostringstream o;
-  for (const auto& a : s.submission.source_advice)
-    o << s.submission.name << ": " << tr("advice", lang) << ": " << a.text << "\n";
-  for (const auto& n : s.submission.notes) o << s.submission.name << ": " << n << "\n";
+  std::string o;
+  const std::string& name = s.submission.name;
+  for (const auto& a : s.submission.source_advice) o += fmt::format("{}: {}: {}\n", name, tr("advice", lang), a.text);
+  for (const auto& n : s.submission.notes) o += fmt::format("{}: {}\n", name, n);
   for (const auto& r : s.roles) {
     if (!r.submitted) continue;
     for (const auto& ss : r.scenarios) {
       const auto v = ss.result.verdict;
       if (v == Verdict::pass || v == Verdict::skip) continue;
-      o << "\n"
-        << tr(to_string(v), lang) << "  " << s.submission.name << "  " << r.role << "  " << ss.result.scenario << "  ("
-        << format_points(ss.points) << "/" << format_points(ss.max) << ")\n";
-      o << ss.result.message;
-      if (!ss.result.message.empty() && ss.result.message.back() != '\n') o << "\n";
-      for (const auto& a : ss.advice) o << tr("advice", lang) << ": " << a.text << "\n";
-      if (!ss.result.transcript_path.empty()) o << tr("transcript", lang) << ": " << ss.result.transcript_path << "\n";
+      const std::string& message = ss.result.message;
+      o += fmt::format("\n{}  {}  {}  {}  ({}/{})\n{}{}", tr(to_string(v), lang), name, r.role, ss.result.scenario,
+                       format_points(ss.points), format_points(ss.max), message,
+                       !message.empty() && message.back() != '\n' ? "\n" : "");
+      for (const auto& a : ss.advice) o += fmt::format("{}: {}\n", tr("advice", lang), a.text);
+      if (!ss.result.transcript_path.empty())
+        o += fmt::format("{}: {}\n", tr("transcript", lang), ss.result.transcript_path);
     }
   }
-  return o.str();
+  return o;
+}
+
+std::string run_facts(const ReportContext& ctx) {
+  return say(ctx.lang, "grade.run-facts",
+             {{"version", ctx.socklab_version}, {"suite", ctx.suite_version}, {"isolation", ctx.isolation}});
 }
 
 std::string grade_table(const std::vector<SubmissionScore>& scores, Lang lang) {
@@ -784,7 +781,7 @@ json gradescope_json(const SubmissionScore& s, const ReportContext& ctx) {
   std::string output;
   for (const auto& r : s.roles) output += role_line(s, r, ctx.lang) + "\n";
   for (const auto& a : s.submission.source_advice) output += tr("advice", ctx.lang) + ": " + a.text + "\n";
-  output += "socklab " + ctx.socklab_version + ", suite " + ctx.suite_version + ", isolation: " + ctx.isolation;
+  output += run_facts(ctx);
   return {{"score", s.points()},
           {"execution_time", static_cast<long>(ctx.seconds + 0.5)},
           {"output", output},

@@ -16,8 +16,8 @@
 
 namespace socklab::harness {
 
-/// Words split as a shell splits them ('…', "…", \), without running a shell. Throws std::invalid_argument
-/// on an unclosed quote.
+/// Words split as a shell splits them ('…', "…", \), without running a shell. Throws SaidError on an
+/// unclosed quote.
 std::vector<std::string> split_command(const std::string& s);
 
 /// The tutorial's file name for a role, without extension: ex4.server -> server4.
@@ -58,7 +58,7 @@ struct Course {
   std::map<std::string, double> points;  // scenario name -> points, instead of the file's
   [[nodiscard]] double max_points(const Scenario& s) const;
 };
-/// Reads a course file (TOML). Throws std::runtime_error naming the file and the problem.
+/// Reads a course file (TOML). Throws SaidError (or toml's own error text) naming the file and the problem.
 Course load_course(const std::string& path);
 
 struct ScenarioScore {
@@ -116,6 +116,8 @@ std::string grade_table(const std::vector<SubmissionScore>& scores, Lang lang);
 std::string role_line(const SubmissionScore& s, const RoleScore& r, Lang lang);
 /// Every failure of a submission: scenario, what was expected and what happened, advice, transcript path.
 std::string failures_text(const SubmissionScore& s, Lang lang);
+/// The run's facts every report ends with: "socklab 0.1, suite 97 scenarios, 3e4f..., isolation: ...".
+std::string run_facts(const ReportContext& ctx);
 /// One self-contained HTML page for a submission: the score table and, per scenario, a sequence diagram
 /// of the run with the expected-against-actual diff under a failure.
 std::string grade_html(const SubmissionScore& s, const ReportContext& ctx);

@@ -44,9 +44,9 @@ void print_summary(const std::vector<SubmissionScore>& scores, const ReportConte
   for (const auto& s : scores) out << failures_text(s, ctx.lang);
   out << "\n" << grade_table(scores, ctx.lang);
   out << frequent_failures_text(summarize_class(scores), ctx.lang);
-  fmt::print(out, "socklab {}, suite {}, isolation: {}", ctx.socklab_version, ctx.suite_version, ctx.isolation);
+  out << run_facts(ctx);
   for (const auto& [name, v] : ctx.interpreters) fmt::print(out, ", {}", v);
-  if (ctx.seed) fmt::print(out, ", seed {}", *ctx.seed);
+  if (ctx.seed) out << say(ctx.lang, "grade.run-seed", {{"seed", std::to_string(*ctx.seed)}});
   out << "\n";
 }
 
@@ -90,9 +90,10 @@ void attach_results(GradeCommand& c, const ResultStamp& stamp, std::ostream& err
       }
     };
   }
+  const Lang lang = c.grade.lang;
   c.grade.graded = [=, &err, &failed](const SubmissionScore& s) {
     if (s.infrastructure_failed()) {
-      err << "socklab: " << s.submission.name << ": socklab itself failed here (a worker died): no result written\n";
+      err << "socklab: " << say(lang, "grade.worker-died", {{"name", s.submission.name}}) << "\n";
       failed = true;
       return;
     }
@@ -102,7 +103,8 @@ void attach_results(GradeCommand& c, const ResultStamp& stamp, std::ostream& err
     try {
       write_file_atomically((dir / result_file_name(s.submission.name)).string(), result_file_text(f));
     } catch (const std::exception& e) {
-      err << "socklab: cannot write the result of " << s.submission.name << ": " << e.what() << "\n";
+      err << "socklab: " << say(lang, "grade.cannot-write-result", {{"name", s.submission.name}, {"why", e.what()}})
+          << "\n";
       failed = true;
     }
   };
@@ -118,7 +120,7 @@ bool write_reports(const std::vector<SubmissionScore>& scores, const ReportConte
     try {
       write_file_atomically(path, text);
     } catch (const std::exception& e) {
-      err << "socklab: cannot write " << path << ": " << e.what() << "\n";
+      err << "socklab: " << say(ctx.lang, "grade.cannot-write", {{"path", path}, {"why", e.what()}}) << "\n";
       ok = false;
     }
   };
@@ -130,7 +132,7 @@ bool write_reports(const std::vector<SubmissionScore>& scores, const ReportConte
       write(paths.gradescope,
             gradescope_json(scores.front(), ctx).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
     } else {
-      err << "socklab: --gradescope writes one submission's results, and there are " << scores.size() << "\n";
+      err << "socklab: " << say(ctx.lang, "grade.gradescope-many", {{"count", std::to_string(scores.size())}}) << "\n";
       ok = false;
     }
   }
@@ -148,18 +150,18 @@ bool write_reports(const std::vector<SubmissionScore>& scores, const ReportConte
 }
 
 int grade_command(GradeCommand c, std::ostream& out, std::ostream& err) {
+  const Lang lang = c.grade.lang;
   try {
     if (c.grade.scenarios.empty()) {
-      err << "socklab: no scenario selected; a grade that checks nothing is not a grade\n";
+      err << "socklab: " << say(lang, "grade.none-selected") << "\n";
       return exit_usage;
     }
     if (!c.reports.gradescope.empty() && c.grade.dirs.size() != 1) {
-      err << "socklab: --gradescope writes one submission's results: give one folder\n";
+      err << "socklab: " << say(lang, "grade.gradescope-one") << "\n";
       return exit_usage;
     }
     if (c.isolation_required && !c.grade.isolated) {
-      err << "socklab: this machine cannot make network namespaces, which a class graded in shards needs on every "
-             "machine alike: grade on another machine (or give --isolation none to grade without them everywhere)\n";
+      err << "socklab: " << say(lang, "grade.shards-need-namespaces") << "\n";
       return exit_retry;
     }
     const std::vector<std::string> class_names = submission_names(c.grade.dirs);
@@ -170,8 +172,11 @@ int grade_command(GradeCommand c, std::ostream& out, std::ostream& err) {
         dirs.push_back(c.grade.dirs[i]);
         names.push_back(class_names[i]);
       }
-      out << "shard " << c.shard->to_string() << ": " << dirs.size() << " of " << class_names.size()
-          << " submissions\n";
+      out << say(lang, "grade.shard",
+                 {{"shard", c.shard->to_string()},
+                  {"count", std::to_string(dirs.size())},
+                  {"of", std::to_string(class_names.size())}})
+          << "\n";
       c.grade.dirs = std::move(dirs);
       c.grade.names = std::move(names);
     }
@@ -182,7 +187,8 @@ int grade_command(GradeCommand c, std::ostream& out, std::ostream& err) {
       std::error_code ec;
       fs::create_directories(c.results_dir, ec);
       if (!fs::is_directory(c.results_dir)) {
-        err << "socklab: cannot make the folder " << c.results_dir << ": " << ec.message() << "\n";
+        err << "socklab: " << say(lang, "grade.cannot-make-folder", {{"path", c.results_dir}, {"why", ec.message()}})
+            << "\n";
         return exit_retry;
       }
       attach_results(c, run_stamp(c, class_names, date), err, failed);
@@ -204,7 +210,7 @@ int grade_command(GradeCommand c, std::ostream& out, std::ostream& err) {
     if (!write_reports(scores, ctx, c.reports, err)) failed = true;
     return failed ? exit_retry : exit_graded;
   } catch (const std::exception& e) {
-    err << "socklab: " << e.what() << "\n";
+    err << "socklab: " << told(e, lang) << "\n";
     return exit_retry;
   }
 }
@@ -217,7 +223,7 @@ struct Found {
 };
 
 // Every result file in `dirs` (*.json, not hidden: a file being written is hidden until renamed).
-std::vector<Found> read_result_files(const std::vector<std::string>& dirs, std::ostream& err, bool& bad) {
+std::vector<Found> read_result_files(const std::vector<std::string>& dirs, Lang lang, std::ostream& err, bool& bad) {
   std::vector<Found> found;
   for (const auto& d : dirs) {
     std::vector<fs::path> files;
@@ -227,7 +233,7 @@ std::vector<Found> read_result_files(const std::vector<std::string>& dirs, std::
       if (e.is_regular_file(ec) && name[0] != '.' && e.path().extension() == ".json") files.push_back(e.path());
     }
     if (ec) {
-      err << "socklab: cannot read the folder " << d << ": " << ec.message() << "\n";
+      err << "socklab: " << say(lang, "merge.cannot-read-folder", {{"path", d}, {"why", ec.message()}}) << "\n";
       bad = true;
     }
     std::sort(files.begin(), files.end());
@@ -236,7 +242,7 @@ std::vector<Found> read_result_files(const std::vector<std::string>& dirs, std::
       try {
         found.push_back({p.string(), parse_result_file(std::string(std::istreambuf_iterator<char>(in), {}))});
       } catch (const std::exception& e) {
-        err << "socklab: " << p.string() << ": " << e.what() << "\n";
+        err << "socklab: " << p.string() << ": " << told(e, lang) << "\n";
         bad = true;
       }
     }
@@ -285,25 +291,28 @@ std::string list_of(const std::vector<std::string>& names) {
 }  // namespace
 
 int merge_command(const std::vector<std::string>& dirs, const ReportPaths& reports, std::ostream& out,
-                  std::ostream& err) {
+                  std::ostream& err, Lang lang) {
   try {
     bool bad = false;
-    const std::vector<Found> found = read_result_files(dirs, err, bad);
+    const std::vector<Found> found = read_result_files(dirs, lang, err, bad);
     if (bad) return exit_usage;
     if (found.empty()) {
-      err << "socklab: no result file in " << list_of(dirs) << " (grade --results DIR writes them)\n";
+      err << "socklab: " << say(lang, "merge.no-result-file", {{"dirs", list_of(dirs)}}) << "\n";
       return exit_usage;
     }
     const ResultStamp& first = found.front().file.stamp;
+    lang = first.lang == "zh" ? Lang::zh : Lang::en;  // the reports' language: the grade's
     std::set<std::string> machines;
     for (const auto& f : found) {
-      const auto diff = first.differences(f.file.stamp);
+      const auto diff = first.differences(f.file.stamp, lang);
       if (!diff.empty()) {
-        err << "socklab: " << found.front().path << " and " << f.path << " are not one grade:\n";
+        err << "socklab: " << say(lang, "merge.not-one-grade", {{"first", found.front().path}, {"other", f.path}})
+            << "\n";
         for (const auto& d : diff) err << "  " << d << "\n";
         return exit_usage;
       }
-      machines.insert(f.file.stamp.kernel + ", " + std::to_string(f.file.stamp.cpus) + " CPUs");
+      machines.insert(
+          say(lang, "merge.machine", {{"kernel", f.file.stamp.kernel}, {"cpus", std::to_string(f.file.stamp.cpus)}}));
     }
     std::vector<std::string> missing, duplicated;
     const auto chosen = class_of(found, missing, duplicated);
@@ -313,7 +322,7 @@ int merge_command(const std::vector<std::string>& dirs, const ReportPaths& repor
     ctx.suite_version = first.suite_version;
     ctx.isolation = first.isolation;
     ctx.seed = first.seed;
-    ctx.lang = first.lang == "zh" ? Lang::zh : Lang::en;
+    ctx.lang = lang;
     ctx.date = first.date;
     for (const Found* f : chosen) {
       scores.push_back(f->file.score);
@@ -324,16 +333,22 @@ int merge_command(const std::vector<std::string>& dirs, const ReportPaths& repor
       }
     }
     print_summary(scores, ctx, out);
-    out << "merged " << scores.size() << " submissions from " << found.size() << " result files, graded on "
-        << list_of({machines.begin(), machines.end()}) << "\n";
-    if (!missing.empty()) err << "socklab: no result for " << missing.size() << ": " << list_of(missing) << "\n";
-    if (!duplicated.empty()) {
-      err << "socklab: graded more than once (the last grade taken): " << list_of(duplicated) << "\n";
+    out << say(lang, "merge.merged",
+               {{"count", std::to_string(scores.size())},
+                {"files", std::to_string(found.size())},
+                {"machines", list_of({machines.begin(), machines.end()})}})
+        << "\n";
+    if (!missing.empty()) {
+      err << "socklab: "
+          << say(lang, "merge.missing", {{"count", std::to_string(missing.size())}, {"names", list_of(missing)}})
+          << "\n";
     }
+    if (!duplicated.empty())
+      err << "socklab: " << say(lang, "merge.duplicated", {{"names", list_of(duplicated)}}) << "\n";
     if (!write_reports(scores, ctx, reports, err)) return exit_retry;
     return missing.empty() && duplicated.empty() ? exit_graded : exit_incomplete;
   } catch (const std::exception& e) {
-    err << "socklab: " << e.what() << "\n";
+    err << "socklab: " << told(e, lang) << "\n";
     return exit_retry;
   }
 }

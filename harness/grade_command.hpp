@@ -43,8 +43,9 @@ struct GradeCommand {
 /// Runs a grade and writes its reports and result files.
 int grade_command(GradeCommand c, std::ostream& out, std::ostream& err);
 
-/// Reads every result file in `dirs` and writes the class's reports from them.
+/// Reads every result file in `dirs` and writes the class's reports from them, in the grade's language;
+/// `lang` tells what goes wrong before a result file gives it.
 int merge_command(const std::vector<std::string>& dirs, const ReportPaths& reports, std::ostream& out,
-                  std::ostream& err);
+                  std::ostream& err, Lang lang = Lang::en);
 
 }  // namespace socklab::harness

@@ -304,8 +304,8 @@ std::string svg(const Diagram& d) {
     o << "</g>\n";
   }
   if (d.marks.size() > shown) {
-    o << "<text x=\"" << left << "\" y=\"" << height - 8 << "\">… " << d.marks.size() - shown
-      << " more events in the transcript</text>";
+    o << fmt::format("<text x=\"{}\" y=\"{}\">{}</text>", left, height - 8,
+                     say(d.lang, "html.more-events", {{"count", std::to_string(d.marks.size() - shown)}}));
   }
   o << "</svg>";
   return o.str();
@@ -345,8 +345,8 @@ std::string grade_html(const SubmissionScore& s, const ReportContext& ctx) {
   const auto n = format_points;
   o << "<!DOCTYPE html>\n<html lang=\"" << (lang == Lang::zh ? "zh" : "en") << "\"><head><meta charset=\"utf-8\">"
     << "<title>socklab: " << esc(s.submission.name) << "</title><style>" << report_style() << "</style></head><body>\n";
-  o << "<h1>socklab — " << esc(s.submission.name) << ": " << n(s.points()) << "/" << n(s.max()) << " "
-    << tr("points", lang) << "</h1>\n";
+  o << fmt::format("<h1>socklab — {}: {}/{} {}</h1>\n", esc(s.submission.name), n(s.points()), n(s.max()),
+                   tr("points", lang));
   o << "<table class=\"score\"><tr><th>" << tr("role", lang) << "</th><th>" << tr("score", lang) << "</th><th>"
     << tr("passed", lang) << "</th><th>" << tr("failed", lang) << "</th></tr>\n";
   for (const auto& r : s.roles) {
@@ -363,9 +363,9 @@ std::string grade_html(const SubmissionScore& s, const ReportContext& ctx) {
   for (const auto& a : s.submission.source_advice) o << "<p class=\"advice\">" << esc(a.text) << "</p>\n";
   auto scenario_block = [&](const RoleScore& r, const ScenarioScore& ss, bool open) {
     const std::string v = to_string(ss.result.verdict);
-    o << "<details" << (open ? " open" : "") << "><summary><span class=\"" << v << "\">" << tr(v, lang) << "</span> "
-      << esc(r.role) << " · " << esc(ss.result.scenario) << " — " << esc(ss.title) << " (" << n(ss.points) << "/"
-      << n(ss.max) << ")</summary>\n";
+    o << fmt::format("<details{}><summary><span class=\"{}\">{}</span> {} · {} — {} ({}/{})</summary>\n",
+                     open ? " open" : "", v, tr(v, lang), esc(r.role), esc(ss.result.scenario), esc(ss.title),
+                     n(ss.points), n(ss.max));
     if (ss.result.verdict != Verdict::pass) {
       for (const auto& a : ss.advice) o << "<p class=\"advice\">" << esc(a.text) << "</p>\n";
       o << "<pre class=\"report\">" << esc(ss.result.message) << "</pre>\n";
@@ -390,8 +390,8 @@ std::string grade_html(const SubmissionScore& s, const ReportContext& ctx) {
       if (r.submitted && ss.result.verdict == Verdict::pass) scenario_block(r, ss, false);
     }
   }
-  o << "<p class=\"skip\">socklab " << esc(ctx.socklab_version) << " · suite " << esc(ctx.suite_version) << " · "
-    << esc(ctx.isolation) << "</p>\n</body></html>\n";
+  o << fmt::format("<p class=\"skip\">socklab {} · {} {} · {}</p>\n</body></html>\n", esc(ctx.socklab_version),
+                   tr("suite", lang), esc(ctx.suite_version), esc(ctx.isolation));
   return o.str();
 }
 

@@ -149,10 +149,17 @@ void write_all(int fd, const std::string& s) {
 
 }  // namespace
 
-std::string IsolationSupport::describe() const {
-  if (wrapper) return wrapper_description();
-  if (!network) return "none (scenarios run one at a time)";
-  return pid ? "network, mount and PID namespaces" : "network and mount namespaces";
+std::string IsolationSupport::describe(Lang lang) const {
+  if (wrapper) return say(lang, "isolation.wrapper");
+  if (!network) return say(lang, "isolation.none");
+  return say(lang, pid ? "isolation.namespaces-pid" : "isolation.namespaces");
+}
+
+std::string isolation_text(const IsolationSupport& isolation, const Confinement* confinement, bool own_mounts,
+                           Lang lang) {
+  if (confinement == nullptr) return isolation.describe(lang);
+  return say(lang, "isolation.programs",
+             {{"isolation", isolation.describe(lang)}, {"confinement", confinement->describe(own_mounts, lang)}});
 }
 
 IsolationSupport probe_isolation() {
@@ -179,13 +186,11 @@ IsolationMode choose_isolation(const std::string& asked, char** argv) {
   const auto libs = find_wrapper_libraries();
   if (!libs) {
     if (asked == "auto") return IsolationMode::none;
-    throw std::runtime_error(
-        "--isolation wrapper needs libsocket-wrapper and libnss-wrapper (apt-get install libsocket-wrapper "
-        "libnss-wrapper)");
+    throw SaidError("isolation.wrapper-not-installed");
   }
   if (!socket_wrapper_loaded()) {
     if (std::getenv("SOCKLAB_WRAPPER_REEXEC") != nullptr) {
-      throw std::runtime_error("socket_wrapper did not load into socklab (LD_PRELOAD ignored): no wrapper here");
+      throw SaidError("isolation.wrapper-not-loaded");
     }
     ::setenv("SOCKLAB_WRAPPER_REEXEC", "1", 1);
     std::fflush(stdout);
@@ -230,7 +235,7 @@ Worker spawn_worker(bool isolate, const std::vector<std::string>& hosts,
   }
   const bool isolated = isolate && !net && enter_namespaces(hosts, in_pid_ns);
   const IsolationSupport got{isolated, in_pid_ns, net.has_value()};
-  WorkerContext context{got.describe(), isolated, identity ? &identity->confinement() : nullptr};
+  WorkerContext context{got, isolated, identity ? &identity->confinement() : nullptr};
   if (!in_pid_ns) {
     ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     write_all(p[1], body(context));

@@ -21,7 +21,7 @@ struct IsolationSupport {
   bool network = false;  // network + mount namespaces: fixed ports in parallel
   bool pid = false;      // a PID namespace: detached grandchildren die with the scenario
   bool wrapper = false;  // no namespaces: socket_wrapper and nss_wrapper give each scenario its loopback
-  [[nodiscard]] std::string describe() const;
+  [[nodiscard]] std::string describe(Lang lang = Lang::en) const;
 };
 IsolationSupport probe_isolation();
 
@@ -35,6 +35,11 @@ IsolationMode choose_isolation(const std::string& asked, char** argv);
 /// Whether this process chose the wrapper (its workers then isolate through it).
 bool wrapper_isolation();
 
+/// How the scenarios are isolated and (with a `confinement`) their programs under test confined, as every
+/// report tells it: "network, mount and PID namespaces; programs under test: a user of its own per run, ...".
+std::string isolation_text(const IsolationSupport& isolation, const Confinement* confinement, bool own_mounts,
+                           Lang lang);
+
 /// A running worker: its pid and the read end of the pipe its body's output comes through.
 struct Worker {
   pid_t pid = -1;
@@ -43,7 +48,7 @@ struct Worker {
 
 /// What a worker's body is given: how it is isolated, and the sandbox of its programs under test.
 struct WorkerContext {
-  std::string isolation;                     // for the reports
+  IsolationSupport isolation;                // for the reports
   bool own_mounts = false;                   // in a mount namespace of its own: a BoxRoot may be laid out
   const Confinement* confinement = nullptr;  // the run's identity; nullptr when no sandbox was asked for
 };

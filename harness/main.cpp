@@ -16,12 +16,12 @@ using namespace socklab::harness;
 namespace {
 
 // The isolation a session asked for is available: false (after saying why) when it is not.
-bool choose(const SessionOptions& session, char** argv, bool& isolated) {
+bool choose(const SessionOptions& session, char** argv, bool& isolated, Lang lang) {
   try {
     isolated = choose_isolation(session.isolation_mode, argv) != IsolationMode::none;
     return true;
   } catch (const std::runtime_error& e) {
-    fmt::print(stderr, "socklab: {}\n", e.what());
+    fmt::print(stderr, "socklab: {}\n", told(e, lang));
     return false;
   }
 }
@@ -48,24 +48,26 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
+  const SessionOptions& session = *run.app ? run.session : *grade.app ? grade.session : check.session;
+  const Lang lang = session_lang(*merge.app || *list ? SessionOptions{} : session);
   try {
     const fs::path dir = scenario_dir.empty() ? default_scenario_dir() : fs::path(scenario_dir);
     if (!fs::is_directory(dir)) {
-      fmt::print(std::cerr, "socklab: no scenario folder at {}\n", fmt::streamed(dir));
+      fmt::print(std::cerr, "socklab: {}\n",
+                 say(lang, "cli.no-scenario-folder", {{"dir", fmt::format("{}", fmt::streamed(dir))}}));
       return 2;
     }
     const Suite suite = load_suite(dir);
-    for (const auto& e : suite.errors) fmt::print(stderr, "{}\n", e);
+    for (const auto& e : suite.errors) fmt::print(stderr, "{}\n", e.told(lang));
     if (*list) return list_main(suite);
-    const SessionOptions& session = *run.app ? run.session : *grade.app ? grade.session : check.session;
     bool isolated = false;
-    if (!choose(*merge.app ? SessionOptions{} : session, argv, isolated)) return 2;
+    if (!choose(*merge.app ? SessionOptions{} : session, argv, isolated, lang)) return 2;
     if (*run.app) return run_main(run, suite, isolated);
     if (*merge.app) return merge_main(merge);
     if (*grade.app) return grade_main(grade, suite, isolated);
     return check_main(check, suite, isolated);
   } catch (const std::exception& e) {
-    fmt::print(stderr, "socklab: {}\n", e.what());
+    fmt::print(stderr, "socklab: {}\n", told(e, lang));
     return 1;
   }
 }

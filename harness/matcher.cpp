@@ -56,7 +56,7 @@ std::string compile_pattern(const PatternLine& p, const Captures& captures, std:
     }
     out += p.text.substr(i, open - i);
     const auto close = p.text.find("]]", open);
-    if (close == std::string::npos) throw ParseError(p.where, "'[[' without ']]' in a regex line");
+    if (close == std::string::npos) throw ParseError(p.where, "scn.regex-unclosed");
     const std::string inner = p.text.substr(open + 2, close - open - 2);
     const auto colon = inner.find(':');
     if (colon == std::string::npos) {
@@ -68,7 +68,7 @@ std::string compile_pattern(const PatternLine& p, const Captures& captures, std:
       } else if (it != captures.end()) {
         out += regex_escape(it->second);
       } else {
-        throw ParseError(p.where, "[[" + inner + "]] is used before it is captured");
+        throw ParseError(p.where, "scn.capture-before", {{"name", inner}});
       }
     } else {
       names.push_back({inner.substr(0, colon), count_groups(out) + 1});
@@ -128,7 +128,7 @@ bool line_matches(const PatternLine& pattern, const std::string& line, Captures&
       try {
         re = std::regex(source, std::regex::ECMAScript);
       } catch (const std::regex_error& e) {
-        throw ParseError(pattern.where, std::string("regex does not compile: ") + e.what());
+        throw ParseError(pattern.where, "scn.regex-bad", {{"why", e.what()}});
       }
       std::smatch m;
       if (!std::regex_match(line, m, re)) return false;

@@ -2,7 +2,9 @@
 // named fields ({who}, {at}), rendered in the language asked for. Only data goes into the fields.
 #pragma once
 
+#include <exception>
 #include <initializer_list>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -38,5 +40,23 @@ std::string say(Lang lang, std::string_view id, const MessageFields& fields);
 
 /// The field `name` in both languages: the message `id` told in English (`name`) and Chinese (`name.zh`).
 MessageFields said_field(const std::string& name, std::string_view id, const MessageFields& fields = {});
+
+/// A field that lists words (keywords, names) separated by spaces: in Chinese they are separated by "、".
+MessageFields listed(const std::string& name, const std::string& words);
+
+/// An error in the catalogue's words: the message `id` with its fields; what() tells it in English.
+class SaidError : public std::runtime_error {
+ public:
+  explicit SaidError(std::string id, MessageFields fields = {});
+  /// The error in `lang`.
+  [[nodiscard]] std::string told(Lang lang) const;
+
+ private:
+  std::string id_;
+  MessageFields fields_;
+};
+
+/// `e` in `lang` where it is a SaidError; otherwise its what() (the system's or a library's words).
+std::string told(const std::exception& e, Lang lang);
 
 }  // namespace socklab::harness

@@ -54,13 +54,12 @@ std::vector<Result> run_tasks(const std::vector<Task>& tasks, int jobs, bool iso
           isolated, t.scenario->hosts,
           [&](const WorkerContext& context) {
             RunOptions o = t.options;
-            o.isolation = context.isolation;
-            if (context.confinement != nullptr) {
-              o.isolation += "; programs under test: " + context.confinement->describe(context.own_mounts);
-            }
+            o.isolation = isolation_text(context.isolation, context.confinement, context.own_mounts, Lang::en);
             o.confinement = context.confinement;
             o.own_mounts = context.own_mounts;
-            return to_json(run_scenario(*t.scenario, o)).dump(-1, ' ', false, json::error_handler_t::replace);
+            Result r = run_scenario(*t.scenario, o);
+            r.isolation = isolation_text(context.isolation, context.confinement, context.own_mounts, o.lang);
+            return to_json(r).dump(-1, ' ', false, json::error_handler_t::replace);
           },
           !t.options.impls.empty() ? std::optional<SandboxLimits>(
                                          SandboxLimits{t.scenario->limits.memory_bytes, t.scenario->limits.processes})

@@ -106,7 +106,8 @@ Result result_with_files_from(const json& j) {
 
 namespace {
 
-int whole_number(const std::string& text, const std::string& what) {
+// `text` as a whole number; `variable`: the environment's variable it came from, or --shard's K or N.
+int whole_number(const std::string& text, const std::string& variable) {
   std::size_t used = 0;
   int v = 0;
   try {
@@ -114,7 +115,9 @@ int whole_number(const std::string& text, const std::string& what) {
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used == 0 || used != text.size()) throw std::invalid_argument(what + " is not a whole number: '" + text + "'");
+  if (used == 0 || used != text.size())
+    throw SaidError(variable.size() == 1 ? "shard.not-a-number" : "shard.variable-not-a-number",
+                    {{"what", variable}, {"text", text}});
   return v;
 }
 
@@ -133,8 +136,7 @@ std::pair<int, int> shard_from_environment(const std::map<std::string, std::stri
   if (const auto index = get("JOB_COMPLETION_INDEX"); !index.empty())
     return {whole_number(index, "JOB_COMPLETION_INDEX") + 1, 0};
   if (const auto seq = get("PARALLEL_SEQ"); !seq.empty()) return {whole_number(seq, "PARALLEL_SEQ"), 0};
-  throw std::invalid_argument(
-      "--shard auto: none of SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, PARALLEL_SEQ is set (give --shard K/N)");
+  throw SaidError("shard.no-environment");
 }
 
 }  // namespace
@@ -147,18 +149,17 @@ Shard parse_shard(const std::string& spec, const std::map<std::string, std::stri
   if (k_text == "auto") {
     std::tie(s.k, env_n) = shard_from_environment(environment);
   } else {
-    if (slash == std::string::npos) throw std::invalid_argument("--shard takes K/N (2/3), auto/N or auto");
-    s.k = whole_number(k_text, "--shard's K");
+    if (slash == std::string::npos) throw SaidError("shard.form");
+    s.k = whole_number(k_text, "K");
   }
   if (slash != std::string::npos) {
-    s.n = whole_number(spec.substr(slash + 1), "--shard's N");
+    s.n = whole_number(spec.substr(slash + 1), "N");
   } else if (env_n > 0) {
     s.n = env_n;
   } else {
-    throw std::invalid_argument("--shard auto: the environment gives no shard count (give --shard auto/N)");
+    throw SaidError("shard.no-count");
   }
-  if (s.n < 1 || s.k < 1 || s.k > s.n)
-    throw std::invalid_argument("--shard " + s.to_string() + ": K must be between 1 and N");
+  if (s.n < 1 || s.k < 1 || s.k > s.n) throw SaidError("shard.out-of-range", {{"shard", s.to_string()}});
   return s;
 }
 
@@ -176,21 +177,26 @@ std::vector<std::size_t> shard_share(const std::vector<std::string>& names, cons
 
 // ------------------------------------------------------------------------------------------- stamps
 
-std::vector<std::string> ResultStamp::differences(const ResultStamp& o) const {
+std::vector<std::string> ResultStamp::differences(const ResultStamp& o, Lang in) const {
   std::vector<std::string> out;
   auto compare = [&](const char* what, const std::string& a, const std::string& b) {
-    if (a != b) out.push_back(std::string(what) + ": " + a + " here, " + b + " there");
+    if (a != b) out.push_back(say(in, "merge.difference", {{"what", tr(what, in)}, {"here", a}, {"there", b}}));
   };
   auto joined = [](const std::vector<std::string>& v) {
     std::string s = std::to_string(v.size()) + " (";
     for (std::size_t i = 0; i < v.size() && i < 3; ++i) s += (i ? " " : "") + v[i];
     return s + (v.size() > 3 ? " ...)" : ")");
   };
-  auto seed_text = [](const std::optional<std::uint64_t>& s) { return s ? std::to_string(*s) : "each scenario's"; };
+  auto seed_text = [&](const std::optional<std::uint64_t>& s) {
+    return s ? std::to_string(*s) : tr("each scenario's", in);
+  };
   compare("socklab version", socklab_version, o.socklab_version);
   compare("suite version", suite_version, o.suite_version);
   compare("course", course_hash, o.course_hash);
-  if (scenarios != o.scenarios) compare("scenarios selected", joined(scenarios), joined(o.scenarios) + " other");
+  if (scenarios != o.scenarios) {
+    compare("scenarios selected", joined(scenarios),
+            say(in, "merge.other-scenarios", {{"scenarios", joined(o.scenarios)}}));
+  }
   compare("seed", seed_text(seed), seed_text(o.seed));
   compare("isolation", isolation, o.isolation);
   compare("language", lang, o.lang);
@@ -388,10 +394,10 @@ ResultFile parse_result_file(std::string_view text) {
   try {
     const json j = json::parse(text);
     if (j.value("format", "") != kFormat)
-      throw std::runtime_error("not a socklab result file (no \"format\": \"" + std::string(kFormat) + "\")");
+      throw SaidError("merge.not-a-result-file", {{"format", std::string(kFormat)}});
     return {stamp_from(j.at("stamp")), j.at("source_hash"), score_from(j.at("score"))};
   } catch (const json::exception& e) {
-    throw std::runtime_error(std::string("not a socklab result file: ") + e.what());
+    throw SaidError("merge.not-a-result-file-why", {{"why", e.what()}});
   }
 }
 

@@ -62,7 +62,7 @@ struct ResultStamp {
   std::string shard;                     // "2/3"
   std::vector<std::string> class_names;  // every submission the grade was given, in its order
   /// "suite version: 64 scenarios, 1a2b… here, 63 scenarios, 3c4d… there", one per compared field.
-  [[nodiscard]] std::vector<std::string> differences(const ResultStamp& other) const;
+  [[nodiscard]] std::vector<std::string> differences(const ResultStamp& other, Lang in = Lang::en) const;
 };
 
 /// This machine's kernel (uname's release) and CPU count, into a stamp.

@@ -155,7 +155,7 @@ Result Run::execute() {
 std::optional<std::string> Run::reason_to_skip() const {
   if (sc_.needs_namespaces && opt_.isolation.rfind("none", 0) == 0) return say("runner.needs-namespaces");
   for (const auto& program : sc_.needs_installed) {
-    if (const auto why = in_wrapper_network() ? beyond_wrapper(program) : std::nullopt) return why;
+    if (const auto why = in_wrapper_network() ? beyond_wrapper(program, opt_.lang) : std::nullopt) return why;
     if (Child::find_program(program, false).empty()) return say("runner.needs-program", {{"program", program}});
   }
   return std::nullopt;
@@ -168,7 +168,7 @@ void Run::follow_steps() {
     try {
       std::rethrow_exception(e);
     } catch (const ParseError& pe) {
-      failure_ = StepFailure{Verdict::error, pe.what()};
+      failure_ = StepFailure{Verdict::error, pe.told(opt_.lang)};
     } catch (const std::exception& ex) {
       failure_ = StepFailure{Verdict::error, say("runner.could-not-run", {{"why", ex.what()}})};
     }

@@ -164,10 +164,7 @@ awaitable<void> Run::exec(const Step& step, const steps::Listening& l) {
     co_return;
   }
   if (v6_only()) {
-    fail(step, Verdict::skip,
-         who + " listens on IPv6 (::) for " + l.endpoint.to_string() +
-             ": in a namespace that takes IPv4 too (dual stack), but --isolation wrapper keeps IPv6 "
-             "apart; namespaces can judge it");
+    fail(step, Verdict::skip, say("wrapper.ipv6-apart", {{"who", who}, {"at", l.endpoint.to_string()}}));
   }
   noted(Fact::nothing_listens);
   std::string msg = say("runner.nothing-listens", {{"proto", l.proto}, {"at", l.endpoint.to_string()}});
@@ -253,7 +250,7 @@ awaitable<void> Run::exec(const Step& step, const steps::RunTool& r) {
     co_return;
   }
   if (const auto why = in_wrapper_network() && r.if_installed ? beyond_wrapper(r.argv.at(0)) : std::nullopt) {
-    event(said_note(who, "note.left-out", {{"why", *why}}));
+    event(said_note(who, "note.left-out", {{"why", *why}, {"why.zh", *beyond_wrapper(r.argv.at(0), Lang::zh)}}));
     absent_.insert(who);
     co_return;
   }
@@ -299,7 +296,8 @@ void Run::launch(const Step& step, const std::string& who, const std::vector<std
   started.kind = EventKind::start;
   started.role = role;
   event(std::move(started));
-  if (const auto why = in_wrapper_network() ? beyond_wrapper(Child::find_program(argv.at(0), false)) : std::nullopt)
+  if (const auto why =
+          in_wrapper_network() ? beyond_wrapper(Child::find_program(argv.at(0), false), opt_.lang) : std::nullopt)
     throw StepFailure{Verdict::skip, *why};
   try {
     if (!behind.empty()) behind_[who] = behind;

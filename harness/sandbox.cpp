@@ -1,6 +1,7 @@
 #include "sandbox.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <grp.h>
 #include <linux/landlock.h>
 #include <pwd.h>
@@ -234,16 +235,26 @@ UidRange UidRange::from_environment() {
   return r;
 }
 
-std::string Confinement::describe(bool own_mounts) const {
+std::string Confinement::describe(bool own_mounts, Lang lang) const {
   const UidRange range = UidRange::from_environment();
-  std::string out =
-      uid ? "a user of its own per run (uids " + std::to_string(range.first) + "-" + std::to_string(range.last) + ")"
-          : "socklab's user (not root: no user of its own)";
-  out += defences.fs && own_mounts ? ", own root file system" : ", the machine's file system";
-  out += ", " + limits_by;
-  out += landlock_abi > 0 && defences.landlock ? ", Landlock ABI " + std::to_string(landlock_abi) : ", no Landlock";
-  if (!defences.off().empty()) out += "; defences off: " + defences.off();
-  return out;
+  std::string list;
+  for (const auto& b : limited_by) list += (list.empty() ? "" : ", ") + b;
+  const std::string limits =
+      limited_by.size() == 2
+          ? say(lang, "isolation.cgroup",
+                {{"cgroups", list}, {"mib", std::to_string(memory_mib)}, {"processes", std::to_string(processes)}})
+      : limited_by.empty() ? say(lang, "isolation.rlimits")
+                           : say(lang, "isolation.cgroup-rlimits", {{"cgroups", list}});
+  const std::string user = uid ? say(lang, "isolation.own-user",
+                                     {{"first", std::to_string(range.first)}, {"last", std::to_string(range.last)}})
+                               : say(lang, "isolation.socklab-user");
+  const std::string landlock = landlock_abi > 0 && defences.landlock
+                                   ? say(lang, "isolation.landlock", {{"abi", std::to_string(landlock_abi)}})
+                                   : say(lang, "isolation.no-landlock");
+  const std::string off = defences.off().empty() ? "" : say(lang, "isolation.defences-off", {{"off", defences.off()}});
+  return fmt::format("{}{}{}{}{}", user,
+                     say(lang, defences.fs && own_mounts ? "isolation.own-root" : "isolation.machine-fs"), limits,
+                     landlock, off);
 }
 
 RunIdentity::RunIdentity(long memory_bytes, long processes) {
@@ -298,12 +309,9 @@ RunIdentity::RunIdentity(long memory_bytes, long processes) {
       by.push_back("pids (v1)");
     }
   }
-  std::string list;
-  for (const auto& b : by) list += (list.empty() ? "" : ", ") + b;
-  const std::string mib = std::to_string(memory_bytes >> 20) + " MiB";
-  c_.limits_by = by.size() == 2 ? "cgroup " + list + ": " + mib + ", " + std::to_string(processes) + " processes"
-                 : by.empty()   ? "rlimits only (no cgroup this process may create)"
-                                : "cgroup " + list + ", rlimits for the rest";
+  c_.limited_by = by;
+  c_.memory_mib = memory_bytes >> 20;
+  c_.processes = processes;
 }
 
 RunIdentity::~RunIdentity() {

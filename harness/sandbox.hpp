@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "messages.hpp"
+
 namespace socklab::harness {
 
 /// The defences that can be switched off one by one ($SOCKLAB_SANDBOX_OFF=uid,fs,cgroup,landlock,caps), so
@@ -37,12 +39,13 @@ struct UidRange {
 struct Confinement {
   std::optional<unsigned> uid;            // uid = gid of the run's own user; none when socklab is not root
   std::vector<std::string> cgroup_procs;  // the run's cgroup.procs files, which each program joins
-  std::string limits_by;                  // "cgroup v1 (memory, pids)", "rlimits only (...)"
+  std::vector<std::string> limited_by;    // the cgroup controllers that hold the limits: "memory", "pids (v1)"
+  long memory_mib = 0, processes = 0;     // the limits they hold
   int landlock_abi = 0;                   // 0: the kernel has no Landlock
   Defences defences;
   /// "a user of its own per run, own root file system, cgroup ..., Landlock ABI 7"; `own_mounts`: the
   /// worker has a mount namespace of its own, where the root file system is laid out.
-  [[nodiscard]] std::string describe(bool own_mounts) const;
+  [[nodiscard]] std::string describe(bool own_mounts, Lang lang = Lang::en) const;
 };
 
 /// A run's identity, held by its worker from before the run starts until everything in it has ended:

@@ -29,8 +29,23 @@ std::string EventSpec::to_string() const {
 
 std::string Location::to_string() const { return file + ":" + std::to_string(line) + ":" + std::to_string(col); }
 
-ParseError::ParseError(Location w, const std::string& message)
-    : std::runtime_error(w.to_string() + ": error: " + message), where(std::move(w)) {}
+namespace {
+MessageFields join(MessageFields a, const MessageFields& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+MessageFields error_at(const Location& w, const std::string& id, const MessageFields& fields) {
+  MessageFields f = said_field("message", id, fields);
+  f.emplace_back("where", w.to_string());
+  return f;
+}
+}  // namespace
+
+ParseError::ParseError(Location w, const std::string& id, const MessageFields& fields)
+    : SaidError("runner.step-error", error_at(w, id, fields)), where(std::move(w)) {}
+
+MessageFields ParseError::noun(const char* what) { return said_field("what", what); }
 
 double Step::longest_s() const {
   if (const auto* s = as<steps::Sleep>()) return s->seconds;
@@ -68,20 +83,25 @@ class LineParser {
   [[nodiscard]] bool done() const { return pos_ >= tokens_.size(); }
   [[nodiscard]] const Token* peek() const { return done() ? nullptr : &tokens_[pos_]; }
 
-  [[noreturn]] void fail(const std::string& message) const {
+  [[noreturn]] void fail(const std::string& id, MessageFields fields = {}) const {
     Location at = where_;
     at.col = done() ? (tokens_.empty() ? 1 : tokens_.back().col + static_cast<int>(tokens_.back().text.size()))
                     : tokens_[pos_].col;
-    throw ParseError(at, message);
+    throw ParseError(at, id, std::move(fields));
+  }
+
+  // `what` (a phrase of the catalogue) and the fields `more`, for a message that names what was expected.
+  static MessageFields about(const char* what, const MessageFields& more = {}) {
+    return join(ParseError::noun(what), more);
   }
 
   std::string word(const char* what) {
-    if (done()) fail(std::string("expected ") + what);
+    if (done()) fail("scn.expected", about(what));
     return tokens_[pos_++].text;
   }
 
   std::string quoted(const char* what) {
-    if (done() || !tokens_[pos_].quoted) fail(std::string("expected ") + what + " in double quotes");
+    if (done() || !tokens_[pos_].quoted) fail("scn.expected-quoted", about(what));
     return tokens_[pos_++].text;
   }
 
@@ -92,7 +112,7 @@ class LineParser {
   }
 
   void expect_keyword(std::string_view keyword) {
-    if (!accept(keyword)) fail("expected '" + std::string(keyword) + "'");
+    if (!accept(keyword)) fail("scn.expected-keyword", {{"keyword", std::string(keyword)}});
   }
 
   long integer(const char* what, long lo, long hi) {
@@ -101,8 +121,7 @@ class LineParser {
     auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
     if (ec != std::errc{} || p != t.data() + t.size() || v < lo || v > hi) {
       --pos_;
-      fail(std::string("expected ") + what + " (a whole number from " + std::to_string(lo) + " to " +
-           std::to_string(hi) + "), got '" + t + "'");
+      fail("scn.expected-number", about(what, {{"lo", std::to_string(lo)}, {"hi", std::to_string(hi)}, {"got", t}}));
     }
     return v;
   }
@@ -118,13 +137,13 @@ class LineParser {
       number = t.substr(0, t.size() - 1);
     } else {
       --pos_;
-      fail("expected a duration such as 2s or 500ms, got '" + t + "'");
+      fail("scn.expected-duration", {{"got", t}});
     }
     double v = 0;
     auto [p, ec] = std::from_chars(number.data(), number.data() + number.size(), v);
     if (ec != std::errc{} || p != number.data() + number.size() || v < 0 || v > 3600) {
       --pos_;
-      fail("expected a duration from 0s to 3600s, got '" + t + "'");
+      fail("scn.duration-range", {{"got", t}});
     }
     return v * scale;
   }
@@ -143,7 +162,7 @@ class LineParser {
     }
     if (colon == std::string::npos || e.host.empty() || port < 1 || port > 65535) {
       --pos_;
-      fail("expected HOST:PORT such as 127.0.0.1:9999, got '" + t + "'");
+      fail("scn.expected-endpoint", {{"got", t}});
     }
     e.port = static_cast<std::uint16_t>(port);
     return e;
@@ -155,7 +174,7 @@ class LineParser {
     std::string out = data_piece(what);
     while (accept("+")) {
       out += data_piece(what);
-      if (out.size() > (64u << 20)) fail("at most 64 MiB of data");
+      if (out.size() > (64u << 20)) fail("scn.too-much-data");
     }
     return out;
   }
@@ -176,7 +195,7 @@ class LineParser {
     if (accept("repeated")) {
       const long n = integer("a count", 1, 64L << 20);
       const std::string piece = quoted("the bytes to repeat");
-      if (piece.empty() || piece.size() * static_cast<std::size_t>(n) > (64u << 20)) fail("at most 64 MiB of data");
+      if (piece.empty() || piece.size() * static_cast<std::size_t>(n) > (64u << 20)) fail("scn.too-much-data");
       std::string out;
       out.reserve(piece.size() * static_cast<std::size_t>(n));
       for (long i = 0; i < n; ++i) out += piece;
@@ -210,7 +229,7 @@ class LineParser {
   }
 
   void end() {
-    if (!done()) fail("unexpected '" + tokens_[pos_].text + "'");
+    if (!done()) fail("scn.unexpected", {{"word", tokens_[pos_].text}});
   }
 
  private:
@@ -244,7 +263,7 @@ std::vector<Token> expand_ranges(std::vector<Token> tokens, const Location& wher
     at.col = t.col;
     if (ra.ec != std::errc{} || rb.ec != std::errc{} || ra.ptr != t.text.data() + dots ||
         rb.ptr != t.text.data() + close || a > b || b - a >= 1000) {
-      throw ParseError(at, "a range is {FIRST..LAST} with at most 1000 numbers, got '" + t.text + "'");
+      throw ParseError(at, "scn.bad-range", {{"got", t.text}});
     }
     for (int i = a; i <= b; ++i) {
       out.push_back({t.text.substr(0, open) + std::to_string(i) + t.text.substr(close + 1), t.col, false});
@@ -281,7 +300,7 @@ std::vector<Token> tokenize(std::string_view line, const Location& where) {
         }
         Location at = where;
         at.col = static_cast<int>(i);
-        if (i >= line.size()) throw ParseError(at, "a backslash ends the line inside a string");
+        if (i >= line.size()) throw ParseError(at, "scn.backslash-at-end");
         const char e = line[i++];
         switch (e) {
           case '\\': t.text += '\\'; break;
@@ -293,18 +312,18 @@ std::vector<Token> tokenize(std::string_view line, const Location& where) {
           case 'x': {
             const int hi = i < line.size() ? hex_value(line[i]) : -1;
             const int lo = i + 1 < line.size() ? hex_value(line[i + 1]) : -1;
-            if (hi < 0 || lo < 0) throw ParseError(at, "\\x needs two hex digits");
+            if (hi < 0 || lo < 0) throw ParseError(at, "scn.bad-hex");
             t.text += static_cast<char>(hi * 16 + lo);
             i += 2;
             break;
           }
-          default: throw ParseError(at, std::string("unknown escape \\") + e);
+          default: throw ParseError(at, "scn.unknown-escape", {{"escape", std::string(1, e)}});
         }
       }
       if (!closed) {
         Location at = where;
         at.col = t.col;
-        throw ParseError(at, "string not closed: a \" is missing");
+        throw ParseError(at, "scn.string-not-closed");
       }
     } else {
       while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') t.text += line[i++];
@@ -355,10 +374,10 @@ class ScenarioParser {
         pattern_line(trimmed, where, in_group);
         continue;
       }
-      if (in_group) throw ParseError(where, "unordered group not closed: a '}' is missing before this line");
+      if (in_group) throw ParseError(where, "scn.group-not-closed");
       directive(tokenize(line, where), where);
     }
-    if (in_group) throw ParseError({scenario_.path, line_no, 1}, "unordered group not closed at end of file");
+    if (in_group) throw ParseError({scenario_.path, line_no, 1}, "scn.group-not-closed-at-end");
     finish();
     return std::move(scenario_);
   }
@@ -381,8 +400,8 @@ class ScenarioParser {
       const auto tokens = is_pattern_line(trimmed(l.text)) ? std::vector<Token>{} : tokenize(l.text, where);
       const std::string head = tokens.empty() || tokens[0].quoted ? "" : tokens[0].text;
       if (head == "end") {
-        if (depth == 0) throw ParseError(where, "'end' without 'repeat'");
-        if (tokens.size() > 1) throw ParseError(where, "'end' stands alone on its line");
+        if (depth == 0) throw ParseError(where, "scn.end-without-repeat");
+        if (tokens.size() > 1) throw ParseError(where, "scn.end-alone");
         ++at;
         closed = true;
         return out;
@@ -396,13 +415,13 @@ class ScenarioParser {
       p.word("repeat");
       const long n = p.integer("a repeat count", 1, 1000);
       p.end();
-      if (depth >= 4) throw ParseError(where, "repeat blocks nest at most 4 deep");
+      if (depth >= 4) throw ParseError(where, "scn.repeat-depth");
       ++at;
       bool body_closed = false;
       const auto body = expand_repeats(source, at, depth + 1, body_closed);
-      if (!body_closed) throw ParseError(where, "'repeat' without its 'end'");
+      if (!body_closed) throw ParseError(where, "scn.repeat-without-end");
       if (body.size() * static_cast<std::size_t>(n) + out.size() > 100000) {
-        throw ParseError(where, "the repeated scenario would have more than 100000 lines");
+        throw ParseError(where, "scn.repeat-too-long");
       }
       for (long i = 1; i <= n; ++i) {
         for (SourceLine copy : body) {
@@ -431,19 +450,19 @@ class ScenarioParser {
   void pattern_line(std::string_view trimmed, const Location& where, bool& in_group) {
     std::vector<PatternGroup>* patterns = scenario_.steps.empty() ? nullptr : patterns_of(scenario_.steps.back());
     if (patterns == nullptr) {
-      throw ParseError(where, "an expected line ('|', '~', '*', '{', '}') must follow 'expect ACTOR stdout'");
+      throw ParseError(where, "scn.pattern-out-of-place");
     }
     auto& groups = *patterns;
     const char marker = trimmed[0];
     if (marker == '{') {
-      if (in_group) throw ParseError(where, "unordered groups do not nest");
+      if (in_group) throw ParseError(where, "scn.groups-nest");
       in_group = true;
       groups.push_back({{}, true});
       return;
     }
     if (marker == '}') {
-      if (!in_group) throw ParseError(where, "'}' without a '{'");
-      if (groups.back().lines.empty()) throw ParseError(where, "empty unordered group");
+      if (!in_group) throw ParseError(where, "scn.close-without-open");
+      if (groups.back().lines.empty()) throw ParseError(where, "scn.empty-group");
       in_group = false;
       return;
     }
@@ -471,7 +490,7 @@ class ScenarioParser {
     if (tokens.empty()) return;
     LineParser p(std::move(tokens), where);
     head_ = *p.peek();
-    if (head_.quoted) p.fail("a line starts with a directive, not a string");
+    if (head_.quoted) p.fail("scn.string-first");
     const std::string d = p.word("a directive");
     static const std::map<std::string_view, HeaderParse> headers = {
         {"title", &ScenarioParser::title_directive},       {"title.zh", &ScenarioParser::title_directive},
@@ -510,13 +529,12 @@ class ScenarioParser {
 
   [[noreturn]] void unknown_directive(const std::string& d, Location at) const {
     at.col = head_.col;
-    throw ParseError(
-        at,
-        "unknown directive '" + d +
-            "' (directives: title title.zh roles tags points requires host limit seed link fault hint hint.zh repeat "
-            "end start run "
-            "wait type close reset "
-            "stop expect show keep connect listen accept udp send sendto reply recv recvfrom sleep)");
+    throw ParseError(at, "scn.unknown-directive",
+                     join({{"directive", d}},
+                          listed("known",
+                                 "title title.zh roles tags points requires host limit seed link fault hint hint.zh "
+                                 "repeat end start run wait type close reset stop expect show keep connect listen "
+                                 "accept udp send sendto reply recv recvfrom sleep")));
   }
 
   void title_directive(LineParser& p, const Location&) {  // title TEXT, title.zh TEXT
@@ -533,11 +551,11 @@ class ScenarioParser {
       if (std::find(roles.begin(), roles.end(), role) == roles.end()) {
         Location at = where;
         at.col = t->col;
-        throw ParseError(at, "unknown role '" + role + "' (roles: " + role_list() + ")");
+        throw ParseError(at, "scn.unknown-role-of", join(MessageFields{{"role", role}}, listed("known", role_list())));
       }
       scenario_.roles.push_back(role);
     }
-    if (scenario_.roles.empty()) p.fail("'roles' names at least one role");
+    if (scenario_.roles.empty()) p.fail("scn.roles-empty");
   }
 
   void tags_directive(LineParser& p, const Location&) {
@@ -552,7 +570,7 @@ class ScenarioParser {
       if (!pending_fact_) {
         std::string known;
         for (const Fact f : all_facts()) known += std::string(known.empty() ? "" : " ") + to_string(f);
-        p.fail("unknown fact '" + t->text + "' (facts: " + known + ")");
+        p.fail("scn.unknown-fact", join({{"fact", t->text}}, listed("known", known)));
       }
       p.word("a fact");
     }
@@ -563,7 +581,7 @@ class ScenarioParser {
 
   // hint.zh "TEXT": the hint before it, in Chinese
   void hint_zh_directive(LineParser& p, const Location&) {
-    if (pending_hint_.empty()) p.fail("'hint.zh' follows the 'hint' line it translates");
+    if (pending_hint_.empty()) p.fail("scn.hint-zh-alone");
     pending_hint_zh_ = p.quoted("the hint before it, in Chinese");
     p.end();
   }
@@ -574,7 +592,7 @@ class ScenarioParser {
     } else if (p.accept("namespaces")) {
       scenario_.needs_namespaces = true;
     } else {
-      p.fail("expected 'namespaces' or 'installed NAME'");
+      p.fail("scn.requires");
     }
     p.end();
   }
@@ -603,7 +621,7 @@ class ScenarioParser {
     else if (what == "output")
       l.output_cap = static_cast<std::size_t>(v);
     else
-      throw ParseError(where, "unknown limit '" + what + "' (cpu, memory, processes, file-size, open-files, output)");
+      throw ParseError(where, "scn.unknown-limit", {{"limit", what}});
   }
 
   void seed_directive(LineParser& p, const Location&) {
@@ -621,12 +639,12 @@ class ScenarioParser {
     step.actors.push_back(actor(p, false));
     s.role = p.word("a role");
     const auto& roles = known_roles();
-    if (std::find(roles.begin(), roles.end(), s.role) == roles.end()) p.fail("unknown role '" + s.role + "'");
+    if (std::find(roles.begin(), roles.end(), s.role) == roles.end()) p.fail("scn.unknown-role", {{"role", s.role}});
     if (p.accept("at")) s.at = p.endpoint();
     if (p.accept("behind")) {
       s.behind = p.word("a link's name");
       p.back();
-      if (find_link(s.behind) == nullptr) p.fail("no link '" + s.behind + "' was declared before this line");
+      if (find_link(s.behind) == nullptr) p.fail("scn.no-link", {{"link", s.behind}});
       p.word("a link's name");
     }
     processes_.push_back(step.actors.back());
@@ -640,7 +658,7 @@ class ScenarioParser {
     if (p.accept("listening")) {
       steps::Listening l;
       l.proto = p.word("tcp or udp");
-      if (l.proto != "tcp" && l.proto != "udp") p.fail("expected tcp or udp");
+      if (l.proto != "tcp" && l.proto != "udp") p.fail("scn.tcp-or-udp");
       l.endpoint = p.endpoint();
       action = l;
     } else {
@@ -668,7 +686,7 @@ class ScenarioParser {
     const auto it = std::find_if(signals.begin(), signals.end(), [&](const auto& kv) { return kv.first == name; });
     if (it == signals.end()) {
       p.back();
-      p.fail("unknown signal '" + name + "'");
+      p.fail("scn.unknown-signal", {{"signal", name}});
     }
     e.killed_by = it->second;
     return e;
@@ -709,24 +727,22 @@ class ScenarioParser {
   StepAction show_step(LineParser& p, Step& step) {
     if (!p.accept("file")) unknown_directive("show", step.where);
     steps::ShowFile s;
-    s.path = file_path(p, "the file's path, relative to the scenario's folder",
-                       "the file's path must stay inside its folder");
+    s.path = file_path(p, "the file's path, relative to the scenario's folder", "scn.path-outside-folder");
     if (p.accept("lines")) s.lines = static_cast<std::size_t>(p.integer("a number of lines", 1, 1000));
     return s;
   }
 
   StepAction keep_step(LineParser& p, Step& step) {
     if (!p.accept("file")) unknown_directive("keep", step.where);
-    return steps::KeepFile{file_path(p, "the file's path, relative to the helper tools' folder",
-                                     "the file's path must stay inside its folder")};
+    return steps::KeepFile{
+        file_path(p, "the file's path, relative to the helper tools' folder", "scn.path-outside-folder")};
   }
 
   // expect file ..., expect overlap ..., expect A before B, expect ACTOR stdout|stderr|received|closed|nothing
   StepAction expect_step(LineParser& p, Step& step) {
     if (p.accept("file")) {
       steps::ExpectFile f;
-      f.path = file_path(p, "the file's path, relative to the scenario's folder",
-                         "the file's path must stay inside the scenario's folder");
+      f.path = file_path(p, "the file's path, relative to the scenario's folder", "scn.path-outside-scenario");
       f.data = p.data("the file's bytes");
       p.bounds(step);
       return f;
@@ -741,7 +757,7 @@ class ScenarioParser {
     if (order_follows(p)) {
       p.back();
       action = order_directive(p, step);
-      if (step.not_before_s) p.fail("'not before' bounds one reply's wait; 'before' is an order of events");
+      if (step.not_before_s) p.fail("scn.not-before-order");
     } else if (p.accept("received")) {
       action = steps::ExpectReceived{};
     } else if (p.accept("nothing")) {
@@ -752,7 +768,7 @@ class ScenarioParser {
     } else {
       steps::ExpectOutput o;
       o.stream = p.word("stdout, stderr, received or closed");
-      if (o.stream != "stdout" && o.stream != "stderr") p.fail("expected stdout, stderr, received or closed");
+      if (o.stream != "stdout" && o.stream != "stderr") p.fail("scn.expected-stream");
       action = o;
     }
     p.bounds(step);
@@ -774,7 +790,7 @@ class ScenarioParser {
   // connect ACTOR tcp HOST:PORT and listen ACTOR tcp HOST:PORT: a new peer and its address.
   Endpoint tcp_peer(LineParser& p, Step& step) {
     step.actors.push_back(actor(p, false));
-    if (p.word("tcp") != "tcp") p.fail("expected tcp (UDP peers use 'udp ACTOR')");
+    if (p.word("tcp") != "tcp") p.fail("scn.expected-tcp");
     const Endpoint e = p.endpoint();
     peers_.push_back(step.actors.back());
     return e;
@@ -856,7 +872,7 @@ class ScenarioParser {
     }
     p.expect_keyword("--");
     while (!p.done()) r.argv.push_back(p.word("a command"));
-    if (r.argv.empty()) p.fail("expected a command after '--'");
+    if (r.argv.empty()) p.fail("scn.no-command");
     processes_.push_back(step.actors.back());
     return r;
   }
@@ -874,13 +890,13 @@ class ScenarioParser {
     LinkSpec l;
     l.name = p.word("the link's name");
     p.back();
-    if (!valid_actor(l.name)) p.fail("'" + l.name + "' is not a name (letters, digits, '_' and '-')");
-    if (find_link(l.name) != nullptr) p.fail("link '" + l.name + "' is already declared");
+    if (!valid_actor(l.name)) p.fail("scn.bad-name", {{"name", l.name}});
+    if (find_link(l.name) != nullptr) p.fail("scn.link-twice", {{"link", l.name}});
     p.word("the link's name");
     l.proto = p.word("udp or tcp");
     if (l.proto != "udp" && l.proto != "tcp") {
       p.back();
-      p.fail("expected udp or tcp");
+      p.fail("scn.tcp-or-udp");
     }
     const Endpoint e = p.endpoint();
     p.end();
@@ -888,7 +904,7 @@ class ScenarioParser {
     l.port = e.port;
     for (const auto& other : scenario_.links) {
       if (other.proto == l.proto && other.port == l.port) {
-        throw ParseError(where, "two links on " + l.proto + " port " + std::to_string(l.port));
+        throw ParseError(where, "scn.two-links", {{"proto", l.proto}, {"port", std::to_string(l.port)}});
       }
     }
     scenario_.links.push_back(std::move(l));
@@ -898,7 +914,7 @@ class ScenarioParser {
   static Direction direction(LineParser& p, bool plural) {
     if (p.accept(plural ? "requests" : "request")) return Direction::request;
     if (p.accept(plural ? "replies" : "reply")) return Direction::reply;
-    p.fail(plural ? "expected requests or replies" : "expected request or reply");
+    p.fail(plural ? "scn.requests-or-replies" : "scn.request-or-reply");
   }
 
   static double rate(LineParser& p) {
@@ -913,7 +929,7 @@ class ScenarioParser {
     v *= scale;
     if (ec != std::errc{} || end != t.data() + t.size() || v < 0 || v > 1) {
       p.back();
-      p.fail("expected a loss rate from 0 to 1 (or 0% to 100%)");
+      p.fail("scn.loss-rate");
     }
     return v;
   }
@@ -924,7 +940,7 @@ class ScenarioParser {
     LinkSpec* l = find_link(name);
     if (l == nullptr) {
       p.back();
-      p.fail("no link '" + name + "' was declared before this line ('link NAME udp|tcp HOST:PORT')");
+      p.fail("scn.no-link-for-fault", {{"link", name}});
     }
     const std::string what = p.word("a fault");
     const bool is_udp = l->proto == "udp";
@@ -933,12 +949,13 @@ class ScenarioParser {
     const bool tcp_fault = what == "slice" || what == "delay" || what == "reset" || what == "half-close";
     if (!udp_fault && !tcp_fault) {
       p.back();
-      p.fail("unknown fault '" + what +
-             "' (udp: drop duplicate hold swap delay loss; tcp: slice delay reset half-close)");
+      p.fail("scn.unknown-fault", join(join({{"fault", what}}, listed("udp", "drop duplicate hold swap delay loss")),
+                                       listed("tcp", "slice delay reset half-close")));
     }
     if (udp_fault != is_udp) {
       p.back();
-      p.fail("'" + what + "' is a fault of " + (udp_fault ? "udp" : "tcp") + " links; '" + name + "' is " + l->proto);
+      p.fail("scn.fault-of-other-links",
+             {{"fault", what}, {"proto", udp_fault ? "udp" : "tcp"}, {"link", name}, {"its", l->proto}});
     }
     if (what == "loss") {
       loss_rule(p, *l);
@@ -963,9 +980,9 @@ class ScenarioParser {
     f.index = datagram_index(p, "the datagram's number (1 for the first)");
     if (f.kind == UdpFault::Kind::hold) {
       p.expect_keyword("until");
-      direction(p, false) == f.dir ? void() : p.fail("a datagram is held until a later one of the same direction");
+      direction(p, false) == f.dir ? void() : p.fail("scn.hold-same-direction");
       f.until = datagram_index(p, "the later datagram's number");
-      if (f.until <= f.index) p.fail("a datagram is held until a later one");
+      if (f.until <= f.index) p.fail("scn.hold-later");
     }
     if (f.kind == UdpFault::Kind::delay) {
       p.expect_keyword("by");
@@ -982,20 +999,20 @@ class ScenarioParser {
     f.index = datagram_index(p, "the first datagram's number");
     p.expect_keyword("and");
     f.until = datagram_index(p, "the second datagram's number");
-    if (f.until <= f.index) p.fail("swap N and M needs N < M");
+    if (f.until <= f.index) p.fail("scn.swap-order");
     return f;
   }
 
   static void add_udp_fault(LineParser& p, LinkSpec& l, const UdpFault& f) {
     for (const auto& g : l.udp) {
-      if (g.dir == f.dir && g.index == f.index) p.fail("that datagram already has a fault");
+      if (g.dir == f.dir && g.index == f.index) p.fail("scn.datagram-fault-twice");
     }
     l.udp.push_back(f);
   }
 
   // loss RATE [requests|replies] [max N in a row]
   static void loss_rule(LineParser& p, LinkSpec& l) {
-    if (l.loss) p.fail("the link already has a loss rule");
+    if (l.loss) p.fail("scn.loss-twice");
     LossRule r;
     r.rate = rate(p);
     if (p.accept("requests")) {
@@ -1048,7 +1065,7 @@ class ScenarioParser {
 
   static void add_tcp_fault(LineParser& p, LinkSpec& l, const TcpFault& f) {
     for (const auto& g : l.tcp) {
-      if (g.kind == f.kind && g.dir == f.dir) p.fail("that direction already has this fault");
+      if (g.kind == f.kind && g.dir == f.dir) p.fail("scn.direction-fault-twice");
     }
     l.tcp.push_back(f);
   }
@@ -1084,7 +1101,7 @@ class ScenarioParser {
       p.word("wire");
       e.actor = e.what = "wire";
       e.text = p.quoted("a segment as the transcript tells it: \"server → peer FIN\"");
-      if (e.text.find(" → ") == std::string::npos) p.fail("a segment is named FROM → TO WHAT: \"server → peer FIN\"");
+      if (e.text.find(" → ") == std::string::npos) p.fail("scn.segment-name");
       return e;
     }
     e.actor = actor(p, true);
@@ -1093,20 +1110,20 @@ class ScenarioParser {
     if (e.what == "stdout" || e.what == "stderr") {
       if (peer) {
         p.back();
-        p.fail("'" + e.actor + "' is a peer: what it got is 'received \"BYTES\"' or 'closed'");
+        p.fail("scn.peer-event", {{"actor", e.actor}});
       }
       e.text = p.quoted("the whole line");
     } else if (e.what == "received" || e.what == "closed") {
       if (!peer) {
         p.back();
-        p.fail("'" + e.actor + "' is a program: what it printed is 'stdout \"LINE\"' or 'stderr \"LINE\"'");
+        p.fail("scn.program-event", {{"actor", e.actor}});
       }
       if (e.what == "received") e.text = p.quoted("the bytes received");
     } else {
       p.back();
-      p.fail("expected stdout, stderr, received or closed");
+      p.fail("scn.expected-stream");
     }
-    if ((e.what != "closed") && e.text.empty()) p.fail("an empty line or no bytes is not an event");
+    if ((e.what != "closed") && e.text.empty()) p.fail("scn.empty-event");
     return e;
   }
 
@@ -1121,27 +1138,27 @@ class ScenarioParser {
     }
     while (!p.done() && !p.peek()->quoted && p.peek()->text != "from" && p.peek()->text != "to")
       step.actors.push_back(actor(p, true));
-    if (step.actors.size() < 2) p.fail("expected two actors or more before 'from'");
+    if (step.actors.size() < 2) p.fail("scn.overlap-two");
     for (std::size_t i = 0; i < step.actors.size(); ++i) {
       for (std::size_t j = 0; j < i; ++j) {
-        if (step.actors[i] == step.actors[j]) p.fail("'" + step.actors[i] + "' is named twice");
+        if (step.actors[i] == step.actors[j]) p.fail("scn.named-twice", {{"actor", step.actors[i]}});
       }
     }
     if (o.at_least > step.actors.size()) {
-      p.fail(std::to_string(o.at_least) + " at once of " + std::to_string(step.actors.size()) + " actors");
+      p.fail("scn.overlap-too-many", {{"k", std::to_string(o.at_least)}, {"n", std::to_string(step.actors.size())}});
     }
     p.expect_keyword("from");
     o.from = p.quoted("the line (or bytes) that begins each conversation's middle");
     p.expect_keyword("to");
     o.to = p.quoted("the line (or bytes) that ends it");
-    if (o.from.empty() || o.to.empty()) p.fail("an empty line or no bytes is not an event");
+    if (o.from.empty() || o.to.empty()) p.fail("scn.empty-event");
     if (p.accept("lasting")) {  // a middle shorter than this shows nothing about serving at the same time
       p.expect_keyword("at");
       p.expect_keyword("least");
       o.middle_s = p.duration();
     }
     p.bounds(step);
-    if (step.not_before_s) p.fail("'not before' bounds one reply's wait; an overlap is an order of events");
+    if (step.not_before_s) p.fail("scn.not-before-overlap");
     return o;
   }
 
@@ -1149,31 +1166,30 @@ class ScenarioParser {
   std::string actor(LineParser& p, bool known) {
     const std::string name = p.word("an actor name");
     p.back();
-    if (!valid_actor(name)) p.fail("'" + name + "' is not an actor name (letters, digits, '_' and '-')");
+    if (!valid_actor(name)) p.fail("scn.bad-actor", {{"name", name}});
     const bool exists = std::find(processes_.begin(), processes_.end(), name) != processes_.end() ||
                         std::find(peers_.begin(), peers_.end(), name) != peers_.end();
-    if (known && !exists) p.fail("no actor '" + name + "' was started before this line");
-    if (!known && exists) p.fail("actor '" + name + "' is already started");
+    if (known && !exists) p.fail("scn.no-actor", {{"actor", name}});
+    if (!known && exists) p.fail("scn.actor-twice", {{"actor", name}});
     p.word("an actor name");
     return name;
   }
 
   void finish() {
     const Location top{scenario_.path, 1, 1};
-    if (scenario_.roles.empty()) throw ParseError(top, "the scenario names no roles ('roles ex4.server ...')");
-    if (scenario_.tags.empty())
-      throw ParseError(top, "the scenario has no tags ('tags core', 'tags robustness' or 'tags transcript')");
+    if (scenario_.roles.empty()) throw ParseError(top, "scn.no-roles");
+    if (scenario_.tags.empty()) throw ParseError(top, "scn.no-tags");
     const auto& known = known_tags();
     if (std::none_of(scenario_.tags.begin(), scenario_.tags.end(),
                      [&](const std::string& t) { return std::find(known.begin(), known.end(), t) != known.end(); })) {
-      throw ParseError(top, "the scenario's tags include none of 'core', 'robustness', 'transcript'");
+      throw ParseError(top, "scn.no-known-tag");
     }
     for (const auto& step : scenario_.steps) {
       const auto* output = step.as<steps::ExpectOutput>();
       const auto* received = step.as<steps::ExpectReceived>();
       if ((output != nullptr && output->patterns.empty()) || (received != nullptr && received->patterns.empty())) {
-        throw ParseError(step.where, "'expect ... " + (output != nullptr ? output->stream : "received") +
-                                         "' is followed by no expected line");
+        throw ParseError(step.where, "scn.no-expected-line",
+                         {{"stream", output != nullptr ? output->stream : std::string("received")}});
       }
     }
     const std::filesystem::path path(scenario_.path);
@@ -1196,7 +1212,7 @@ Scenario parse_scenario(std::string_view text, const std::string& path) { return
 
 Scenario load_scenario(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw ParseError({path, 0, 0}, "cannot read the file");
+  if (!in) throw ParseError({path, 0, 0}, "scn.unreadable");
   std::ostringstream text;
   text << in.rdbuf();
   return parse_scenario(text.str(), path);

@@ -38,10 +38,13 @@ struct Location {
   [[nodiscard]] std::string to_string() const;
 };
 
-/// A scenario file that cannot be read: reported as file:line:col: error: message.
-class ParseError : public std::runtime_error {
+/// A scenario file that cannot be read: reported as file:line:col: error: message, the message `id` of
+/// the catalogue with its fields (told in either language).
+class ParseError : public SaidError {
  public:
-  ParseError(Location where, const std::string& message);
+  ParseError(Location where, const std::string& id, const MessageFields& fields = {});
+  /// The field `what`, a phrase of the catalogue ("a byte count"), in both languages.
+  static MessageFields noun(const char* what);
   Location where;
 };
 

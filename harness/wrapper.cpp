@@ -140,14 +140,6 @@ void reexec_with_socket_wrapper(char** argv, const WrapperLibraries& libs) {
   ::execv("/proc/self/exe", argv);
 }
 
-std::string wrapper_description() {
-  return "wrapper: socket_wrapper and nss_wrapper (LD_PRELOAD), each scenario a loopback and hosts file of its "
-         "own; it does not promise what namespaces do: no PID namespace (process groups and the stop ladder "
-         "only), no root file system or /tmp of its own; the wire is what socket_wrapper records of each "
-         "program's calls (no resets, no wire beside a link); a statically linked program and a real browser "
-         "are skipped";
-}
-
 WrapperNetwork::WrapperNetwork(std::optional<std::vector<std::string>> hosts) {
   // Under /tmp, not TMPDIR: a socket's path must fit in 108 bytes.
   char templ[] = "/tmp/socklab-net-XXXXXX";
@@ -297,19 +289,12 @@ bool ipv6_in_place_of_ipv4(const std::vector<BoundSocket>& bound, std::string_vi
 
 bool statically_linked(const std::string& path) { return statically_linked_at(path, 0); }
 
-std::optional<std::string> beyond_wrapper(const std::string& program) {
+std::optional<std::string> beyond_wrapper(const std::string& program, Lang lang) {
   const std::string name = fs::path(program).filename().string();
   if (name.rfind("chromium", 0) == 0 || name.rfind("google-chrome", 0) == 0) {
-    return name +
-           " under --isolation wrapper: a browser's spare connections close, which a UNIX socket "
-           "reports to the server at once as a broken pipe (TCP lets the first write through); "
-           "namespaces can judge it";
+    return say(lang, "wrapper.browser", {{"name", name}});
   }
-  if (statically_linked(program)) {
-    return program +
-           " is statically linked: --isolation wrapper (LD_PRELOAD) cannot reach its sockets; "
-           "namespaces can";
-  }
+  if (statically_linked(program)) return say(lang, "wrapper.static", {{"program", program}});
   return std::nullopt;
 }
 

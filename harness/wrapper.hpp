@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "messages.hpp"
 #include "proc_net.hpp"
 
 namespace socklab::harness {
@@ -29,9 +30,6 @@ bool socket_wrapper_loaded();
 /// Re-executes socklab (same arguments) with socket_wrapper preloaded and no folder set yet, so that it
 /// wraps nothing until a worker chooses its scenario's folder. Returns only when the exec failed.
 void reexec_with_socket_wrapper(char** argv, const WrapperLibraries& libs);
-
-/// What the wrapper does not give, for every report that names the isolation.
-std::string wrapper_description();
 
 /// One scenario's loopback under the wrapper: a folder of its own for the sockets and, for the scenario's
 /// network (not a link's far side), its hosts file. Removed with everything in it when destroyed.
@@ -100,7 +98,7 @@ bool ipv6_in_place_of_ipv4(const std::vector<BoundSocket>& bound, std::string_vi
 /// Why `program` (a path, or a name found on PATH) cannot run under the wrapper, or nothing: statically
 /// linked, or a real browser (Chromium closes its spare connections, which a UNIX socket reports to the
 /// server at once as a broken pipe where TCP lets the first write through, and it lingers 30 s at exit).
-std::optional<std::string> beyond_wrapper(const std::string& program);
+std::optional<std::string> beyond_wrapper(const std::string& program, Lang lang = Lang::en);
 
 /// Whether `path` runs without the dynamic loader (an ELF file with no PT_INTERP, or a script whose
 /// interpreter is one), so that LD_PRELOAD, and with it the wrapper, never reaches its sockets.

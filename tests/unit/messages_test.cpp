@@ -127,10 +127,11 @@ TEST(messages, every_id_the_code_says_is_in_the_catalogue) {
   EXPECT_GT(seen, 50u);
 }
 
-// Every id an event keeps for later (said_note, said_status, a link's tell) is in the catalogue too: the
-// transcript's ids are literals of their own families.
+// Every id an event keeps for later (said_note, said_status, a link's tell) is in the catalogue too, and so
+// is every error's (ParseError, SaidError): their ids are literals of their own families.
 TEST(messages, every_id_an_event_keeps_is_in_the_catalogue) {
-  const std::regex literal(R"re("((?:note|status|link|event|fault)\.(?!hpp")[a-z-]+)")re");
+  const std::regex literal(
+      R"re("((?:note|status|link|event|fault|scn|isolation|wrapper|grade|merge|shard|cli|html)\.(?!hpp")[a-z-]+)")re");
   std::size_t seen = 0;
   for (const auto& f : std::filesystem::directory_iterator(SOCKLAB_HARNESS_DIR)) {
     if (f.path().extension() != ".cpp" || f.path().filename() == "messages.cpp") continue;
@@ -142,6 +143,24 @@ TEST(messages, every_id_an_event_keeps_is_in_the_catalogue) {
       ++seen;
       EXPECT_TRUE(has_message((*it)[1].str())) << f.path().filename() << ": " << (*it)[1].str();
     }
+  }
+  EXPECT_GT(seen, 60u);
+}
+
+// What a scenario file's line was expected to hold ("expected a byte count") is a phrase of the catalogue:
+// every one the parser names.
+TEST(messages, every_phrase_the_scenario_parser_expects_is_in_the_catalogue) {
+  std::ifstream in(std::filesystem::path(SOCKLAB_HARNESS_DIR) / "scenario.cpp");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string s = text.str();
+  const std::regex phrase(
+      R"re(\b(?:(?:word|quoted|integer|data)\(|(?:datagram_index|file_path)\(p,\s*)"((?:[^"\\]|\\.)*)")re");
+  std::size_t seen = 0;
+  for (auto it = std::sregex_iterator(s.begin(), s.end(), phrase); it != std::sregex_iterator(); ++it) {
+    std::string id = std::regex_replace((*it)[1].str(), std::regex(R"(\\")"), "\"");
+    ++seen;
+    EXPECT_TRUE(has_message(id)) << id;
   }
   EXPECT_GT(seen, 60u);
 }

@@ -75,11 +75,11 @@ TEST(shards, parsed_from_the_command_line_and_from_each_engine) {
   EXPECT_EQ(parse_shard("auto/5", {{"JOB_COMPLETION_INDEX", "0"}}).to_string(), "1/5");
   EXPECT_EQ(parse_shard("auto/3", {{"PARALLEL_SEQ", "3"}}).to_string(), "3/3");
   for (const char* bad : {"0/3", "4/3", "2", "a/3", "2/x", "2/3/4", "-1/3", "1/0", ""}) {
-    EXPECT_THROW(parse_shard(bad, none), std::invalid_argument) << bad;
+    EXPECT_THROW(parse_shard(bad, none), SaidError) << bad;
   }
-  EXPECT_THROW(parse_shard("auto", none), std::invalid_argument);
-  EXPECT_THROW(parse_shard("auto", {{"JOB_COMPLETION_INDEX", "0"}}), std::invalid_argument);  // no N
-  EXPECT_THROW(parse_shard("auto/2", {{"JOB_COMPLETION_INDEX", "2"}}), std::invalid_argument);
+  EXPECT_THROW(parse_shard("auto", none), SaidError);
+  EXPECT_THROW(parse_shard("auto", {{"JOB_COMPLETION_INDEX", "0"}}), SaidError);  // no N
+  EXPECT_THROW(parse_shard("auto/2", {{"JOB_COMPLETION_INDEX", "2"}}), SaidError);
 }
 
 namespace {
