@@ -143,8 +143,7 @@ std::string wrapper_description() {
   return "wrapper: socket_wrapper and nss_wrapper (LD_PRELOAD), each scenario a loopback and hosts file of its "
          "own; it does not promise what namespaces do: no PID namespace (process groups and the stop ladder "
          "only), no root file system or /tmp of its own; the wire is what socket_wrapper records of each "
-         "program's calls (no resets, no wire beside a link); a statically linked program and a real browser "
-         "are skipped";
+         "program's calls (no resets, no wire beside a link); a statically linked program is skipped";
 }
 
 WrapperNetwork::WrapperNetwork(std::optional<std::vector<std::string>> hosts) {
@@ -295,13 +294,6 @@ bool ipv6_in_place_of_ipv4(const std::vector<BoundSocket>& bound, std::string_vi
 bool statically_linked(const std::string& path) { return statically_linked_at(path, 0); }
 
 std::optional<std::string> beyond_wrapper(const std::string& program) {
-  const std::string name = fs::path(program).filename().string();
-  if (name.rfind("chromium", 0) == 0 || name.rfind("google-chrome", 0) == 0) {
-    return name +
-           " under --isolation wrapper: a browser's spare connections close, which a UNIX socket "
-           "reports to the server at once as a broken pipe (TCP lets the first write through); "
-           "namespaces can judge it";
-  }
   if (statically_linked(program)) {
     return program +
            " is statically linked: --isolation wrapper (LD_PRELOAD) cannot reach its sockets; "

@@ -97,9 +97,8 @@ std::vector<std::string> wrapper_socket_inodes(std::string_view proc_net_unix, s
 bool ipv6_in_place_of_ipv4(const std::vector<BoundSocket>& bound, std::string_view proto, std::string_view host,
                            std::uint16_t port);
 
-/// Why `program` (a path, or a name found on PATH) cannot run under the wrapper, or nothing: statically
-/// linked, or a real browser (Chromium closes its spare connections, which a UNIX socket reports to the
-/// server at once as a broken pipe where TCP lets the first write through, and it lingers 30 s at exit).
+/// Why `program` (a path, or a name found on PATH) cannot run under the wrapper, or nothing: it is
+/// statically linked.
 std::optional<std::string> beyond_wrapper(const std::string& program);
 
 /// Whether `path` runs without the dynamic loader (an ELF file with no PT_INTERP, or a script whose
