@@ -73,6 +73,27 @@ const std::vector<Fact>& all_facts() {
   return all;
 }
 
+namespace {
+// Whether a Python traceback in `err` is a crash: one that does not end in KeyboardInterrupt, which is
+// socklab's SIGINT stopping the program.
+constexpr std::string_view kTracebackHead = "Traceback (most recent call last):";
+
+bool crash_traceback(std::string_view err) {
+  for (auto at = err.find(kTracebackHead); at != std::string_view::npos;) {
+    const auto next = err.find(kTracebackHead, at + kTracebackHead.size());
+    if (!has(err.substr(at, next == std::string_view::npos ? next : next - at), "KeyboardInterrupt")) return true;
+    at = next;
+  }
+  return false;
+}
+}  // namespace
+
+std::string_view before_the_stop(std::string_view err) {
+  const auto last = err.rfind(kTracebackHead);
+  if (last == 0 || last == std::string_view::npos || !has(err.substr(last), "KeyboardInterrupt")) return err;
+  return err.substr(0, last);
+}
+
 std::vector<Fact> facts_in_stderr(std::string_view err) {
   std::vector<Fact> out;
   if (has(err, "Missing parentheses in call to 'print'") || has(err, "raw_input") ||
@@ -81,7 +102,7 @@ std::vector<Fact> facts_in_stderr(std::string_view err) {
   }
   if (has(err, "Non-UTF-8 code") || has(err, "SyntaxError: (unicode error)")) out.push_back(Fact::not_utf8);
   if (has(err, "Connection refused") || has(err, "ConnectionRefused")) out.push_back(Fact::refused);
-  if (has(err, "Traceback")) {  // what it died of, when it is a mistake the tutorial's programs make
+  if (crash_traceback(err)) {  // what it died of, when it is a mistake the tutorial's programs make
     if (has(err, "UnicodeDecodeError")) out.push_back(Fact::decode_error);
     if (has(err, "ConnectionResetError") || has(err, "BrokenPipeError") || has(err, "ConnectionAbortedError"))
       out.push_back(Fact::died_of_reset);

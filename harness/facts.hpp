@@ -58,6 +58,9 @@ const std::vector<Fact>& all_facts();
 /// What a program's stderr shows: Python 2 syntax, a source that is not UTF-8, a refused connection, a
 /// traceback and what it died of (UnicodeDecodeError, a reset connection).
 std::vector<Fact> facts_in_stderr(std::string_view err);
+/// A program's stderr without the KeyboardInterrupt traceback that socklab's SIGINT left at its end
+/// (what came before is what a student needs to see), or all of it where nothing came before.
+std::string_view before_the_stop(std::string_view err);
 
 /// What a line that differs from the exact one expected shows: a label changed or added before the data
 /// ("收到: Hello,a", "客户端:hi" for "客户端说:hi"), a bytes object printed (b'Hello,a').

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -20,6 +21,25 @@ namespace socklab::harness {
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::uint64_t schedstat_wait_ns(std::string_view line) {
+  const auto space = line.find(' ');
+  if (space == std::string_view::npos) return 0;
+  std::uint64_t ns = 0;
+  const char* first = line.data() + space + 1;
+  const auto [end, ec] = std::from_chars(first, line.data() + line.size(), ns);
+  return ec == std::errc() && end != first ? ns : 0;
+}
+
+std::uint64_t runqueue_wait_ns(int pid) {
+  std::uint64_t total = 0;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/task", ec), end; !ec && it != end;
+       it.increment(ec)) {
+    total += schedstat_wait_ns(read_text(it->path().string() + "/schedstat"));
+  }
+  return total;
 }
 
 bool write_existing(const std::string& path, std::string_view text) {

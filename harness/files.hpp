@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,13 @@ void write_file_atomically(const std::string& path, std::string_view text);
 
 /// The whole of a small text file (/proc, /sys, a cgroup's), "" when it cannot be read.
 std::string read_text(const std::string& path);
+
+/// How long the process `pid` has waited for a CPU while it could run, in all its threads (their
+/// /proc/PID/task/TID/schedstat's second field), in nanoseconds; 0 when it is gone or the kernel keeps
+/// no such count.
+std::uint64_t runqueue_wait_ns(int pid);
+/// The wait of one schedstat line ("CPU-NS WAIT-NS SLICES"), 0 when it is not one.
+std::uint64_t schedstat_wait_ns(std::string_view line);
 
 /// Writes `text` to the file `path`, which exists (a /proc or cgroup control file), in one write: false
 /// when it cannot be opened or takes less.

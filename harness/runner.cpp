@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -250,6 +251,14 @@ class Run {
       capture_wrapper();
     } else if (opt_.wire && opt_.isolation.rfind("none", 0) != 0) {
       capture("wire", nullptr);
+    } else if (opt_.wire) {
+      no_wire_why_ = say("runner.wire-none");
+    }
+    // What the wire decides cannot be decided without it: a skip that says why, never a pass.
+    if (judges_wire() && wires_.empty()) {
+      r.verdict = Verdict::skip;
+      r.message = say("runner.wire-skip", {{"why", no_wire_why_}});
+      return r;
     }
     seed_ = opt_.seed ? *opt_.seed : sc_.seed ? *sc_.seed : 1;
     r.seed = seed_;
@@ -278,10 +287,6 @@ class Run {
   // Why the scenario cannot be judged here, before anything starts (a skip), or nullopt.
   [[nodiscard]] std::optional<std::string> reason_to_skip() const {
     if (sc_.needs_namespaces && opt_.isolation.rfind("none", 0) == 0) return say("runner.needs-namespaces");
-    if (in_wrapper_network() && judges_wire() && !sc_.links.empty()) {
-      return "this scenario judges the wire, which --isolation wrapper does not capture beside a link (socklab "
-             "relays both of its sides and writes one record of the two)";
-    }
     for (const auto& program : sc_.needs_installed) {
       if (const auto why = in_wrapper_network() ? beyond_wrapper(program) : std::nullopt) return why;
       if (Child::find_program(program, false).empty()) return say("runner.needs-program", {{"program", program}});
@@ -610,11 +615,7 @@ class Run {
     const EventSpec& a = o.first;
     const EventSpec& b = o.second;
     for (const auto* e : {&a, &b}) {
-      if (e->what == "wire" && wires_.empty()) {  // no namespace of its own: the machine's loopback is not watched
-        event(said_note("harness", "note.order-no-wire", {{"a", a.to_string()}, {"b", b.to_string()}}));
-        co_return;
-      }
-      if (e->what == "wire") continue;
+      if (e->what == "wire") continue;  // a scenario that judges the wire runs only where it is captured
       if (e->what == "stdout" || e->what == "stderr")
         child(step, e->actor);
       else
@@ -892,7 +893,8 @@ class Run {
           },
           kCaptureCap);
     } catch (const std::system_error& e) {
-      event(said_note("harness", "note.no-capture", {{"why", e.what()}}));
+      no_wire_why_ = e.what();
+      event(said_note("harness", "note.no-capture", {{"why", no_wire_why_}}));
     }
   }
 
@@ -918,7 +920,8 @@ class Run {
   // no wire here.
   void capture_wrapper() {
     if (!sc_.links.empty()) {
-      event("harness", "no capture of the wire here: --isolation wrapper records no wire beside a link");
+      no_wire_why_ = say("runner.wire-wrapper-link");
+      event(said_note("harness", "note.no-capture", {{"why", no_wire_why_}}));
       return;
     }
     try {
@@ -931,7 +934,8 @@ class Run {
       ::setenv("SOCKET_WRAPPER_PCAP_FILE", c->file_for(kSocklab).c_str(), 1);
       wires_["wire"] = std::move(c);
     } catch (const std::system_error& e) {
-      event("harness", std::string("no capture of the wire here: ") + e.what());
+      no_wire_why_ = e.what();
+      event(said_note("harness", "note.no-capture", {{"why", no_wire_why_}}));
     }
   }
 
@@ -1076,12 +1080,30 @@ class Run {
   // sends no event (/proc/net), every 0.5 ms at first (a program binds a few ms after its start: each
   // poll too few is a delay), growing by a quarter to 50 ms, so that a long wait costs little.
   template <class Pred>
+  // A guard of more than a second counts only the time the programs could run: when it passes, it is
+  // lengthened by as long as the most starved running program waited for a CPU meanwhile (a loaded
+  // machine, -j 16), up to twice itself, so that load alone makes no timeout.
   awaitable<bool> until(Pred ready, clock_type::time_point deadline) {
     asio::steady_timer timer(io_);
     std::chrono::microseconds interval(500);
+    const auto guard = deadline - clock_type::now();
+    const bool lengthens = guard > std::chrono::seconds(1);
+    const auto waits_before = lengthens ? cpu_waits() : std::map<int, std::uint64_t>{};
+    clock_type::duration granted{};
     for (;;) {
       if (ready()) co_return true;
       const auto now = clock_type::now();
+      if (now >= deadline && lengthens) {
+        const auto owed = std::min(cpu_wait_since(waits_before), 2 * guard) - granted;
+        if (owed > std::chrono::milliseconds(1)) {
+          deadline += owed;
+          granted += owed;
+          event(
+              said_note("harness", "note.guard-lengthened",
+                        {{"ms", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(owed).count())}}));
+          continue;
+        }
+      }
       if (now >= deadline) co_return false;
       timer.expires_at(std::min(deadline, now + interval));
       sleepers_.insert(&timer);
@@ -1089,6 +1111,26 @@ class Run {
       sleepers_.erase(&timer);
       interval = std::min<std::chrono::microseconds>(interval * 5 / 4, std::chrono::milliseconds(50));
     }
+  }
+
+  // Each running program's wait for a CPU so far, by pid.
+  [[nodiscard]] std::map<int, std::uint64_t> cpu_waits() const {
+    std::map<int, std::uint64_t> waits;
+    for (const auto& [name, c] : children_) {
+      if (!c->status()) waits[c->pid()] = runqueue_wait_ns(c->pid());
+    }
+    return waits;
+  }
+  // How much longer the most starved running program has waited for a CPU than it had at `before` (from
+  // its start, for one started since).
+  [[nodiscard]] clock_type::duration cpu_wait_since(const std::map<int, std::uint64_t>& before) const {
+    std::uint64_t most = 0;
+    for (const auto& [pid, ns] : cpu_waits()) {
+      const auto it = before.find(pid);
+      const std::uint64_t base = it == before.end() ? 0 : it->second;
+      most = std::max(most, ns > base ? ns - base : 0);
+    }
+    return std::chrono::duration_cast<clock_type::duration>(std::chrono::nanoseconds(most));
   }
 
   // Something happened: every wait looks again.
@@ -1191,9 +1233,11 @@ class Run {
     if (row && row->serves_forever && under_test_.count(name) && c.status() && !c.status()->sent_by_harness &&
         c.status()->signal == 0 && std::find(facts.begin(), facts.end(), Fact::crashed) == facts.end())
       noted(Fact::server_ended);
-    if (!c.err().empty())
+    if (!c.err().empty()) {
+      const std::string_view err = before_the_stop(c.err());
       s += say("runner.stderr-tail",
-               {{"who", name}, {"text", visible(c.err().substr(c.err().size() > 600 ? c.err().size() - 600 : 0))}});
+               {{"who", name}, {"text", visible(err.substr(err.size() > 600 ? err.size() - 600 : 0))}});
+    }
     if (c.err().find("Connection refused") != std::string::npos ||
         c.err().find("ConnectionRefused") != std::string::npos) {
       const std::string listening = bound_summary();
@@ -1219,11 +1263,24 @@ class Run {
       if (c->status()) final_status_[name] = *c->status();
     }
     for (auto& [name, link] : links_) link->close();
-    // A program under test that ended by itself, reaped only after the failing step: say so too.
+    // A pipe's last bytes may come after its program's exit: what it died of is in them.
+    co_await until(
+        [&] {
+          return std::all_of(children_.begin(), children_.end(),
+                             [](const auto& c) { return c.second->out_ended() && c.second->err_ended(); });
+        },
+        clock_type::now() + std::chrono::milliseconds(static_cast<long>(200 * opt_.time_scale)));
+    // A program under test that ended by itself, or died of an error while the failing step went on,
+    // seen only after that step: say so too. Whether socklab saw its exit before stopping it depends on
+    // timing; a traceback in its stderr does not.
     if (failure_) {
       for (const auto& name : under_test_) {
         const auto it = final_status_.find(name);
-        if (it != final_status_.end() && !it->second.sent_by_harness &&
+        const bool by_itself = it != final_status_.end() && !it->second.sent_by_harness;
+        const auto child = children_.find(name);
+        if (child == children_.end()) continue;
+        const auto died = facts_in_stderr(child->second->err());
+        if ((by_itself || std::find(died.begin(), died.end(), Fact::crashed) != died.end()) &&
             failure_->message.find(ended_mark(name)) == std::string::npos) {
           noted_.clear();
           failure_->message += program_tail(name);
@@ -2084,6 +2141,7 @@ class Run {
   std::vector<WireEntry> wire_log_;     // each segment
   Story story_{sc_.limits.output_cap};  // every event of the run, typed
   std::set<Fact> noted_;                // what the step's failure shows so far
+  std::string no_wire_why_;             // why the wire is not captured, where it is not
   std::uint64_t seed_ = 1;
   std::map<std::string, std::unique_ptr<NetNamespace>> far_;  // each link's far side
   std::map<std::string, std::unique_ptr<Link>> links_;

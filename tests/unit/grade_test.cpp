@@ -204,6 +204,24 @@ TEST(grade, what_a_program_died_of_is_a_fact) {
   EXPECT_TRUE(facts_in_stderr("ConnectionResetError caught, serving the next client\n").empty());
 }
 
+// socklab stops a Python server with SIGINT, which ends it with a KeyboardInterrupt traceback: that is
+// the stop, not a crash. A thread's traceback before it still is.
+TEST(grade, the_stops_keyboard_interrupt_is_no_crash) {
+  const std::string stopped =
+      "Traceback (most recent call last):\n  File \"s.py\", line 9, in <module>\n    c, a = s.accept()\n"
+      "KeyboardInterrupt\n";
+  EXPECT_TRUE(facts_in_stderr(stopped).empty());
+  const std::string thread_died =
+      "Exception in thread Thread-1 (tcplink):\nTraceback (most recent call last):\n  File \"s.py\", line 5\n"
+      "UnicodeDecodeError: 'utf-8' codec can't decode byte 0xa0 in position 2: invalid start byte\n";
+  EXPECT_EQ(facts_in_stderr(thread_died + stopped), (std::vector<Fact>{Fact::decode_error, Fact::crashed}));
+  EXPECT_EQ(facts_in_stderr(stopped + thread_died), (std::vector<Fact>{Fact::decode_error, Fact::crashed}));
+  // What the report shows of the stderr: the error, not the stop after it.
+  EXPECT_EQ(before_the_stop(thread_died + stopped), thread_died);
+  EXPECT_EQ(before_the_stop(stopped), stopped);
+  EXPECT_EQ(before_the_stop(stopped + thread_died), stopped + thread_died);
+}
+
 TEST(grade, a_line_that_differs_shows_its_label_or_its_bytes) {
   EXPECT_EQ(facts_in_mismatch("Hello,a", "b'Hello,a'"), std::vector<Fact>{Fact::printed_bytes});
   EXPECT_EQ(facts_in_mismatch("Hello,a", "收到: Hello,a"), std::vector<Fact>{Fact::label_differs});

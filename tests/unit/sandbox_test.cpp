@@ -4,10 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <thread>
+#include <vector>
 
 #include "child.hpp"
 #include "files.hpp"
@@ -114,6 +117,30 @@ TEST(sandbox, run_identities_held_at_once_have_distinct_users) {
   const UidRange range = UidRange::from_environment();
   EXPECT_GE(*a.confinement().uid, range.first);
   EXPECT_LE(*a.confinement().uid, range.last);
+}
+
+// A hang guard does not count a program's wait for a CPU: the kernel's count of it, per thread.
+TEST(files, a_process_wait_for_a_cpu_is_read_from_its_threads) {
+  EXPECT_EQ(schedstat_wait_ns("176911 11179160 2\n"), 11179160u);
+  EXPECT_EQ(schedstat_wait_ns("176911"), 0u);
+  EXPECT_EQ(schedstat_wait_ns(""), 0u);
+  EXPECT_EQ(runqueue_wait_ns(-1), 0u);
+  // More threads spinning than there are CPUs: some of them wait, whatever else the machine does.
+  const std::uint64_t before = runqueue_wait_ns(::getpid());
+  const unsigned n = std::thread::hardware_concurrency() + 2;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> spinners;
+  for (unsigned i = 0; i < n; ++i) {
+    spinners.emplace_back([&] {
+      while (!stop.load()) {
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const std::uint64_t during = runqueue_wait_ns(::getpid());
+  stop = true;
+  for (auto& t : spinners) t.join();
+  EXPECT_GT(during, before);
 }
 
 TEST(files, an_atomic_write_replaces_a_planted_link_and_never_follows_it) {

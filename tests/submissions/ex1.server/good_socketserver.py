@@ -1,6 +1,8 @@
 # socklab sample: correct -- socketserver with a request handler class; not robust: .decode() of bytes that are not UTF-8 raises
 # expect: fail ex1/not-utf8
 # expect-message: errors='replace'
+# expect-message: ex1/not-utf8: UnicodeDecodeError
+# expect-advice: ex1/not-utf8: decode-error
 import socketserver
 
 PAGE = '<html><head><title>客户端请求</title></head><body><meta charset="utf-8"><h1>Hello World</h1></body></html>'

@@ -7,6 +7,7 @@
 # expect-message: ex4/reset: server ended
 # expect-advice: ex4/concurrent-clients: serial-server
 # expect-advice: ex4/fifty-clients: serial-server
+# expect-advice: ex4/random-bytes: decode-error
 # expect-advice: ex4/reset: peer-reset
 # expect-advice: ex4/ten-clients: serial-server
 import socket
