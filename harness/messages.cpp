@@ -362,8 +362,8 @@ const std::vector<Message>& message_table() {
       {"isolation.namespaces-pid", "network, mount and PID namespaces", "网络、挂载和 PID 命名空间"},
       {"isolation.namespaces", "network and mount namespaces", "网络和挂载命名空间"},
       {"isolation.wrapper",
-       "wrapper: socket_wrapper and nss_wrapper (LD_PRELOAD), each scenario a loopback and hosts file of its own; it does not promise what namespaces do: no PID namespace (process groups and the stop ladder only), no root file system or /tmp of its own; the wire is what socket_wrapper records of each program's calls (no resets, no wire beside a link); a statically linked program and a real browser are skipped",
-       "包装器：socket_wrapper 和 nss_wrapper（LD_PRELOAD），每个场景有自己的回环网络和 hosts 文件；它不能做到命名空间所做的一切：没有 PID 命名空间（只有进程组和逐级停止），没有自己的根文件系统或 /tmp；线路上的数据是 socket_wrapper 对每个程序的调用所做的记录（没有重置，链路旁没有线路记录）；静态链接的程序和真正的浏览器会被跳过"},
+       "wrapper: socket_wrapper and nss_wrapper (LD_PRELOAD; socklab's libsocklab_dual_stack before them for IPv6 on :: and ::ffff:a.b.c.d), each scenario a loopback and hosts file of its own; it does not promise what namespaces do: no PID namespace (process groups and the stop ladder only), no root file system or /tmp of its own; the wire is what socket_wrapper records of each program's calls (no resets, no wire beside a link); a statically linked program is skipped",
+       "包装器：socket_wrapper 和 nss_wrapper（LD_PRELOAD；在它们之前加载 socklab 的 libsocklab_dual_stack，让 :: 和 ::ffff:a.b.c.d 上的 IPv6 也能接收 IPv4），每个场景有自己的回环网络和 hosts 文件；它不能做到命名空间所做的一切：没有 PID 命名空间（只有进程组和逐级停止），没有自己的根文件系统或 /tmp；线路上的数据是 socket_wrapper 对每个程序的调用所做的记录（没有重置，链路旁没有线路记录）；静态链接的程序会被跳过"},
       {"isolation.programs", "{isolation}; programs under test: {confinement}", "{isolation}；被测程序：{confinement}"},
       {"isolation.own-user", "a user of its own per run (uids {first}-{last})", "每次运行一个自己的用户（uid {first}-{last}）"},
       {"isolation.socklab-user", "socklab's user (not root: no user of its own)", "socklab 的用户（不是 root：没有自己的用户）"},
@@ -625,15 +625,9 @@ const std::vector<Message>& message_table() {
       {"html.more-events", "… {count} more events in the transcript", "……另有 {count} 个事件，见完整记录"},
 
       // What --isolation wrapper cannot judge: a skip, or a tool's steps left out.
-      {"wrapper.browser",
-       "{name} under --isolation wrapper: a browser's spare connections close, which a UNIX socket reports to the server at once as a broken pipe (TCP lets the first write through); namespaces can judge it",
-       "{name} 在 --isolation wrapper 下：浏览器多开的连接会关闭，UNIX 套接字会立刻把这报告给服务器，成为断开的管道（broken pipe；TCP 会让第一次写入通过）；命名空间可以判定它"},
       {"wrapper.static",
        "{program} is statically linked: --isolation wrapper (LD_PRELOAD) cannot reach its sockets; namespaces can",
        "{program} 是静态链接的：--isolation wrapper（LD_PRELOAD）无法接管它的套接字；命名空间可以"},
-      {"wrapper.ipv6-apart",
-       "{who} listens on IPv6 (::) for {at}: in a namespace that takes IPv4 too (dual stack), but --isolation wrapper keeps IPv6 apart; namespaces can judge it",
-       "{who} 为 {at} 在 IPv6（::）上监听：在命名空间中这也会接收 IPv4（双栈），但 --isolation wrapper 把 IPv6 分开；命名空间可以判定它"},
   };
   return table;
 }

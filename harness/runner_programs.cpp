@@ -150,21 +150,12 @@ awaitable<void> Run::exec(const Step& step, const steps::Listening& l) {
   event(said_note(who, "note.waiting-bound", {{"proto", l.proto}, {"at", l.endpoint.to_string()}}));
   const NetNamespace* side = side_of(who);
   bool bound = false;
-  auto v6_only = [&] {  // under the wrapper, a server on :: that a namespace would judge
-    return in_wrapper_network() &&
-           ipv6_in_place_of_ipv4(bound_sockets(l.proto, side), l.proto, l.endpoint.host, l.endpoint.port);
-  };
   const bool ok = co_await until(
-      [&] {
-        return (bound = is_bound(l.proto, l.endpoint, side)) || children_.at(who)->status().has_value() || v6_only();
-      },
+      [&] { return (bound = is_bound(l.proto, l.endpoint, side)) || children_.at(who)->status().has_value(); },
       deadline_for(step));
   if (ok && bound) {
     event(said_status(who, "status.ready", {{"proto", l.proto}, {"at", l.endpoint.to_string()}}));
     co_return;
-  }
-  if (v6_only()) {
-    fail(step, Verdict::skip, say("wrapper.ipv6-apart", {{"who", who}, {"at", l.endpoint.to_string()}}));
   }
   noted(Fact::nothing_listens);
   std::string msg = say("runner.nothing-listens", {{"proto", l.proto}, {"at", l.endpoint.to_string()}});

@@ -101,10 +101,22 @@ bool statically_linked_at(const std::string& path, int depth) {
                                       : !has_interpreter<Elf32_Ehdr, Elf32_Phdr>(in);
 }
 
+// socklab's own library, beside the socklab command (the build tree) or where it is installed.
+std::string find_dual_stack() {
+  std::error_code ec;
+  const fs::path bin = fs::read_symlink("/proc/self/exe", ec).parent_path();
+  if (ec) return "";
+  for (const fs::path& dir : {bin, bin / SOCKLAB_LIB_FROM_BIN}) {
+    const fs::path path = dir / "libsocklab_dual_stack.so";
+    if (::access(path.c_str(), R_OK) == 0) return fs::weakly_canonical(path, ec).string();
+  }
+  return "";
+}
+
 }  // namespace
 
 std::optional<WrapperLibraries> find_wrapper_libraries() {
-  WrapperLibraries libs{find_library("libsocket_wrapper.so"), find_library("libnss_wrapper.so")};
+  WrapperLibraries libs{find_library("libsocket_wrapper.so"), find_library("libnss_wrapper.so"), find_dual_stack()};
   if (libs.socket.empty() || libs.nss.empty()) return std::nullopt;
   return libs;
 }
@@ -202,7 +214,8 @@ std::vector<std::string> wrapper_environment() {
   static const auto libs = find_wrapper_libraries();
   const char* dir = std::getenv("SOCKET_WRAPPER_DIR");
   if (!g_in_network || !libs || dir == nullptr) return {};
-  std::vector<std::string> env = {"LD_PRELOAD=" + libs->socket + ":" + libs->nss,
+  const std::string own = libs->dual_stack.empty() ? "" : libs->dual_stack + ":";  // before socket_wrapper
+  std::vector<std::string> env = {"LD_PRELOAD=" + own + libs->socket + ":" + libs->nss,
                                   std::string("SOCKET_WRAPPER_DIR=") + dir, "SOCKET_WRAPPER_DEFAULT_IFACE=1",
                                   "NSS_WRAPPER_HOSTS=" + g_hosts,
                                   std::string("SOCKET_WRAPPER_MAX_SOCKETS=") + kMaxSockets};
@@ -279,21 +292,9 @@ std::vector<BoundSocket> parse_wrapper_sockets(std::string_view proc_net_unix, s
   return out;
 }
 
-bool ipv6_in_place_of_ipv4(const std::vector<BoundSocket>& bound, std::string_view proto, std::string_view host,
-                           std::uint16_t port) {
-  in_addr v4{};
-  if (::inet_pton(AF_INET, std::string(host).c_str(), &v4) != 1) return false;
-  return std::any_of(bound.begin(), bound.end(),
-                     [&](const BoundSocket& s) { return s.ipv6 && s.proto == proto && s.port == port; });
-}
-
 bool statically_linked(const std::string& path) { return statically_linked_at(path, 0); }
 
 std::optional<std::string> beyond_wrapper(const std::string& program, Lang lang) {
-  const std::string name = fs::path(program).filename().string();
-  if (name.rfind("chromium", 0) == 0 || name.rfind("google-chrome", 0) == 0) {
-    return say(lang, "wrapper.browser", {{"name", name}});
-  }
   if (statically_linked(program)) return say(lang, "wrapper.static", {{"program", program}});
   return std::nullopt;
 }

@@ -16,10 +16,11 @@
 
 namespace socklab::harness {
 
-/// Where the two libraries are installed.
+/// Where the two libraries are installed, and socklab's own preloaded before them.
 struct WrapperLibraries {
-  std::string socket;  // libsocket_wrapper.so
-  std::string nss;     // libnss_wrapper.so
+  std::string socket;      // libsocket_wrapper.so
+  std::string nss;         // libnss_wrapper.so
+  std::string dual_stack;  // libsocklab_dual_stack.so ("" where it is not built): `::` and ::ffff:a.b.c.d
 };
 /// The installed libraries (Debian's libsocket-wrapper and libnss-wrapper), or nothing.
 std::optional<WrapperLibraries> find_wrapper_libraries();
@@ -90,14 +91,8 @@ std::vector<BoundSocket> parse_wrapper_sockets(std::string_view proc_net_unix, s
 std::vector<std::string> wrapper_socket_inodes(std::string_view proc_net_unix, std::string_view dir, bool tcp,
                                                std::uint16_t port);
 
-/// Whether, under the wrapper, an IPv6 socket holds `port` where an IPv4 address is awaited: a program
-/// on `::` takes IPv4 too in a namespace (dual stack), but socket_wrapper keeps IPv6 sockets apart.
-bool ipv6_in_place_of_ipv4(const std::vector<BoundSocket>& bound, std::string_view proto, std::string_view host,
-                           std::uint16_t port);
-
-/// Why `program` (a path, or a name found on PATH) cannot run under the wrapper, or nothing: statically
-/// linked, or a real browser (Chromium closes its spare connections, which a UNIX socket reports to the
-/// server at once as a broken pipe where TCP lets the first write through, and it lingers 30 s at exit).
+/// Why `program` (a path, or a name found on PATH) cannot run under the wrapper, or nothing: it is
+/// statically linked.
 std::optional<std::string> beyond_wrapper(const std::string& program, Lang lang = Lang::en);
 
 /// Whether `path` runs without the dynamic loader (an ELF file with no PT_INTERP, or a script whose

@@ -51,14 +51,6 @@ TEST(wrapper, a_tcp_socket_that_does_not_listen_is_not_ready) {
   for (const auto& s : got) EXPECT_NE(s.port, 0x96F7);
 }
 
-TEST(wrapper, an_ipv6_listener_stands_where_an_ipv4_one_is_awaited) {
-  const auto got = parse_wrapper_sockets(kUnix, "/tmp/socklab-net-a");
-  EXPECT_TRUE(ipv6_in_place_of_ipv4(got, "tcp", "127.0.0.1", 8888));
-  EXPECT_FALSE(ipv6_in_place_of_ipv4(got, "tcp", "127.0.0.1", 9999));
-  EXPECT_FALSE(ipv6_in_place_of_ipv4(got, "udp", "127.0.0.1", 8888));
-  EXPECT_FALSE(ipv6_in_place_of_ipv4(got, "tcp", "::1", 8888));
-}
-
 TEST(wrapper, a_dynamic_program_and_a_script_are_not_static) {
   EXPECT_FALSE(statically_linked(SOCKLAB_FIXTURE_CHILD));
   const std::string script = testing::TempDir() + "/wrapper-script.py";
