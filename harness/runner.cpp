@@ -337,23 +337,11 @@ clock_type::time_point Run::deadline_for(const Step& step, double default_s) con
   return clock_type::now() + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(s));
 }
 
-// Each running program's wait for a CPU so far, by pid.
-std::map<int, std::uint64_t> Run::cpu_waits() const {
-  std::map<int, std::uint64_t> waits;
-  for (const auto& [name, c] : children_) {
-    if (!c->status()) waits[c->pid()] = runqueue_wait_ns(c->pid());
-  }
-  return waits;
-}
-
-// How much longer the most starved running program has waited for a CPU than it had at `before` (from
-// its start, for one started since).
-clock_type::duration Run::cpu_wait_since(const std::map<int, std::uint64_t>& before) const {
+// How long the most starved running program has waited for a CPU since its start.
+clock_type::duration Run::cpu_waited() const {
   std::uint64_t most = 0;
-  for (const auto& [pid, ns] : cpu_waits()) {
-    const auto it = before.find(pid);
-    const std::uint64_t base = it == before.end() ? 0 : it->second;
-    most = std::max(most, ns > base ? ns - base : 0);
+  for (const auto& [name, c] : children_) {
+    if (!c->status()) most = std::max(most, runqueue_wait_ns(c->pid()));
   }
   return std::chrono::duration_cast<clock_type::duration>(std::chrono::nanoseconds(most));
 }

@@ -113,21 +113,21 @@ class Run {
   // sends no event (/proc/net), every 0.5 ms at first (a program binds a few ms after its start: each
   // poll too few is a delay), growing by a quarter to 50 ms, so that a long wait costs little.
   // A guard of more than a second counts only the time the programs could run: when it passes, it is
-  // lengthened by as long as the most starved running program waited for a CPU meanwhile (a loaded
-  // machine, -j 16), up to twice itself, so that load alone makes no timeout.
+  // lengthened by as long as the most starved running program has waited for a CPU (a loaded machine,
+  // -j 16; counted from its start, and read only then, so that a wait costs nothing while it holds), up
+  // to twice itself, so that load alone makes no timeout.
   template <class Pred>
   awaitable<bool> until(Pred ready, clock_type::time_point deadline) {
     asio::steady_timer timer(io_);
     std::chrono::microseconds interval(500);
     const auto guard = deadline - clock_type::now();
     const bool lengthens = guard > std::chrono::seconds(1);
-    const auto waits_before = lengthens ? cpu_waits() : std::map<int, std::uint64_t>{};
     clock_type::duration granted{};
     for (;;) {
       if (ready()) co_return true;
       const auto now = clock_type::now();
       if (now >= deadline && lengthens) {
-        const auto owed = std::min(cpu_wait_since(waits_before), 2 * guard) - granted;
+        const auto owed = std::min(cpu_waited(), 2 * guard) - granted;
         if (owed > std::chrono::milliseconds(1)) {
           deadline += owed;
           granted += owed;
@@ -166,8 +166,7 @@ class Run {
   void event(const std::string& actor, std::string text);
   static Event data_event(std::string actor, EventKind kind, std::string bytes, std::string address = {});
   [[nodiscard]] clock_type::time_point deadline_for(const Step& step, double default_s = 10.0) const;
-  [[nodiscard]] std::map<int, std::uint64_t> cpu_waits() const;
-  [[nodiscard]] clock_type::duration cpu_wait_since(const std::map<int, std::uint64_t>& before) const;
+  [[nodiscard]] clock_type::duration cpu_waited() const;
   void wake();
   [[nodiscard]] std::string say(std::string_view id, MessageArgs args = {}) const;
   [[nodiscard]] std::string status_text(const ExitStatus& s) const;
