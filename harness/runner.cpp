@@ -400,13 +400,10 @@ awaitable<void> Run::body() {
     if (c->status()) final_status_[name] = *c->status();
   }
   for (auto& [name, link] : links_) link->close();
-  // A pipe's last bytes may come after its program's exit: what it died of is in them.
-  co_await until(
-      [&] {
-        return std::all_of(children_.begin(), children_.end(),
-                           [](const auto& c) { return c.second->out_ended() && c.second->err_ended(); });
-      },
-      clock_type::now() + std::chrono::milliseconds(static_cast<long>(200 * opt_.time_scale)));
+  // A pipe's last bytes may come after its program's exit (every program has ended here): what it died
+  // of is in them.
+  co_await until([&] { return all_reaped(); },
+                 clock_type::now() + std::chrono::milliseconds(static_cast<long>(200 * opt_.time_scale)));
   // A program under test that ended by itself, or died of an error while the failing step went on,
   // seen only after that step: say so too. Whether socklab saw its exit before stopping it depends on
   // timing; a traceback in its stderr does not.

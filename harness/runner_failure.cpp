@@ -145,8 +145,7 @@ std::string Run::program_tail(const std::string& name) {
     s += say("runner.stderr-tail",
              {{"who", name}, {"text", visible(err.substr(err.size() > 600 ? err.size() - 600 : 0))}});
   }
-  if (c.err().find("Connection refused") != std::string::npos ||
-      c.err().find("ConnectionRefused") != std::string::npos) {
+  if (std::find(facts.begin(), facts.end(), Fact::refused) != facts.end()) {
     const std::string listening = bound_summary();
     s += say(listening.empty() ? "runner.hint-refused" : "runner.hint-refused-listening",
              {{"who", name}, {"listening", listening}});
