@@ -7,7 +7,11 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <climits>
 #include <cmath>
@@ -19,8 +23,21 @@ namespace socklab {
 namespace {
 
 std::atomic<bool> g_stop{false};
+std::atomic<bool> g_handler_installed{false};
+thread_local bool t_keeps_stop_away = false;  // block_stop_signals() was called in this thread
 
 extern "C" void on_stop_signal(int /*signo*/) { g_stop.store(true); }
+
+sigset_t stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+// Whether this thread is the one a stop is for: it throws StopRequested out of its waits.
+bool stops_here() { return g_handler_installed.load() && !t_keeps_stop_away; }
 
 std::string call_name(std::string_view call, const Address* addr) {
   std::string name(call);
@@ -35,14 +52,15 @@ std::string call_name(std::string_view call, const Address* addr) {
   throw_system_error(call_name(call, addr));
 }
 
-// Runs a system call until it returns something other than EINTR, or a stop was requested.
+// Runs a call that must not wait (the socket was ready, or MSG_DONTWAIT) until it succeeds, fails, or
+// would wait after all: -1 with errno EAGAIN then, so that the caller waits again.
 template <class F>
-long retrying(std::string_view call, const Address* addr, F f) {
+long without_waiting(std::string_view call, const Address* addr, F f) {
   for (;;) {
-    long r = f();
+    const long r = f();
     if (r != -1) return r;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return -1;
     if (errno != EINTR) throw_errno(call, addr);
-    if (g_stop.load()) throw StopRequested{};
   }
 }
 
@@ -57,24 +75,51 @@ long check_syscall(std::string_view call, long result) {
   return result;
 }
 
+// The stop signals stay blocked in every thread but inside wait_for_events, which lets them in only
+// while it waits (ppoll): a stop that comes just before a wait begins is pending, then ends that wait,
+// instead of finding a flag already checked and a call that blocks for ever.
 void install_stop_handler() {
   struct sigaction sa {};
   sa.sa_handler = on_stop_signal;
   sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: a blocking call must return EINTR so the program can stop
+  sa.sa_flags = 0;
   check_syscall("sigaction", ::sigaction(SIGINT, &sa, nullptr));
   check_syscall("sigaction", ::sigaction(SIGTERM, &sa, nullptr));
   std::signal(SIGPIPE, SIG_IGN);
+  const sigset_t set = stop_signals();
+  ::pthread_sigmask(SIG_BLOCK, &set, nullptr);  // threads started later inherit it
+  g_handler_installed.store(true);
 }
 
-bool stop_requested() { return g_stop.load(); }
-
 void block_stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
+  t_keeps_stop_away = true;
+  const sigset_t set = stop_signals();
   ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int wait_for_events(pollfd* fds, std::size_t n, std::optional<double> timeout_s) {
+  using clock = std::chrono::steady_clock;
+  const auto deadline = timeout_s ? std::optional(clock::now() + std::chrono::duration_cast<clock::duration>(
+                                                                     std::chrono::duration<double>(*timeout_s)))
+                                  : std::nullopt;
+  for (;;) {
+    if (stops_here() && g_stop.load()) throw StopRequested{};
+    sigset_t mask;
+    ::pthread_sigmask(SIG_BLOCK, nullptr, &mask);
+    if (stops_here()) {
+      sigdelset(&mask, SIGINT);
+      sigdelset(&mask, SIGTERM);
+    }
+    timespec left{};
+    if (deadline) {
+      const auto ns = std::max<long long>(
+          0, std::chrono::duration_cast<std::chrono::nanoseconds>(*deadline - clock::now()).count());
+      left = {static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+    }
+    const int r = ::ppoll(fds, n, deadline ? &left : nullptr, &mask);
+    if (r >= 0) return r;
+    if (errno != EINTR) throw_errno("poll");
+  }
 }
 
 // ---- Address
@@ -167,57 +212,66 @@ void Socket::close_with_reset() {
 }
 
 void Socket::wait_until(short events, std::string_view call) const {
-  if (!timeout_) return;
-  const int ms = static_cast<int>(std::lround(std::min(*timeout_ * 1000.0, double{INT_MAX})));
   pollfd p{fd_, events, 0};
-  const long r = retrying("poll", nullptr, [&] { return ::poll(&p, 1, ms); });
-  if (r == 0) throw SocketTimeout(std::string(call) + ": timed out");
+  if (wait_for_events(&p, 1, timeout_) == 0) throw SocketTimeout(std::string(call) + ": timed out");
 }
 
-void Socket::bind(const Address& addr) {
-  retrying("bind", &addr, [&] { return ::bind(fd_, addr.raw(), addr.size()); });
-}
-
-void Socket::listen(int backlog) { check_syscall("listen", ::listen(fd_, backlog)); }
-
-std::pair<Socket, Address> Socket::accept() {
-  wait_until(POLLIN, "accept");
-  sockaddr_storage ss{};
-  socklen_t len = sizeof ss;
-  const long fd =
-      retrying("accept", nullptr, [&] { return ::accept4(fd_, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_CLOEXEC); });
-  return {Socket(static_cast<int>(fd)), Address::from_sockaddr(reinterpret_cast<sockaddr*>(&ss), len)};
-}
-
-void Socket::connect(const Address& addr) {
-  const long r = ::connect(fd_, addr.raw(), addr.size());
-  if (r == 0) return;
-  if (errno != EINTR) throw_errno("connect", &addr);
-  // An interrupted connect goes on in the background: wait for its outcome instead of calling it again.
-  if (g_stop.load()) throw StopRequested{};
-  pollfd p{fd_, POLLOUT, 0};
-  retrying("poll", &addr, [&] { return ::poll(&p, 1, -1); });
-  int err = 0;
-  socklen_t len = sizeof err;
-  check_syscall("getsockopt SO_ERROR", ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len));
-  if (err != 0) {
-    errno = err;
-    throw_errno("connect", &addr);
+template <class F>
+long Socket::when_ready(short events, std::string_view call, const Address* addr, F f) const {
+  for (;;) {
+    wait_until(events, call);
+    const long r = without_waiting(call, addr, f);
+    if (r != -1) return r;
   }
 }
 
+void Socket::bind(const Address& addr) { check_syscall(call_name("bind", &addr), ::bind(fd_, addr.raw(), addr.size())); }
+
+// The listening socket itself does not block (accept waits in wait_for_events); the connections it
+// hands out do, as Python's.
+void Socket::listen(int backlog) {
+  check_syscall("listen", ::listen(fd_, backlog));
+  check_syscall("fcntl", ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) | O_NONBLOCK));
+}
+
+std::pair<Socket, Address> Socket::accept() {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  const long fd = when_ready(POLLIN, "accept", nullptr, [&] {
+    len = sizeof ss;
+    return ::accept4(fd_, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_CLOEXEC);
+  });
+  return {Socket(static_cast<int>(fd)), Address::from_sockaddr(reinterpret_cast<sockaddr*>(&ss), len)};
+}
+
+// Begun without blocking, so that the wait for the peer's answer (a SYN the network dropped is resent
+// for minutes) is a wait a stop ends, and settimeout bounds it, as in Python.
+void Socket::connect(const Address& addr) {
+  const int flags = static_cast<int>(check_syscall("fcntl", ::fcntl(fd_, F_GETFL)));
+  check_syscall("fcntl", ::fcntl(fd_, F_SETFL, flags | O_NONBLOCK));
+  const long r = ::connect(fd_, addr.raw(), addr.size());
+  const int begun = errno;
+  check_syscall("fcntl", ::fcntl(fd_, F_SETFL, flags));
+  if (r == 0) return;
+  if (begun != EINPROGRESS && begun != EINTR) throw_system_error(call_name("connect", &addr), begun);
+  wait_until(POLLOUT, "connect");
+  int err = 0;
+  socklen_t len = sizeof err;
+  check_syscall("getsockopt SO_ERROR", ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len));
+  if (err != 0) throw_system_error(call_name("connect", &addr), err);
+}
+
 std::string Socket::recv(std::size_t n) {
-  wait_until(POLLIN, "recv");
   std::string buf(n, '\0');
-  const long got = retrying("recv", nullptr, [&] { return ::recv(fd_, buf.data(), n, 0); });
+  const long got = when_ready(POLLIN, "recv", nullptr, [&] { return ::recv(fd_, buf.data(), n, MSG_DONTWAIT); });
   buf.resize(static_cast<std::size_t>(got));
   return buf;
 }
 
 std::size_t Socket::send(std::string_view data) {
-  wait_until(POLLOUT, "send");
-  return static_cast<std::size_t>(
-      retrying("send", nullptr, [&] { return ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL); }));
+  return static_cast<std::size_t>(when_ready(POLLOUT, "send", nullptr, [&] {
+    return ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  }));
 }
 
 void Socket::sendall(std::string_view data) {
@@ -225,19 +279,18 @@ void Socket::sendall(std::string_view data) {
 }
 
 std::size_t Socket::sendto(std::string_view data, const Address& addr) {
-  wait_until(POLLOUT, "sendto");
-  return static_cast<std::size_t>(retrying(
-      "sendto", &addr, [&] { return ::sendto(fd_, data.data(), data.size(), MSG_NOSIGNAL, addr.raw(), addr.size()); }));
+  return static_cast<std::size_t>(when_ready(POLLOUT, "sendto", &addr, [&] {
+    return ::sendto(fd_, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT, addr.raw(), addr.size());
+  }));
 }
 
 std::pair<std::string, Address> Socket::recvfrom(std::size_t n) {
-  wait_until(POLLIN, "recvfrom");
   std::string buf(n, '\0');
   sockaddr_storage ss{};
   socklen_t len = sizeof ss;
-  const long got = retrying("recvfrom", nullptr, [&] {
+  const long got = when_ready(POLLIN, "recvfrom", nullptr, [&] {
     len = sizeof ss;
-    return ::recvfrom(fd_, buf.data(), n, 0, reinterpret_cast<sockaddr*>(&ss), &len);
+    return ::recvfrom(fd_, buf.data(), n, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&ss), &len);
   });
   buf.resize(static_cast<std::size_t>(got));
   return {std::move(buf), Address::from_sockaddr(reinterpret_cast<sockaddr*>(&ss), len)};

@@ -1,8 +1,10 @@
 // A small blocking socket library whose calls mirror Python's socket module, so that each reference
 // program reads like the tutorial's original. RAII, move-only; every failed call throws
-// std::system_error naming the call and the address; EINTR is retried unless a stop was requested.
+// std::system_error naming the call and the address. Every wait is in wait_for_events, where a stop
+// (SIGINT, SIGTERM) ends it.
 #pragma once
 
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -90,6 +92,9 @@ class Socket {
 
  private:
   void wait_until(short events, std::string_view call) const;
+  // Waits for events, then runs f (which must not wait) until it neither fails with EAGAIN nor EINTR.
+  template <class F>
+  long when_ready(short events, std::string_view call, const Address* addr, F f) const;
 
   int fd_ = -1;
   std::optional<double> timeout_;
@@ -106,10 +111,13 @@ long check_syscall(std::string_view call, long result);
 /// Throws std::system_error(error, "<call>"): for a call whose failure is not -1, or whose errno was saved.
 [[noreturn]] void throw_system_error(std::string_view call, int error = errno);
 
-/// SIGINT and SIGTERM then interrupt blocking calls, which throw StopRequested; SIGPIPE is ignored.
+/// From then on SIGINT and SIGTERM end the calling thread's waits, which throw StopRequested, however
+/// close to a wait's beginning they come; SIGPIPE is ignored.
 void install_stop_handler();
-[[nodiscard]] bool stop_requested();
-/// Keeps SIGINT and SIGTERM away from the calling thread, so that they reach the main one.
+/// Keeps SIGINT and SIGTERM away from the calling thread (its waits go on), so that they end the main one's.
 void block_stop_signals();
+/// poll(2) on n descriptors for timeout_s seconds (nullopt: for ever): the only place a reference program
+/// waits, and the only place a stop reaches it. Returns how many are ready (0: the time ran out).
+int wait_for_events(pollfd* fds, std::size_t n, std::optional<double> timeout_s);
 
 }  // namespace socklab

@@ -30,9 +30,7 @@ struct StdinBuffer {
       buffer.append(chunk, static_cast<std::size_t>(n));
     } else if (n == 0 || errno != EINTR) {
       at_end = true;  // end of input, or stdin unusable (closed, a directory): both end the typing
-    } else if (stop_requested()) {
-      throw StopRequested{};
-    }
+    }                 // EINTR: nothing read, and the next wait_for_events sees a stop
   }
 } g_stdin;
 
@@ -144,12 +142,7 @@ Typed input_while_connected(std::string_view prompt, const Socket& peer, std::st
       return Typed::line;
     }
     std::array<pollfd, 2> fds{{{STDIN_FILENO, POLLIN, 0}, {peer.fileno(), POLLIN, 0}}};
-    const long ready = ::poll(fds.data(), watch_peer ? 2 : 1, -1);
-    if (ready == -1) {
-      if (errno != EINTR) throw std::system_error(errno, std::generic_category(), "poll stdin");
-      if (stop_requested()) throw StopRequested{};
-      continue;
-    }
+    wait_for_events(fds.data(), watch_peer ? 2 : 1, std::nullopt);
     if (watch_peer && fds[1].revents != 0) {
       char byte = 0;
       const long n = ::recv(peer.fileno(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);

@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <csignal>
+#include <functional>
 #include <thread>
 
 using namespace socklab;
@@ -18,7 +23,116 @@ std::pair<Socket, Address> listener() {
   return {std::move(s), addr};
 }
 
+// Runs body in a child process (a stop handler changes the whole process) and tells how it ended:
+// its exit code, or -1 when it was still running after 5 s (then it is killed): a call a stop left blocked.
+int in_child(const std::function<int()>& body) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    int code = 3;
+    try {
+      code = body();
+    } catch (...) {
+      code = 4;
+    }
+    std::_Exit(code);
+  }
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > until) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// The calls a stop must end wherever it finds them: 0 when `call` threw StopRequested.
+int stopped_by(int signo, const std::function<void()>& call) {
+  install_stop_handler();
+  ::raise(signo);  // the stop comes before the call begins to wait: the window a flag check leaves open
+  try {
+    call();
+  } catch (const StopRequested&) {
+    return 0;
+  }
+  return 5;
+}
+
 }  // namespace
+
+TEST(socket, a_stop_that_came_just_before_a_blocking_call_still_ends_it) {
+  EXPECT_EQ(in_child([] {
+              return stopped_by(SIGINT, [] {
+                auto u = udp_socket();
+                u.bind({"127.0.0.1", 0});
+                u.recvfrom(1024);
+              });
+            }),
+            0)
+      << "recvfrom";
+  EXPECT_EQ(in_child([] {
+              return stopped_by(SIGTERM, [] {
+                auto [server, addr] = listener();
+                server.accept();
+              });
+            }),
+            0)
+      << "accept";
+  EXPECT_EQ(in_child([] {
+              return stopped_by(SIGINT, [] {
+                auto [server, addr] = listener();
+                auto client = tcp_socket();
+                client.connect(addr);
+                client.recv(1024);
+              });
+            }),
+            0)
+      << "recv";
+  EXPECT_EQ(in_child([] {
+              return stopped_by(SIGINT, [] {
+                auto [server, addr] = listener();
+                auto client = tcp_socket();
+                client.connect(addr);
+                client.setsockopt(SOL_SOCKET, SO_SNDBUF, 4096);
+                for (;;) client.sendall(std::string(65536, 'x'));  // the peer never reads: send must wait
+              });
+            }),
+            0)
+      << "sendall to a peer that does not read";
+}
+
+TEST(socket, a_stop_reaches_the_main_thread_while_a_worker_that_keeps_it_away_waits_too) {
+  EXPECT_EQ(in_child([] {
+              install_stop_handler();
+              auto [server, addr] = listener();
+              std::thread([&addr] {
+                block_stop_signals();
+                auto client = tcp_socket();
+                client.connect(addr);
+                try {
+                  client.recv(1024);  // never answered: only the main thread may end
+                } catch (...) {
+                  std::_Exit(6);
+                }
+              }).detach();
+              std::thread([] {
+                block_stop_signals();
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                ::kill(::getpid(), SIGINT);
+              }).detach();
+              try {
+                auto conn = server.accept().first;
+                conn.recv(1024);
+              } catch (const StopRequested&) {
+                return 0;
+              }
+              return 5;
+            }),
+            0);
+}
 
 TEST(socket, tcp_round_trip_mirrors_python_calls) {
   auto [server, addr] = listener();
