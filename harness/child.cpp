@@ -167,6 +167,7 @@ Child::Child(asio::io_context& io, const std::vector<std::string>& argv, const s
 
 Child::~Child() {
   kill_group();
+  if (st_->output_grace != nullptr) st_->output_grace->cancel();
   boost::system::error_code ec;
   st_->in.close(ec);
   st_->out_pipe.close(ec);
@@ -186,14 +187,25 @@ asio::awaitable<void> Child::read_loop(std::shared_ptr<State> st, bool is_out) {
   const char* name = is_out ? "stdout" : "stderr";
   std::size_t dropped = 0;
   char chunk[16384];
-  for (;;) {
-    auto [ec, n] = co_await pipe.async_read_some(asio::buffer(chunk), asio::as_tuple(asio::use_awaitable));
-    if (ec) break;
-    std::string_view got(chunk, n);
+  auto take = [&](std::string_view got) {
     const auto keep = buf.size() < st->cap ? std::min(got.size(), st->cap - buf.size()) : std::size_t{0};
     buf.append(got.substr(0, keep));
     if (st->hook && keep > 0) st->hook(name, got.substr(0, keep));
     dropped += got.size() - keep;
+  };
+  for (;;) {
+    auto [ec, n] = co_await pipe.async_read_some(asio::buffer(chunk), asio::as_tuple(asio::use_awaitable));
+    if (ec == asio::error::operation_aborted && st->output_abandoned) {
+      // What the program wrote before it ended is all in the pipe by now: take it, then read no more.
+      const int fd = pipe.native_handle();
+      ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+      for (ssize_t got = 0; (got = ::read(fd, chunk, sizeof chunk)) > 0;) take({chunk, static_cast<std::size_t>(got)});
+      boost::system::error_code ignored;
+      pipe.close(ignored);
+      break;
+    }
+    if (ec) break;
+    take({chunk, n});
   }
   if (dropped > 0) {
     const std::string marker = fmt::format("\n[truncated {} bytes]\n", dropped);
@@ -221,6 +233,18 @@ asio::awaitable<void> Child::wait_loop(std::shared_ptr<State> st) {
   ::kill(-st->pid, SIGKILL);
   if (st->stopping != nullptr) st->stopping->cancel();
   if (st->changed) st->changed();
+  // One that left the group (setsid: a browser's crash reporter) may hold the pipes open for as long as
+  // it likes, where no PID namespace ends it with the run: its output is not the program's.
+  if (st->out_ended && st->err_ended) co_return;
+  asio::steady_timer grace(co_await asio::this_coro::executor, kOutputGrace);
+  st->output_grace = &grace;
+  auto [waited] = co_await grace.async_wait(asio::as_tuple(asio::use_awaitable));
+  st->output_grace = nullptr;
+  if (waited || (st->out_ended && st->err_ended)) co_return;
+  st->output_abandoned = true;
+  boost::system::error_code ignored;
+  if (!st->out_ended) st->out_pipe.cancel(ignored);
+  if (!st->err_ended) st->err_pipe.cancel(ignored);
 }
 
 void Child::write_stdin(const std::string& data) {

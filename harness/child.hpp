@@ -65,6 +65,11 @@ class Child {
   /// it says after, an EOFError at its closed stdin or a KeyboardInterrupt, is the stop's story.
   [[nodiscard]] std::string_view err_before_stop() const;
   [[nodiscard]] bool out_ended() const { return st_->out_ended; }
+  /// How long after its end the program's pipes may stay open (held by what it left behind, outside its
+  /// process group) before socklab reads no more of them.
+  static constexpr std::chrono::milliseconds kOutputGrace{1000};
+  /// The pipes stayed open that long after the end: what came after is not in out() and err().
+  [[nodiscard]] bool output_abandoned() const { return st_->output_abandoned; }
   [[nodiscard]] bool err_ended() const { return st_->err_ended; }
   [[nodiscard]] const std::optional<ExitStatus>& status() const { return st_->status; }
   [[nodiscard]] int pid() const { return st_->pid; }
@@ -81,6 +86,7 @@ class Child {
     std::optional<boost::process::v2::process> proc;
     std::string out, err;
     bool out_ended = false, err_ended = false;
+    bool output_abandoned = false;
     std::size_t cap = 0;
     std::optional<ExitStatus> status;
     int last_signal_sent = 0;
@@ -92,6 +98,7 @@ class Child {
     std::deque<std::string> pending_input;          // stdin not yet written, in order
     bool close_when_written = false;                // close stdin once pending_input is written
     boost::asio::steady_timer* stopping = nullptr;  // the stop ladder's wait: the exit ends it at once
+    boost::asio::steady_timer* output_grace = nullptr;  // the wait for pipes held open after the end
   };
   static void mark_stop(State& st);  // the moment socklab begins to stop the program
   static boost::asio::awaitable<void> read_loop(std::shared_ptr<State> st, bool is_out);

@@ -325,6 +325,10 @@ const std::vector<Message>& message_table() {
        "未判定重叠：{who} 的对话中途只持续了 {lasted} 秒，短于 {least} 秒"},
       {"note.guard-lengthened", "the guard waits {ms} ms longer: the programs waited that long for a CPU (a loaded machine)",
        "等待上限延长 {ms} 毫秒：程序等待 CPU 的时间就有这么久（机器负载高）"},
+      {"note.output-abandoned",
+       "{who}'s {stream} was still open {ms} ms after it ended, held by a process it left behind outside its "
+       "process group: socklab reads no more of it",
+       "{who} 结束 {ms} 毫秒后，它的 {stream} 仍被它留下的、不在其进程组中的进程占着：socklab 不再读取"},
       {"note.no-capture", "no capture of the wire here: {why}", "这里无法捕获线路上的数据：{why}"},
       {"note.not-decided", "not decided by order: {message}", "未按顺序判定：{message}"},
       {"note.waiting-bound", "waiting until {proto} {at} is bound", "等待 {proto} {at} 被绑定"},

@@ -312,8 +312,17 @@ void Run::launch(const Step& step, const std::string& who, const std::vector<std
     set_wrapper_capture_file("");
     children_[who]->on_change([this, who] {
       const Child& c = *children_.at(who);
-      if (c.out_ended() && !ended_at_.count(who + ".stdout")) ended_at_[who + ".stdout"] = next_seq();
-      if (c.err_ended() && !ended_at_.count(who + ".stderr")) ended_at_[who + ".stderr"] = next_seq();
+      for (const char* stream : {"stdout", "stderr"}) {
+        const bool ended = std::string_view(stream) == "stdout" ? c.out_ended() : c.err_ended();
+        if (!ended || ended_at_.count(who + "." + stream)) continue;
+        ended_at_[who + "." + stream] = next_seq();
+        if (c.output_abandoned()) {
+          event(said_note("harness", "note.output-abandoned",
+                          {{"who", who},
+                           {"stream", stream},
+                           {"ms", std::to_string(Child::kOutputGrace.count())}}));
+        }
+      }
       wake();
     });
   } catch (const std::exception& e) {

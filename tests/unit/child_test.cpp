@@ -130,6 +130,23 @@ TEST_F(Fixture, children_of_the_program_die_with_its_process_group) {
   while (pids >> pid) EXPECT_TRUE(gone(pid)) << "child " << pid << " outlived the program";
 }
 
+TEST_F(Fixture, pipes_held_open_by_what_left_the_group_end_a_grace_after_the_program) {
+  auto late = start({"leave-writer", "5"});
+  const auto began = std::chrono::steady_clock::now();
+  ASSERT_TRUE(run_until(io, [&] { return finished(*late); }, 4s)) << "waited on the pipe a detached child holds";
+  EXPECT_GE(std::chrono::steady_clock::now() - began, Child::kOutputGrace);
+  EXPECT_TRUE(late->output_abandoned());
+  EXPECT_EQ(late->out().find("late"), std::string::npos);
+  const int pid = std::atoi(late->out().c_str());
+  ASSERT_GT(pid, 0) << "the program's own output was lost: " << late->out();
+  ::kill(pid, SIGKILL);
+
+  auto soon = start({"leave-writer", "0.2"});  // within the grace: still the program's output
+  ASSERT_TRUE(run_until(io, [&] { return finished(*soon); }));
+  EXPECT_FALSE(soon->output_abandoned());
+  EXPECT_NE(soon->out().find("\nlate\n"), std::string::npos) << soon->out();
+}
+
 TEST_F(Fixture, the_environment_makes_python_unbuffered_and_utf8) {
   for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{{"PYTHONUNBUFFERED", "1"},
                                                                                     {"PYTHONIOENCODING", "utf-8"},
