@@ -41,7 +41,8 @@ struct RunOptions {
   std::string submission_dir;
   /// A loss rate for every UDP link, in place of the scenario's (socklab run --loss).
   std::optional<double> loss;
-  /// The language of the failure messages (--lang); the transcript stays English.
+  /// The language of the failure messages and advice (--lang). The transcript file stays English; its events
+  /// are typed, and the console tells them in this language too.
   Lang lang = Lang::en;
 };
 
