@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -273,11 +274,14 @@ std::vector<BoundSocket> parse_wrapper_sockets(std::string_view proc_net_unix, s
     const std::string& name = e.name;
     const char kind = name[0];
     if (std::string_view("TUXY").find(kind) == std::string_view::npos) continue;
-    char* end = nullptr;
-    const unsigned long iface = std::strtoul(name.substr(1, 2).c_str(), &end, 16);
-    if (*end != '\0') continue;
-    const unsigned long port = std::strtoul(name.substr(3, 4).c_str(), &end, 16);
-    if (*end != '\0' || port == 0) continue;
+    // The name is KIIPPPP: kind, interface and port in hex, every digit of them.
+    auto hex_field = [&](std::size_t at, std::size_t len, unsigned long& v) {
+      const char* first = name.data() + at;
+      const auto [end, ec] = std::from_chars(first, first + len, v, 16);
+      return ec == std::errc{} && end == first + len;
+    };
+    unsigned long iface = 0, port = 0;
+    if (!hex_field(1, 2, iface) || !hex_field(3, 4, port) || port == 0) continue;
     const bool tcp = kind == 'T' || kind == 'X';
     if (tcp && (std::strtoul(e.flags.c_str(), nullptr, 16) & kAcceptCon) == 0) continue;  // a client's, or not yet
     BoundSocket s;
