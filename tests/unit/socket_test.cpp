@@ -2,11 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <csignal>
+#include <cstddef>
+#include <cstring>
 #include <functional>
 #include <thread>
 
@@ -132,6 +135,31 @@ TEST(socket, a_stop_reaches_the_main_thread_while_a_worker_that_keeps_it_away_wa
               return 5;
             }),
             0);
+}
+
+TEST(socket, connect_waits_for_room_in_a_unix_listeners_full_queue_as_a_blocking_connect_does) {
+  // What the wrapper makes of a TCP server with listen(5) and fifty clients: AF_UNIX sockets.
+  sockaddr_un name{};
+  name.sun_family = AF_UNIX;
+  const std::string path = "socklab-test-" + std::to_string(::getpid());
+  std::memcpy(name.sun_path + 1, path.data(), path.size());  // abstract: nothing on the disk
+  const auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + path.size());
+  const Address addr = Address::from_sockaddr(reinterpret_cast<const sockaddr*>(&name), len);
+  Socket server(AF_UNIX, SOCK_STREAM);
+  ASSERT_EQ(::bind(server.fileno(), addr.raw(), addr.size()), 0);
+  ASSERT_EQ(::listen(server.fileno(), 0), 0);
+  Socket first(AF_UNIX, SOCK_STREAM);
+  first.connect(addr);  // the queue holds one: now it is full
+  std::thread accepter([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    Socket(static_cast<int>(::accept(server.fileno(), nullptr, nullptr)));
+  });
+  Socket second(AF_UNIX, SOCK_STREAM);
+  EXPECT_NO_THROW(second.connect(addr));
+  accepter.join();
+  Socket third(AF_UNIX, SOCK_STREAM);
+  third.settimeout(0.05);  // nobody accepts now: settimeout bounds the wait
+  EXPECT_THROW(third.connect(addr), SocketTimeout);
 }
 
 TEST(socket, tcp_round_trip_mirrors_python_calls) {
