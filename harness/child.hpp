@@ -95,9 +95,9 @@ class Child {
     int pid = -1;
     OutputHook hook;
     std::function<void()> changed;
-    std::deque<std::string> pending_input;          // stdin not yet written, in order
-    bool close_when_written = false;                // close stdin once pending_input is written
-    boost::asio::steady_timer* stopping = nullptr;  // the stop ladder's wait: the exit ends it at once
+    std::deque<std::string> pending_input;              // stdin not yet written, in order
+    bool close_when_written = false;                    // close stdin once pending_input is written
+    boost::asio::steady_timer* stopping = nullptr;      // the stop ladder's wait: the exit ends it at once
     boost::asio::steady_timer* output_grace = nullptr;  // the wait for pipes held open after the end
   };
   static void mark_stop(State& st);  // the moment socklab begins to stop the program

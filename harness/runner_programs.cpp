@@ -318,9 +318,7 @@ void Run::launch(const Step& step, const std::string& who, const std::vector<std
         ended_at_[who + "." + stream] = next_seq();
         if (c.output_abandoned()) {
           event(said_note("harness", "note.output-abandoned",
-                          {{"who", who},
-                           {"stream", stream},
-                           {"ms", std::to_string(Child::kOutputGrace.count())}}));
+                          {{"who", who}, {"stream", stream}, {"ms", std::to_string(Child::kOutputGrace.count())}}));
         }
       }
       wake();

@@ -1,18 +1,17 @@
 #include "socket.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <unistd.h>
 
-#include <fcntl.h>
-
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <climits>
 #include <cmath>
 #include <csignal>
@@ -225,7 +224,9 @@ long Socket::when_ready(short events, std::string_view call, const Address* addr
   }
 }
 
-void Socket::bind(const Address& addr) { check_syscall(call_name("bind", &addr), ::bind(fd_, addr.raw(), addr.size())); }
+void Socket::bind(const Address& addr) {
+  check_syscall(call_name("bind", &addr), ::bind(fd_, addr.raw(), addr.size()));
+}
 
 // The listening socket itself does not block (accept waits in wait_for_events); the connections it
 // hands out do, as Python's.
@@ -282,9 +283,8 @@ std::string Socket::recv(std::size_t n) {
 }
 
 std::size_t Socket::send(std::string_view data) {
-  return static_cast<std::size_t>(when_ready(POLLOUT, "send", nullptr, [&] {
-    return ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-  }));
+  return static_cast<std::size_t>(when_ready(
+      POLLOUT, "send", nullptr, [&] { return ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT); }));
 }
 
 void Socket::sendall(std::string_view data) {

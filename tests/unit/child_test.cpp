@@ -133,7 +133,9 @@ TEST_F(Fixture, children_of_the_program_die_with_its_process_group) {
 TEST_F(Fixture, pipes_held_open_by_what_left_the_group_end_a_grace_after_the_program) {
   auto late = start({"leave-writer", "5"});
   const auto began = std::chrono::steady_clock::now();
-  ASSERT_TRUE(run_until(io, [&] { return finished(*late); }, 4s)) << "waited on the pipe a detached child holds";
+  ASSERT_TRUE(run_until(
+      io, [&] { return finished(*late); }, 4s))
+      << "waited on the pipe a detached child holds";
   EXPECT_GE(std::chrono::steady_clock::now() - began, Child::kOutputGrace);
   EXPECT_TRUE(late->output_abandoned());
   EXPECT_EQ(late->out().find("late"), std::string::npos);

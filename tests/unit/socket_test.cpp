@@ -1,7 +1,6 @@
 #include "socket.hpp"
 
 #include <gtest/gtest.h>
-
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
