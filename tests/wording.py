@@ -37,7 +37,8 @@ def results(socklab, sample, lang):
         subprocess.run(cmd, capture_output=True, text=True, timeout=600)
         if not report.exists():
             return None
-        return {r["scenario"]: {k: r.get(k) for k in JUDGED} for r in json.loads(report.read_text())["results"]}
+        return {r["scenario"]: {**{k: r.get(k) for k in JUDGED}, "message": r.get("message", "")}
+                for r in json.loads(report.read_text())["results"]}
 
 
 def compare(socklab, name):
@@ -45,7 +46,14 @@ def compare(socklab, name):
     en, zh = results(socklab, sample, "en"), results(socklab, sample, "zh")
     if en is None or zh is None:
         return [f"{name}: no report ({'en' if en is None else 'zh'})"], 0
-    problems = [f"{name} {s}: en {en[s]}, zh {zh.get(s)}" for s in en if en[s] != zh.get(s)]
+    def judged(r):
+        return {k: r[k] for k in JUDGED} if r else None
+
+    def told(r):  # what the run said: a difference the judged fields do not explain
+        return (r or {}).get("message", "")[:600].replace("\n", "\n      ")
+
+    problems = [f"{name} {s}: en {judged(en[s])}, zh {judged(zh.get(s))}\n    en said: {told(en[s])}\n"
+                f"    zh said: {told(zh.get(s))}" for s in en if judged(en[s]) != judged(zh.get(s))]
     problems += [f"{name} {s}: only in zh" for s in zh if s not in en]
     return problems, sum(1 for r in en.values() if r["verdict"] != "pass")
 
