@@ -1,8 +1,8 @@
 # socklab sample: correct -- socketserver.ForkingTCPServer: a process per connection instead of a thread;
 # logs with f-strings through sys.stdout.write; it forks at most 40 children at once (ForkingMixIn's
-# max_children), so of fifty clients at once the last ten wait: forty at once is more than the half
-# ex4/fifty-clients asks
-# expect: pass core
+# max_children), so of fifty clients at once the last ten wait
+# expect: fail ex4/fifty-clients
+# expect-message: in the middle of their conversations at once
 import socketserver
 import sys
 import time
