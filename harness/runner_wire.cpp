@@ -169,16 +169,24 @@ std::string Run::process_holding(bool tcp, std::uint16_t port, const NetNamespac
     }
   }
   if (inodes.empty()) return "";
+  auto holds = [&](const std::filesystem::path& proc) {
+    std::error_code fd_ec;
+    for (const auto& fd : std::filesystem::directory_iterator(proc / "fd", fd_ec)) {
+      if (inodes.count(std::filesystem::read_symlink(fd.path(), fd_ec).string())) return true;
+    }
+    return false;
+  };
+  // The programs themselves first (almost always the holder: a look at a few descriptors), then every
+  // process (what a program started holds it, or socklab's relay).
+  for (const auto& [name, c] : children_) {
+    if (!c->status() && holds("/proc/" + std::to_string(c->pid()))) return name;
+  }
   std::error_code ec;
   for (const auto& proc : std::filesystem::directory_iterator("/proc", ec)) {
     const std::string pid = proc.path().filename().string();
-    if (pid.empty() || !std::isdigit(static_cast<unsigned char>(pid[0]))) continue;
-    std::error_code fd_ec;
-    for (const auto& fd : std::filesystem::directory_iterator(proc.path() / "fd", fd_ec)) {
-      if (!inodes.count(std::filesystem::read_symlink(fd.path(), fd_ec).string())) continue;
-      if (std::stoi(pid) == ::getpid()) return links_.size() == 1 ? links_.begin()->first : "socklab";  // a relay
-      return group_owner(read_text((proc.path() / "stat").string()));
-    }
+    if (pid.empty() || !std::isdigit(static_cast<unsigned char>(pid[0])) || !holds(proc.path())) continue;
+    if (std::stoi(pid) == ::getpid()) return links_.size() == 1 ? links_.begin()->first : "socklab";  // a relay
+    return group_owner(read_text((proc.path() / "stat").string()));
   }
   return "";
 }
