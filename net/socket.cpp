@@ -12,8 +12,6 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <climits>
-#include <cmath>
 #include <csignal>
 #include <cstring>
 #include <string>
@@ -250,22 +248,22 @@ std::pair<Socket, Address> Socket::accept() {
 void Socket::connect(const Address& addr) {
   const int flags = static_cast<int>(check_syscall("fcntl", ::fcntl(fd_, F_GETFL)));
   check_syscall("fcntl", ::fcntl(fd_, F_SETFL, flags | O_NONBLOCK));
+  struct Blocking {  // the socket blocks again however connect ends: connected, timed out, stopped
+    int fd, flags;
+    ~Blocking() { ::fcntl(fd, F_SETFL, flags); }
+  } const again{fd_, flags};
   long r = ::connect(fd_, addr.raw(), addr.size());
   int begun = r == 0 ? 0 : errno;
   // A UNIX socket's listener with a full queue (a TCP socket the wrapper carries) refuses at once where
   // a blocking connect waits for room, and no poll tells when there is: try again, a little later each time.
   double waited = 0;
   for (double pause = 0.001; r != 0 && begun == EAGAIN; pause = std::min(pause * 2, 0.05)) {
-    if (timeout_ && waited >= *timeout_) {
-      ::fcntl(fd_, F_SETFL, flags);
-      throw SocketTimeout("connect: timed out");
-    }
+    if (timeout_ && waited >= *timeout_) throw SocketTimeout("connect: timed out");
     wait_for_events(nullptr, 0, pause);
     waited += pause;
     r = ::connect(fd_, addr.raw(), addr.size());
     begun = r == 0 ? 0 : errno;
   }
-  check_syscall("fcntl", ::fcntl(fd_, F_SETFL, flags));
   if (r == 0) return;
   if (begun != EINPROGRESS && begun != EINTR) throw_system_error(call_name("connect", &addr), begun);
   wait_until(POLLOUT, "connect");
