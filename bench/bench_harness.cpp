@@ -60,8 +60,8 @@ std::string bare_run(const std::string& server) {
   char* argv[] = {const_cast<char*>(server.c_str()), nullptr};
   if (::posix_spawn(&pid, server.c_str(), nullptr, nullptr, argv, environ) != 0) return "spawn failed";
   while (!udp_bound(9999)) ::usleep(500);
-  // A SIGINT that comes between the server's look at its stop flag and its recvfrom is not seen until the
-  // next one: sent again, as socklab's stop ladder goes on to its next rung.
+  // The reference server ends at the first SIGINT (it waits only in ppoll, where a stop gets in); one
+  // that did not is sent SIGINT again, as socklab's stop ladder goes on to its next rung.
   ::kill(pid, SIGINT);
   for (int polls = 1; ::waitpid(pid, nullptr, WNOHANG) == 0; ++polls) {  // seen within 50 µs, as a blocking wait
     ::usleep(50);
