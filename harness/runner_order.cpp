@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <limits>
+#include <map>
 
 #include "matcher.hpp"
 #include "runner_run.hpp"
@@ -140,6 +141,7 @@ void Run::look_at_middles(const std::vector<EventSpec>& from, const std::vector<
     m.broken[i] = !m.began[i] && !can_come(from[i]);
   }
   m.best = m.middle = m.waiting = m.lost = 0;
+  m.by_wire = false;
   for (std::size_t i = 0; i < n; ++i) {
     if (!m.began[i]) {
       (m.broken[i] ? m.lost : m.waiting) += 1;
@@ -167,9 +169,11 @@ void Run::look_at_middles(const std::vector<EventSpec>& from, const std::vector<
 // changes where the wire does not tell every actor's A and B that stdout told (no capture, a link that
 // slices the lines).
 void Run::middles_on_wire(const std::vector<std::string>& actors, const std::string& a, const std::string& b,
-                          Middles& m) {
+                          Middles& m, bool drain) {
   if (wires_.empty()) return;
-  for (auto& [actor, c] : wires_) c->drain();
+  if (drain) {
+    for (auto& [actor, c] : wires_) c->drain();
+  }
   auto brought = [&](const std::string& who, const std::string& text, std::uint64_t after) -> std::optional<Moment> {
     for (const auto& w : wire_log_) {
       if (w.seq > after && w.segment.to == who && w.segment.bytes.find(text) != std::string::npos)
@@ -219,10 +223,46 @@ std::string Run::overlap_names(const std::vector<std::string>& actors) {
   return names;
 }
 
+// How many of the conversations must be in the middle at once (m.asked): K (all of them without `K of`),
+// but never more than could be served when the first of them reached its A, and never fewer than two.
+// One could be served once it was connected: its server's SYN-ACK, where the wire shows one, else its
+// start. A client that connects later (socklab started it late on a loaded machine, or the listen
+// queue was full and the kernel dropped its SYN, to be sent again a second or three later) may have its
+// middle after the first one's, whatever the server; one connected before is served at the same time
+// by a server that serves its clients at once: its A comes a pause after its connection, before the
+// first one's B (two pauses after its A). An order of events; where the wire decides, the moments its
+// segments were sent (the starts are timed by the same clock).
+void Run::ask_at_once(const std::vector<std::string>& actors, std::size_t k, Middles& m) const {
+  const std::size_t n = actors.size();
+  m.asked = m.started = k;
+  m.first = n;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (m.began[i] && (m.first == n || *m.began[i] < *m.began[m.first])) m.first = i;
+  }
+  if (m.first == n) return;
+  const std::uint64_t at = m.began[m.first]->first;
+  const std::int64_t at_us = m.by_wire ? sent_us_of(at) : 0;
+  std::map<std::string, const WireEntry*> connected;
+  for (const auto& w : wire_log_) {
+    if (w.segment.tcp && w.segment.syn && w.segment.ack) connected.try_emplace(w.segment.to, &w);
+  }
+  m.started = 0;
+  for (const auto& name : actors) {
+    if (const auto c = connected.find(name); c != connected.end()) {
+      m.started += m.by_wire ? c->second->sent_us < at_us : c->second->seq < at;
+      continue;
+    }
+    const auto it = started_.find(name);  // socklab's own peers are there from the start
+    m.started += it == started_.end() || (m.by_wire ? it->second.at_us < at_us : it->second.seq < at);
+  }
+  m.asked = std::max(std::min<std::size_t>(2, n), std::min(k, m.started));
+}
+
 // expect overlap [K of] ACTOR... from "A" to "B": K of the conversations in their middle at once (past
-// A, not yet at B). Decided by the order of the events: it holds at the first moment K are in the
-// middle, and fails at the first moment that can no longer be, or once a whole conversation went by
-// while every other still waited for its A (served one at a time), whatever the clock says.
+// A, not yet at B), of those that could be served when the first had its A (ask_at_once). Decided by the order of the
+// events: it holds at the first moment that many are in the middle, and fails at the first moment that
+// can no longer be, or once a whole conversation went by while every other still waited for its A
+// (served one at a time), whatever the clock says.
 awaitable<void> Run::exec(const Step& step, const steps::ExpectOverlap& o) {
   const std::size_t k = o.at_least > 0 ? o.at_least : step.actors.size();
   std::vector<EventSpec> from, to;
@@ -235,27 +275,45 @@ awaitable<void> Run::exec(const Step& step, const steps::ExpectOverlap& o) {
   }
   const std::size_t n = step.actors.size();
   Middles m(n);
+  auto settled = [&] {
+    ask_at_once(step.actors, k, m);
+    return m.best >= m.asked || m.middle + m.waiting < m.asked || m.one_at_a_time;
+  };
+  // Settled by the programs' output, then by what the wire has told so far (it may ask fewer: the first
+  // A was sent before a program's output showed it).
   const bool decided = co_await until(
       [&] {
         look_at_middles(from, to, m);
-        return m.best >= k || m.middle + m.waiting < k || m.one_at_a_time;
+        if (!settled()) return false;
+        middles_on_wire(step.actors, o.from, o.to, m, false);
+        return settled();
       },
       deadline_for(step));
   middles_on_wire(step.actors, o.from, o.to, m);
+  settled();
   const std::string names = overlap_names(step.actors);
-  if (m.best >= k) {
+  const MessageFields started = {{"started", std::to_string(m.started)},
+                                 {"asked", std::to_string(m.asked)},
+                                 {"names", names},
+                                 {"first", m.first < n ? step.actors[m.first] : std::string()},
+                                 {"from", visible(o.from)}};
+  if (m.started < k) event(said_note("harness", "note.overlap-started", started));
+  if (m.best >= m.asked) {
     event(said_note("harness", m.by_wire ? "note.overlap-on-wire" : "note.overlap",
                     {{"best", std::to_string(m.best)}, {"names", names}}));
     co_return;
   }
-  const std::string what = say(k == n ? "runner.overlap-all" : "runner.overlap-some", {{"k", std::to_string(k)},
-                                                                                       {"n", std::to_string(n)},
-                                                                                       {"names", names},
-                                                                                       {"from", visible(o.from)},
-                                                                                       {"to", visible(o.to)}});
+  const std::string what =
+      say(m.asked == n ? "runner.overlap-all" : "runner.overlap-some", {{"k", std::to_string(m.asked)},
+                                                                        {"n", std::to_string(n)},
+                                                                        {"names", names},
+                                                                        {"from", visible(o.from)},
+                                                                        {"to", visible(o.to)}}) +
+      (m.started < k ? harness::say(opt_.lang, "runner.overlap-started", started) : std::string());
   if (!decided)
     fail(step, Verdict::timeout, say("runner.overlap-undecided", {{"what", what}, {"guard", guard_text(step)}}));
-  if (m.lost > 0 && m.middle + m.waiting + m.lost >= k && !m.one_at_a_time) {  // one broke off: its output tells more
+  if (m.lost > 0 && m.middle + m.waiting + m.lost >= m.asked &&
+      !m.one_at_a_time) {  // one broke off: its output tells more
     std::string ended_early;
     for (std::size_t i = 0; i < n; ++i) {
       if (m.broken[i]) ended_early += " " + step.actors[i];

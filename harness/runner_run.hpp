@@ -104,6 +104,9 @@ class Run {
     std::vector<std::optional<Moment>> began, ended;
     std::vector<bool> broken;  // ended before its A: it can no longer be in the middle
     std::size_t best = 0, middle = 0, waiting = 0, lost = 0;
+    std::size_t asked = 0;       // how many must be in the middle at once (ask_at_once)
+    std::size_t started = 0;     // how many had started when the first had its A
+    std::size_t first = 0;       // the first to have its A
     bool one_at_a_time = false;  // a conversation reached its B while no other had begun, others waiting
     bool by_wire = false;        // began, ended and best are the wire's (middles_on_wire)
   };
@@ -253,7 +256,9 @@ class Run {
   [[nodiscard]] Moment end_of(const EventSpec& e) const;
   awaitable<void> exec(const Step& step, const steps::ExpectOrder& o);
   void look_at_middles(const std::vector<EventSpec>& from, const std::vector<EventSpec>& to, Middles& m) const;
-  void middles_on_wire(const std::vector<std::string>& actors, const std::string& a, const std::string& b, Middles& m);
+  void middles_on_wire(const std::vector<std::string>& actors, const std::string& a, const std::string& b, Middles& m,
+                       bool drain = true);
+  void ask_at_once(const std::vector<std::string>& actors, std::size_t k, Middles& m) const;
   [[nodiscard]] std::int64_t sent_us_of(std::uint64_t seq) const;
   static std::string overlap_names(const std::vector<std::string>& actors);
   awaitable<void> exec(const Step& step, const steps::ExpectOverlap& o);
@@ -316,6 +321,11 @@ class Run {
       arrivals_;                                    // "c1.stdout" -> (bytes so far, event)
   std::map<std::string, std::uint64_t> ended_at_;   // "c1.stdout", "peer.received" -> when it ended
   std::map<std::string, std::uint64_t> closed_at_;  // peer -> when the other side closed its connection
+  struct Started {
+    std::uint64_t seq;   // its start event
+    std::int64_t at_us;  // when, by the system clock (the capture's)
+  };
+  std::map<std::string, Started> started_;  // each program socklab started
   // An order assertion whose event can no longer come (its program ended): later steps say what went
   // wrong; if none does, this is the verdict at the end.
   std::optional<StepFailure> deferred_;

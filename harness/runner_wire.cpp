@@ -176,10 +176,16 @@ std::string Run::process_holding(bool tcp, std::uint16_t port, const NetNamespac
     }
     return false;
   };
-  // The programs themselves first (almost always the holder: a look at a few descriptors), then every
-  // process (what a program started holds it, or socklab's relay).
-  for (const auto& [name, c] : children_) {
-    if (!c->status() && holds("/proc/" + std::to_string(c->pid()))) return name;
+  // The programs themselves first, the newest first (almost always the holder: a port is new when a
+  // program just started uses it; fifty clients' start is then a look at one or two programs' descriptors
+  // each, not at all of them), then every process (what a program started holds it, or socklab's relay).
+  std::vector<std::pair<std::uint64_t, const std::string*>> newest;
+  for (const auto& [name, st] : started_) newest.emplace_back(st.seq, &name);
+  std::sort(newest.begin(), newest.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (const auto& [seq, name] : newest) {
+    const auto c = children_.find(*name);
+    if (c != children_.end() && !c->second->status() && holds("/proc/" + std::to_string(c->second->pid())))
+      return *name;
   }
   std::error_code ec;
   for (const auto& proc : std::filesystem::directory_iterator("/proc", ec)) {

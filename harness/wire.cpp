@@ -19,6 +19,11 @@
 #include "socket.hpp"
 
 namespace socklab::harness {
+
+std::int64_t wall_clock_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 namespace {
 
 std::uint16_t be16(std::string_view b, std::size_t at) {
@@ -184,9 +189,7 @@ void Capture::read_queued() {
       if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMP) std::memcpy(&when, CMSG_DATA(c), sizeof when);
     }
     if (when.tv_sec == 0) {
-      const auto us =
-          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-              .count();
+      const auto us = wall_clock_us();
       when = {static_cast<time_t>(us / 1000000), static_cast<suseconds_t>(us % 1000000)};
     }
     // Loopback shows every packet twice: leaving, and arriving. It is kept once.

@@ -18,6 +18,9 @@
 
 namespace socklab::harness {
 
+/// Now, in microseconds by the system clock: the clock of a capture's timestamps.
+std::int64_t wall_clock_us();
+
 class NetNamespace;
 
 /// One TCP segment or UDP datagram, as the capture saw it.
