@@ -1,8 +1,10 @@
 # socklab sample: correct -- socketserver.ForkingTCPServer: a process per connection instead of a thread;
 # logs with f-strings through sys.stdout.write; it forks at most 40 children at once (ForkingMixIn's
-# max_children), so of fifty clients at once the last ten wait
-# expect: fail ex4/fifty-clients
-# expect-message: in the middle of their conversations at once
+# max_children), so of fifty clients at once the last ten wait. Whether ex4/fifty-clients sees that
+# depends on whether more than forty are connected at once: a loaded machine that starts the fifty over
+# seconds never reaches the cap, and the server then serves every client as a thread per connection
+# does (a capped pool is caught on any machine: good_thread_pool)
+# expect: pass core
 import socketserver
 import sys
 import time
