@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <limits>
-#include <map>
 
 #include "matcher.hpp"
 #include "runner_run.hpp"
@@ -242,27 +241,21 @@ void Run::ask_at_once(const std::vector<std::string>& actors, std::size_t k, Mid
   if (m.first == n) return;
   const std::uint64_t at = m.began[m.first]->first;
   const std::int64_t at_us = m.by_wire ? sent_us_of(at) : 0;
-  std::map<std::string, const WireEntry*> connected;
-  for (const auto& w : wire_log_) {
-    if (w.segment.tcp && w.segment.syn && w.segment.ack) connected.try_emplace(w.segment.to, &w);
-  }
   m.started = 0;
   for (const auto& name : actors) {
-    if (const auto c = connected.find(name); c != connected.end()) {
-      m.started += m.by_wire ? c->second->sent_us < at_us : c->second->seq < at;
-      continue;
-    }
-    const auto it = started_.find(name);  // socklab's own peers are there from the start
-    m.started += it == started_.end() || (m.by_wire ? it->second.at_us < at_us : it->second.seq < at);
+    const auto c = connected_.find(name);
+    const auto s = started_.find(name);
+    const Stamp* when = c != connected_.end() ? &c->second : s != started_.end() ? &s->second : nullptr;
+    m.started += when == nullptr || (m.by_wire ? when->at_us < at_us : when->seq < at);  // a peer: from the start
   }
   m.asked = std::max(std::min<std::size_t>(2, n), std::min(k, m.started));
 }
 
 // expect overlap [K of] ACTOR... from "A" to "B": K of the conversations in their middle at once (past
-// A, not yet at B), of those that could be served when the first had its A (ask_at_once). Decided by the order of the
-// events: it holds at the first moment that many are in the middle, and fails at the first moment that
-// can no longer be, or once a whole conversation went by while every other still waited for its A
-// (served one at a time), whatever the clock says.
+// A, not yet at B), of those that could be served when the first had its A (ask_at_once). Decided by
+// the order of the events: it holds at the first moment that many are in the middle, and fails at the
+// first moment that can no longer be, or once a whole conversation went by while every other still
+// waited for its A (served one at a time), whatever the clock says.
 awaitable<void> Run::exec(const Step& step, const steps::ExpectOverlap& o) {
   const std::size_t k = o.at_least > 0 ? o.at_least : step.actors.size();
   std::vector<EventSpec> from, to;

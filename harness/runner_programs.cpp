@@ -310,7 +310,7 @@ void Run::launch(const Step& step, const std::string& who, const std::vector<std
     if (auto* w = wrapper_wire()) set_wrapper_capture_file(w->file_for(who));
     children_[who] = side != nullptr ? side->addressed(make) : make();
     set_wrapper_capture_file("");
-    started_[who] = Started{seq_, wall_clock_us()};
+    started_[who] = Stamp{seq_, wall_clock_us()};
     children_[who]->on_change([this, who] {
       const Child& c = *children_.at(who);
       for (const char* stream : {"stdout", "stderr"}) {

@@ -321,11 +321,12 @@ class Run {
       arrivals_;                                    // "c1.stdout" -> (bytes so far, event)
   std::map<std::string, std::uint64_t> ended_at_;   // "c1.stdout", "peer.received" -> when it ended
   std::map<std::string, std::uint64_t> closed_at_;  // peer -> when the other side closed its connection
-  struct Started {
-    std::uint64_t seq;   // its start event
+  struct Stamp {
+    std::uint64_t seq;   // the event's moment
     std::int64_t at_us;  // when, by the system clock (the capture's)
   };
-  std::map<std::string, Started> started_;  // each program socklab started
+  std::map<std::string, Stamp> started_;    // each program socklab started
+  std::map<std::string, Stamp> connected_;  // each actor a SYN-ACK went to, at the first (its sending)
   // An order assertion whose event can no longer come (its program ended): later steps say what went
   // wrong; if none does, this is the verdict at the end.
   std::optional<StepFailure> deferred_;

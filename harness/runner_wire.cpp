@@ -43,6 +43,7 @@ void Run::told(const std::string& actor, const Segment& seg, std::string from, s
   e.from = std::move(from);
   e.to = std::move(to);
   wire_log_.push_back(WireEntry{e, next_seq(), seg.at_us});
+  if (e.tcp && e.syn && e.ack) connected_.try_emplace(e.to, Stamp{seq_, seg.at_us});
   event(std::move(e));
 }
 
