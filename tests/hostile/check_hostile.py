@@ -705,8 +705,8 @@ def main():
                 print('PASS %s gets through with %s off: %s' % (name, args.switched_off, '; '.join(at.why)), flush=True)
             elif args.switched_off:
                 failed += 1
-                print('FAIL %s: held with %s off, so this test does not show that %s stops it'
-                      % (name, args.switched_off, args.switched_off), flush=True)
+                print('FAIL %s: held with %s off, so this test does not show that %s stops it (%s)'
+                      % (name, args.switched_off, args.switched_off, '; '.join(dict.fromkeys(at.notes))), flush=True)
             elif at.why:
                 failed += 1
                 print('FAIL %s: %s' % (name, '; '.join(at.why)), flush=True)
