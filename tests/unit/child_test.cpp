@@ -244,20 +244,23 @@ TEST(child_paths, what_others_may_reach) {
 // What a program says once socklab begins to stop it is the stop's story (its EOFError at a closed stdin,
 // its KeyboardInterrupt): what it wrote on stderr before is told apart, even bytes still unread in the pipe.
 TEST_F(Fixture, stderr_before_the_stop_is_told_apart_from_what_the_stop_made_it_say) {
-  Child read(io, {"/bin/sh", "-c", "echo before >&2; read x; echo after >&2"}, dir, limits, nullptr);
+  // The shells ignore the stop's signals, so that what ends them is the end of their input however long
+  // a loaded machine takes to let them see it (the ladder's first rung is a fiftieth of its grace).
+  Child read(io, {"/bin/sh", "-c", "trap '' INT TERM; echo before >&2; read x; echo after >&2"}, dir, limits, nullptr);
   ASSERT_TRUE(run_until(io, [&] { return read.err() == "before\n"; }));
-  stop(read);
+  stop(read, 2s);
   ASSERT_TRUE(run_until(io, [&] { return finished(read); }));
   EXPECT_EQ(read.err(), "before\nafter\n");
   EXPECT_EQ(read.err_before_stop(), "before\n");
 
   const auto flag = std::filesystem::temp_directory_path() / ("socklab-early-" + std::to_string(::getpid()));
-  Child unread(io, {"/bin/sh", "-c", "echo early >&2; touch " + flag.string() + "; read x; echo late >&2"}, dir, limits,
-               nullptr);
+  Child unread(
+      io, {"/bin/sh", "-c", "trap '' INT TERM; echo early >&2; touch " + flag.string() + "; read x; echo late >&2"},
+      dir, limits, nullptr);
   for (int i = 0; i < 1000 && !std::filesystem::exists(flag); ++i) std::this_thread::sleep_for(10ms);
   ASSERT_TRUE(std::filesystem::exists(flag));  // "early" waits in the pipe: the loop has not read it
   std::filesystem::remove(flag);
-  stop(unread);
+  stop(unread, 2s);
   ASSERT_TRUE(run_until(io, [&] { return finished(unread); }));
   EXPECT_EQ(unread.err(), "early\nlate\n");
   EXPECT_EQ(unread.err_before_stop(), "early\n");
