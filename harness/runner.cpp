@@ -437,8 +437,8 @@ awaitable<void> Run::run_step(const Step& step) {
   // Between two steps the loop reads what came: fifty `start`s in a row (a spawn takes 100 ms on a
   // loaded machine) must not leave the pipes and the capture unread for seconds, or a client's lines
   // come all at once and its segments after its end, when no process owns their port any more. The
-  // reads make such a burst slower; an overlap asks only those started before the first conversation
-  // began (ask_at_once), so a slower start costs a correct server nothing.
+  // reads make such a burst slower; an overlap asks only those connected (or started) when the first
+  // conversation began (ask_at_once), so a slower start costs a correct server nothing.
   boost::asio::steady_timer between(io_, clock_type::now());
   co_await between.async_wait(boost::asio::use_awaitable);
 }

@@ -105,7 +105,7 @@ class Run {
     std::vector<bool> broken;  // ended before its A: it can no longer be in the middle
     std::size_t best = 0, middle = 0, waiting = 0, lost = 0;
     std::size_t asked = 0;       // how many must be in the middle at once (ask_at_once)
-    std::size_t started = 0;     // how many had started when the first had its A
+    std::size_t started = 0;     // how many were connected (or started) when the first had its A
     std::size_t first = 0;       // the first to have its A
     bool one_at_a_time = false;  // a conversation reached its B while no other had begun, others waiting
     bool by_wire = false;        // began, ended and best are the wire's (middles_on_wire)
